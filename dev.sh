@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set everything up on a fresh machine (Python 3.11+ only), then run the demo or the tests.
+#   bash dev.sh demo    - head office with demo borrowers, an enrolled laptop, the app
+#   bash dev.sh test    - formatting, lint, layering contracts and the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "dev.sh: fieldapp needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+    exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+# Reinstall only when the dependencies change.
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[dev]"
+    rm -f .venv/.installed-* && touch "$stamp"
+fi
+
+case "${1:-}" in
+    demo)
+        exec .venv/bin/fieldapp demo
+        ;;
+    test)
+        shift
+        .venv/bin/ruff format --check .
+        .venv/bin/ruff check .
+        .venv/bin/lint-imports
+        exec .venv/bin/pytest "$@"
+        ;;
+    *)
+        echo "usage: bash dev.sh demo | bash dev.sh test [pytest args]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,184 @@
+"""`fieldapp`: the collector's app (no arguments), and enroll, sync, route, record, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from datetime import date
+from pathlib import Path
+
+import click
+
+from fieldapp.config import home_dir
+from fieldapp.domain.errors import FieldErrors
+from fieldapp.domain.money import format_money
+from fieldapp.domain.outcomes import OutcomeCode, PaymentMethod
+from fieldapp.recording import record_outcome
+from fieldapp.store import Store, VisitNotFound
+from fieldapp.syncing import enroll_laptop, sync_once
+from sync.client import SyncError
+
+
+def _date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for this laptop's data [env FIELDAPP_HOME; default: your data folder].",
+)
+@click.pass_context
+def main(ctx: click.Context, home: Path | None) -> None:
+    """fieldapp: your route, your visits and their outcomes, with or without a network.
+
+    Run with no command to open the app. Everything you enter is saved on this
+    laptop at once and sent to head office at the next sync.
+
+    \b
+    First time on a new laptop:
+      fieldapp enroll --server https://headoffice.example --token TOKEN
+      fieldapp sync
+      fieldapp
+    """
+    ctx.obj = home_dir(home)
+    if ctx.invoked_subcommand is None:
+        from fieldapp.tui.app import FieldApp
+
+        FieldApp(ctx.obj).run()
+
+
+@main.command()
+@click.option("--server", required=True, metavar="URL", help="Head office address.")
+@click.option("--token", required=True, help="One-time token from your supervisor.")
+@click.option("--name", default=socket.gethostname(), show_default=True, help="This laptop's name.")
+@click.pass_obj
+def enroll(home: Path, server: str, token: str, name: str) -> None:
+    """Register this laptop with head office."""
+    try:
+        identity = enroll_laptop(home, server, token, name)
+    except SyncError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"enrolled as {identity.collector} (laptop {identity.device_code}); run fieldapp sync"
+    )
+
+
+@main.command()
+@click.pass_obj
+def sync(home: Path) -> None:
+    """Send what is waiting and fetch new work, once."""
+    try:
+        report = sync_once(home)
+    except SyncError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.summary())
+
+
+@main.command()
+@click.option("--date", "day", callback=_date, help="Route date, YYYY-MM-DD [default: today].")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of visits.")
+@click.pass_obj
+def route(home: Path, day: date | None, as_json: bool) -> None:
+    """Show the day's route."""
+    store = Store(home)
+    try:
+        day = day or store.today()
+        stops = store.route(day)
+        language = store.setting("language", "en") or "en"
+    finally:
+        store.close()
+    if as_json:
+        click.echo(
+            json.dumps([s.model_dump(mode="json") for s in stops], ensure_ascii=False, indent=2)
+        )
+        return
+    if not stops:
+        click.echo(f"no visits on {day}")
+        return
+    click.echo(f"route for {day}: {len(stops)} visit(s)")
+    for s in stops:
+        money = format_money(s.overdue_minor, s.currency, language)
+        click.echo(
+            f"{s.sequence:>3}  {s.account_id:<12} {s.borrower_name:<24} {money:>16} "
+            f"{s.days_past_due:>4}d  {s.status:<6} {s.address}"
+        )
+
+
+@main.command()
+@click.argument("account_id")
+@click.option(
+    "--outcome",
+    required=True,
+    type=click.Choice([c.value for c in OutcomeCode]),
+    help="What happened.",
+)
+@click.option("--amount", help="Amount in major units, e.g. 250.00 (promise, paid).")
+@click.option("--promise-date", help="Date the borrower promised to pay, YYYY-MM-DD.")
+@click.option(
+    "--method", type=click.Choice([m.value for m in PaymentMethod]), help="How it was paid."
+)
+@click.option("--note", default="", help="What was said; required for dispute and third_party.")
+@click.option(
+    "--date", "day", callback=_date, help="Which visit of the account [default: nearest]."
+)
+@click.pass_obj
+def record(
+    home: Path,
+    account_id: str,
+    outcome: str,
+    amount: str | None,
+    promise_date: str | None,
+    method: str | None,
+    note: str,
+    day: date | None,
+) -> None:
+    """Record an outcome on an account's visit; saved here at once, sent at the next sync."""
+    store = Store(home)
+    try:
+        visit_id = store.visit_for_account(account_id, day)
+        saved = record_outcome(
+            store,
+            visit_id,
+            {
+                "outcome": outcome,
+                "amount": amount,
+                "promise_date": promise_date,
+                "method": method,
+                "note": note,
+            },
+        )
+    except VisitNotFound as error:
+        raise click.ClickException(str(error)) from None
+    except FieldErrors as error:
+        for field, reason in error.errors.items():
+            click.echo(f"--{field.replace('_', '-')}: {reason}", err=True)
+        raise click.ClickException("outcome not saved; nothing was changed") from None
+    finally:
+        store.close()
+    receipt = f", receipt {saved.receipt_no}" if saved.receipt_no else ""
+    click.echo(f"saved {saved.outcome} for {account_id}{receipt}; it will go at the next sync")
+
+
+@main.command()
+def demo() -> None:
+    """Try fieldapp: a head office with demo borrowers on this machine, and the app."""
+    from fieldapp.demo import run_demo
+
+    # The demo gets a laptop folder of its own unless one is named, so it never
+    # mixes demo borrowers into a real laptop's data.
+    explicit = click.get_current_context().parent.params.get("home") or os.environ.get(
+        "FIELDAPP_HOME"
+    )
+    run_demo(home_explicit=Path(explicit) if explicit else None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""`fieldapp demo`: an embedded head office with demo borrowers, an enrolled laptop, the app."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from fieldapp.domain.stages import local_today
+from fieldapp.syncing import enroll_laptop, sync_once
+
+
+def run_demo(home_explicit: Path | None = None, open_app: bool = True) -> Path:
+    """Start the server, seed it, enroll and sync a demo laptop, open the app, then stop."""
+    # Imported here: only the demo puts a head office inside the collector's process.
+    from headoffice import db
+    from headoffice.demo import seed_demo
+    from headoffice.embedded import EmbeddedServer
+
+    workdir = Path(tempfile.mkdtemp(prefix="fieldapp-demo-"))
+    home = home_explicit or workdir / "laptop"
+    engine = db.connect(f"sqlite:///{workdir / 'headoffice.db'}")
+    token = seed_demo(engine, local_today("Europe/Copenhagen"))
+    with EmbeddedServer(engine) as server:
+        click.echo(f"demo head office at {server.url}; laptop data in {home}", err=True)
+        enroll_laptop(home, server.url, token, "demo laptop")
+        report = sync_once(home)
+        click.echo(f"first sync: {report.summary()}", err=True)
+        if open_app:
+            from fieldapp.tui.app import FieldApp
+
+            FieldApp(home).run()
+    engine.dispose()
+    return home

@@ -1,0 +1,75 @@
+"""Money as integer minor units plus an ISO 4217 code; parsing and locale formatting."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+
+class MoneyError(ValueError):
+    """An amount or currency that cannot be accepted, with a reason a person can read."""
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    """Every ISO 4217 code Babel knows."""
+    return frozenset(list_currencies())
+
+
+def check_currency(code: str) -> str:
+    """Return the upper-cased code, or raise MoneyError if it is not ISO 4217."""
+    code = (code or "").strip().upper()
+    if code not in known_currencies():
+        raise MoneyError(f"unknown currency {code!r} (expected an ISO 4217 code such as DKK)")
+    return code
+
+
+def exponent(currency: str) -> int:
+    """Digits after the decimal point for this currency (2 for DKK, 0 for JPY)."""
+    return get_currency_precision(currency)
+
+
+def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:
+    """Parse a decimal in major units ("1234.50") into minor units, exactly.
+
+    Refuses floats' rounding: "0.005" in a two-decimal currency is an error, not 0 or 1.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise MoneyError("an amount is required")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise MoneyError(f"{raw!r} is not an amount (write it like 1234.50)") from None
+    if not value.is_finite():
+        raise MoneyError(f"{raw!r} is not an amount")
+    if value < 0:
+        raise MoneyError("an amount cannot be negative")
+    if not allow_zero and value == 0:
+        raise MoneyError("the amount must be more than zero")
+    scaled = value.scaleb(exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{raw!r} has more decimals than {currency} allows ({exponent(currency)})")
+    minor = int(scaled)
+    if minor > 10**15:
+        raise MoneyError(f"{raw!r} is implausibly large")
+    return minor
+
+
+def to_decimal_text(minor: int, currency: str) -> str:
+    """Minor units back to a plain decimal string in major units, for files and the wire."""
+    digits = exponent(currency)
+    return f"{Decimal(minor).scaleb(-digits):.{digits}f}"
+
+
+def format_money(minor: int, currency: str, locale: str = "en") -> str:
+    """Minor units as a person reads them in their locale ("DKK 1.234,50", "¥1,234")."""
+    value = Decimal(minor).scaleb(-exponent(currency))
+    return format_currency(value, currency, locale=_babel_locale(locale))
+
+
+def _babel_locale(language: str) -> str:
+    # Collectors pick a language; Babel wants a territory for sensible currency layout.
+    return {"en": "en_GB", "da": "da_DK", "zh": "zh_CN"}.get(language, language)

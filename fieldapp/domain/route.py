@@ -1,0 +1,58 @@
+"""What a collector sees of a stop on the route and of a visit, as plain values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from fieldapp.domain.accounts import Account
+from fieldapp.domain.stages import Stage
+
+
+class RouteStop(BaseModel):
+    """One line of the day's route."""
+
+    model_config = ConfigDict(frozen=True)
+
+    visit_id: str
+    account_id: str
+    visit_date: date
+    sequence: int
+    borrower_name: str
+    address: str
+    overdue_amount: str
+    overdue_minor: int
+    currency: str
+    days_past_due: int
+    stage: Stage
+    status: str  # "to do" until an outcome is recorded, then "done"
+
+
+class OutcomeRecord(BaseModel):
+    """An outcome as the laptop keeps it: an append-only event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    visit_id: str
+    account_id: str
+    outcome: str
+    amount_minor: int | None
+    currency: str | None
+    promise_date: date | None
+    method: str | None
+    note: str
+    receipt_no: str | None
+    recorded_at: datetime
+    synced: bool
+
+
+class VisitDetail(BaseModel):
+    """Everything the collector needs at the door."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stop: RouteStop
+    account: Account
+    outcomes: list[OutcomeRecord]

@@ -1,0 +1,346 @@
+"""The laptop's local SQLite database (sqlite-utils): schema, migrations and every query."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from fieldapp.domain.accounts import Account
+from fieldapp.domain.ids import new_id
+from fieldapp.domain.money import to_decimal_text
+from fieldapp.domain.outcomes import CheckedOutcome, OutcomeCode
+from fieldapp.domain.route import OutcomeRecord, RouteStop, VisitDetail
+from fieldapp.domain.stages import days_past_due, local_today, stage_for
+from sync.protocol import MutationResult, PullResponse
+
+DB_NAME = "fieldapp.db"
+_ACCOUNT_FIELDS = tuple(Account.model_fields)
+
+migrations = Migrations("fieldapp")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    account_columns = {
+        name: (int if name.endswith("_minor") else float if name in ("lat", "lon") else str)
+        for name in _ACCOUNT_FIELDS
+    }
+    db["accounts"].create(account_columns, pk="account_id", not_null={"borrower_name", "currency"})
+    db["visits"].create(
+        {"visit_id": str, "account_id": str, "visit_date": str, "sequence": int},
+        pk="visit_id",
+    )
+    db["visits"].create_index(["visit_date", "sequence"])
+    db["visits"].create_index(["account_id"])
+    db["outcomes"].create(
+        {
+            "id": str,
+            "visit_id": str,
+            "account_id": str,
+            "outcome": str,
+            "amount_minor": int,
+            "currency": str,
+            "promise_date": str,
+            "method": str,
+            "note": str,
+            "receipt_no": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )
+    db["outcomes"].create_index(["visit_id"])
+    db["outcomes"].create_index(["account_id"])
+    db["outcomes"].create_index(["receipt_no"], unique=True)
+    # The outbox: every local change waiting for head office, in the order made.
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            mutation_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            message TEXT
+        )
+        """
+    )
+
+
+class VisitNotFound(LookupError):
+    """No visit matches what was asked for on this laptop."""
+
+
+class Store:
+    """One open connection to the laptop's database; open one per thread."""
+
+    def __init__(self, home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        self.path = home / DB_NAME
+        conn = sqlite3.connect(self.path, timeout=30)
+        self.db = Database(conn)
+        # WAL lets the sync worker write while the screen reads; FULL makes each
+        # commit survive a power cut, because a receipt once shown must exist.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        # A borrower's data that leaves the laptop leaves the file too.
+        self.db.execute("PRAGMA secure_delete=ON")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # settings -----------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_settings(self, **values: str | None) -> None:
+        with self.db.atomic():
+            for key, value in values.items():
+                self.db.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    @property
+    def enrolled(self) -> bool:
+        return self.setting("device_token") is not None
+
+    def today(self) -> date:
+        """Today in the collector's time zone."""
+        return local_today(self.setting("timezone"))
+
+    # route and visits ---------------------------------------------------------
+
+    def route(self, visit_date: date, language: str = "en") -> list[RouteStop]:
+        """The stops of a date in route order."""
+        rows = self.db.execute(
+            f"""
+            SELECT v.visit_id, v.visit_date, v.sequence, {_account_select()},
+                   EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
+            FROM visits v JOIN accounts a ON a.account_id = v.account_id
+            WHERE v.visit_date = ?
+            ORDER BY v.sequence
+            """,
+            [visit_date.isoformat()],
+        )
+        return [self._stop(row) for row in _dicts(rows)]
+
+    def route_dates(self) -> list[date]:
+        rows = self.db.execute("SELECT DISTINCT visit_date FROM visits ORDER BY visit_date")
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    def visit(self, visit_id: str) -> VisitDetail:
+        rows = _dicts(
+            self.db.execute(
+                f"""
+                SELECT v.visit_id, v.visit_date, v.sequence, {_account_select()},
+                       EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
+                FROM visits v JOIN accounts a ON a.account_id = v.account_id
+                WHERE v.visit_id = ?
+                """,
+                [visit_id],
+            )
+        )
+        if not rows:
+            raise VisitNotFound(f"visit {visit_id} is not on this laptop")
+        row = rows[0]
+        return VisitDetail(
+            stop=self._stop(row),
+            account=_account(row),
+            outcomes=self.outcomes_for_account(row["account_id"]),
+        )
+
+    def visit_for_account(self, account_id: str, visit_date: date | None = None) -> str:
+        """The visit id of an account: on that date if given, else the nearest to today."""
+        rows = self.db.execute(
+            "SELECT visit_id, visit_date FROM visits WHERE account_id = ? ORDER BY visit_date",
+            [account_id],
+        ).fetchall()
+        if not rows:
+            raise VisitNotFound(f"account {account_id} is not on this laptop's route")
+        if visit_date is not None:
+            for visit_id, day in rows:
+                if day == visit_date.isoformat():
+                    return visit_id
+            raise VisitNotFound(f"account {account_id} has no visit on {visit_date}")
+        today = self.today()
+        return min(rows, key=lambda r: abs((date.fromisoformat(r[1]) - today).days))[0]
+
+    def outcomes_for_account(self, account_id: str) -> list[OutcomeRecord]:
+        rows = _dicts(
+            self.db.execute(
+                """
+                SELECT o.*, NOT EXISTS (
+                    SELECT 1 FROM outbox b
+                    WHERE b.kind = 'record_outcome' AND json_extract(b.payload, '$.id') = o.id
+                ) AS synced
+                FROM outcomes o WHERE o.account_id = ? ORDER BY o.recorded_at DESC
+                """,
+                [account_id],
+            )
+        )
+        return [OutcomeRecord.model_validate(row) for row in rows]
+
+    def _stop(self, row: dict) -> RouteStop:
+        today = local_today(row["timezone"] or self.setting("timezone"))
+        dpd = days_past_due(date.fromisoformat(row["oldest_due_date"]), today)
+        return RouteStop(
+            visit_id=row["visit_id"],
+            account_id=row["account_id"],
+            visit_date=row["visit_date"],
+            sequence=row["sequence"],
+            borrower_name=row["borrower_name"],
+            address=row["address"],
+            overdue_amount=to_decimal_text(row["overdue_minor"], row["currency"]),
+            overdue_minor=row["overdue_minor"],
+            currency=row["currency"],
+            days_past_due=dpd,
+            stage=stage_for(dpd),
+            status="done" if row["done"] else "to do",
+        )
+
+    # recording ------------------------------------------------------------------
+
+    def record_outcome(self, visit_id: str, checked: CheckedOutcome) -> OutcomeRecord:
+        """Save an outcome and its outbox mutation in one durable transaction."""
+        detail = self.visit(visit_id)
+        now = datetime.now(UTC)
+        with self.db.atomic():
+            receipt_no = None
+            if checked.outcome is OutcomeCode.PAID:
+                receipt_no = self._next_receipt_no()
+            record = OutcomeRecord(
+                id=new_id(),
+                visit_id=visit_id,
+                account_id=detail.account.account_id,
+                outcome=checked.outcome.value,
+                amount_minor=checked.amount_minor,
+                currency=checked.currency,
+                promise_date=checked.promise_date,
+                method=checked.method.value if checked.method else None,
+                note=checked.note,
+                receipt_no=receipt_no,
+                recorded_at=now,
+                synced=False,
+            )
+            payload = record.model_dump(mode="json", exclude={"synced"})
+            self.db["outcomes"].insert(payload)
+            self.db["outbox"].insert(
+                {
+                    "mutation_id": new_id(),
+                    "kind": "record_outcome",
+                    "payload": json.dumps(payload, ensure_ascii=False),
+                    "created_at": now.isoformat(),
+                }
+            )
+        return record
+
+    def _next_receipt_no(self) -> str:
+        # Device code + counter: unique across laptops without asking anyone.
+        counter = int(self.setting("receipt_counter", "0")) + 1
+        self.set_settings(receipt_counter=str(counter))
+        return f"{self.setting('device_code', 'LOCAL')}-{counter:06d}"
+
+    # outbox (the sync client's port) --------------------------------------------
+
+    def pending_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+
+    def refused(self) -> list[dict]:
+        return _dicts(self.db.execute("SELECT * FROM outbox WHERE state = 'refused' ORDER BY seq"))
+
+    def pending_mutations(self, limit: int) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT mutation_id, kind, payload FROM outbox WHERE state = 'pending' "
+            "ORDER BY seq LIMIT ?",
+            [limit],
+        )
+        return [{"id": m, "kind": k, "payload": json.loads(p)} for m, k, p in rows]
+
+    def settle(self, results: Iterable[MutationResult]) -> None:
+        """Drop applied mutations from the outbox; keep refused ones, visibly, out of the way."""
+        with self.db.atomic():
+            for result in results:
+                if result.status == "applied":
+                    self.db.execute("DELETE FROM outbox WHERE mutation_id = ?", [result.id])
+                else:
+                    self.db.execute(
+                        "UPDATE outbox SET state = 'refused', message = ? WHERE mutation_id = ?",
+                        [result.message, result.id],
+                    )
+
+    def cursor(self) -> str:
+        return self.setting("cursor", "") or ""
+
+    def apply_page(self, page: PullResponse) -> None:
+        """Apply one pulled page and its cursor together, so an interrupted sync resumes."""
+        with self.db.atomic():
+            accounts = [v.account for v in page.visits] + page.accounts
+            if accounts:
+                self.db["accounts"].upsert_all(
+                    [a.model_dump(mode="json") for a in accounts], pk="account_id"
+                )
+            if page.visits:
+                self.db["visits"].upsert_all(
+                    [
+                        {
+                            "visit_id": v.visit_id,
+                            "account_id": v.account_id,
+                            "visit_date": v.visit_date.isoformat(),
+                            "sequence": v.sequence,
+                        }
+                        for v in page.visits
+                    ],
+                    pk="visit_id",
+                )
+            if page.removed_visits:
+                gone = page.removed_visits
+                marks = ",".join("?" * len(gone))
+                affected = [
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT DISTINCT account_id FROM visits WHERE visit_id IN ({marks})", gone
+                    )
+                ]
+                self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", gone)
+                # Once no visit of a borrower is left, their personal data leaves too.
+                for account_id in affected:
+                    self.db.execute(
+                        "DELETE FROM accounts WHERE account_id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM visits WHERE account_id = ?)",
+                        [account_id, account_id],
+                    )
+            self.set_settings(cursor=page.cursor)
+
+    def mark_synced(self) -> None:
+        self.set_settings(last_sync_at=datetime.now(UTC).isoformat())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+
+def _account_select() -> str:
+    return ", ".join(f"a.{name}" for name in _ACCOUNT_FIELDS)
+
+
+def _account(row: dict) -> Account:
+    return Account.model_validate({name: row[name] for name in _ACCOUNT_FIELDS})
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,1 @@
+"""The collector's Textual app: screens for places, widgets for parts."""

@@ -1,0 +1,1 @@
+"""Head office: the server supervisors run, and their command-line tools."""

@@ -1,0 +1,194 @@
+"""Server storage: SQLAlchemy Core tables; embedded SQLite by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from platformdirs import user_data_dir
+from sqlalchemy.engine import Connection, Engine
+
+metadata = sa.MetaData()
+
+# One row per change counter; bumping it inside a write transaction both hands
+# out unique change numbers and orders writers, so a pull cursor never skips a
+# change that committed late.
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("account_id", sa.String(64), primary_key=True),
+    sa.Column("borrower_name", sa.String(200), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("city", sa.String(100)),
+    sa.Column("postal_code", sa.String(20)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("phone", sa.String(40)),
+    sa.Column("email", sa.String(200)),
+    sa.Column("language", sa.String(5)),
+    sa.Column("timezone", sa.String(64)),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("outstanding_minor", sa.BigInteger, nullable=False),
+    sa.Column("overdue_minor", sa.BigInteger, nullable=False),
+    sa.Column("principal_minor", sa.BigInteger),
+    sa.Column("installment_minor", sa.BigInteger),
+    sa.Column("oldest_due_date", sa.Date, nullable=False),
+    sa.Column("product", sa.String(100)),
+    sa.Column("security", sa.String(20)),
+    sa.Column("guarantor_name", sa.String(200)),
+    sa.Column("guarantor_phone", sa.String(40)),
+    sa.Column("employer_name", sa.String(200)),
+    sa.Column("employer_phone", sa.String(40)),
+    sa.Column("spouse_name", sa.String(200)),
+    sa.Column("spouse_phone", sa.String(40)),
+    sa.Column("seq", sa.BigInteger, nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+collectors = sa.Table(
+    "collectors",
+    metadata,
+    sa.Column("collector_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("language", sa.String(5), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+enrollments = sa.Table(
+    "enrollments",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.Column("device_id", sa.String(64)),
+)
+
+devices = sa.Table(
+    "devices",
+    metadata,
+    sa.Column("device_id", sa.String(64), primary_key=True),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("device_code", sa.String(12), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+visits = sa.Table(
+    "visits",
+    metadata,
+    sa.Column("visit_id", sa.String(64), primary_key=True),
+    sa.Column("account_id", sa.ForeignKey("accounts.account_id"), nullable=False),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("visit_date", sa.Date, nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    # assigned: on the collector's route; recalled: taken back, leaves the laptop.
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_visits_collector_seq", "collector_id", "seq"),
+    sa.Index("ix_visits_account_date", "account_id", "visit_date"),
+)
+
+outcomes = sa.Table(
+    "outcomes",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("visit_id", sa.String(64), nullable=False, index=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("promise_date", sa.Date),
+    sa.Column("method", sa.String(12)),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("receipt_no", sa.String(40)),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    # Late: the visit had been recalled or moved to someone else; kept, and
+    # flagged for a supervisor rather than refused.
+    sa.Column("needs_review", sa.Boolean, nullable=False),
+    sa.Column("review_reason", sa.String(200)),
+)
+
+applied_mutations = sa.Table(
+    "applied_mutations",
+    metadata,
+    sa.Column("device_id", sa.String(64), primary_key=True),
+    sa.Column("mutation_id", sa.String(64), primary_key=True),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def default_url() -> str:
+    """HEADOFFICE_DB, or an SQLite file in the supervisor's platform data folder."""
+    if url := os.environ.get("HEADOFFICE_DB"):
+        return url
+    folder = Path(user_data_dir("headoffice", appauthor=False))
+    return f"sqlite:///{folder / 'headoffice.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgresql:// and file paths; pick the drivers we ship."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+def connect(url: str | None = None) -> Engine:
+    """An engine for the URL with its schema in place (created if missing)."""
+    url = normalise_url(url or default_url())
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own BEGIN handling defers locks; take the write lock at
+        # BEGIN so two writers never deadlock on upgrade.
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(counters).where(counters.c.name == "change")).first() is None:
+            conn.execute(counters.insert().values(name="change", value=0))
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def reserve_changes(conn: Connection, count: int) -> int:
+    """Reserve `count` change numbers in this transaction; return the first."""
+    top = conn.execute(
+        counters.update()
+        .where(counters.c.name == "change")
+        .values(value=counters.c.value + count)
+        .returning(counters.c.value)
+    ).scalar_one()
+    return top - count + 1

@@ -1,0 +1,111 @@
+"""What came back from the field, and the portfolio as head office holds it, as CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from fieldapp.domain.accounts import Account
+from fieldapp.domain.money import to_decimal_text
+from headoffice.db import accounts, collectors, outcomes
+
+OUTCOME_COLUMNS = (
+    "id",
+    "account_id",
+    "visit_id",
+    "collector",
+    "outcome",
+    "amount",
+    "currency",
+    "promise_date",
+    "method",
+    "note",
+    "receipt_no",
+    "recorded_at",
+    "received_at",
+    "needs_review",
+    "review_reason",
+)
+ACCOUNT_MONEY = {
+    "outstanding_minor": "outstanding",
+    "overdue_minor": "overdue_amount",
+    "principal_minor": "principal",
+    "installment_minor": "installment_amount",
+}
+
+
+def outcome_rows(engine: Engine) -> Iterator[dict]:
+    """Every outcome in the order it reached head office, amounts as decimal strings."""
+    query = (
+        sa.select(outcomes, collectors.c.name.label("collector"))
+        .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
+        .order_by(outcomes.c.received_at, outcomes.c.id)
+    )
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            yield {
+                "id": row.id,
+                "account_id": row.account_id,
+                "visit_id": row.visit_id,
+                "collector": row.collector,
+                "outcome": row.outcome,
+                "amount": (
+                    to_decimal_text(row.amount_minor, row.currency)
+                    if row.amount_minor is not None
+                    else None
+                ),
+                "currency": row.currency,
+                "promise_date": row.promise_date.isoformat() if row.promise_date else None,
+                "method": row.method,
+                "note": row.note,
+                "receipt_no": row.receipt_no,
+                "recorded_at": _iso(row.recorded_at),
+                "received_at": _iso(row.received_at),
+                "needs_review": bool(row.needs_review),
+                "review_reason": row.review_reason,
+            }
+
+
+def account_rows(engine: Engine) -> Iterator[dict]:
+    """Every account with the portfolio's own column names and decimal amounts."""
+    with engine.connect() as conn:
+        for row in conn.execute(sa.select(accounts).order_by(accounts.c.account_id)):
+            out: dict = {}
+            for name in Account.model_fields:
+                value = getattr(row, name)
+                if name in ACCOUNT_MONEY:
+                    out[ACCOUNT_MONEY[name]] = (
+                        to_decimal_text(value, row.currency) if value is not None else None
+                    )
+                elif name == "oldest_due_date":
+                    out[name] = value.isoformat()
+                else:
+                    out[name] = value
+            yield out
+
+
+def _iso(moment) -> str | None:
+    # SQLite hands back naive datetimes for timezone=True columns; they are UTC.
+    if moment is None:
+        return None
+    return moment.isoformat() if moment.tzinfo else moment.isoformat() + "+00:00"
+
+
+ACCOUNT_COLUMNS = tuple(ACCOUNT_MONEY.get(name, name) for name in Account.model_fields)
+
+
+def render(rows: Iterator[dict], fmt: str, columns: tuple[str, ...]) -> str:
+    """Rows as CSV (header always, UTF-8) or a JSON list."""
+    items = list(rows)
+    if fmt == "json":
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(items)
+    return buffer.getvalue()

@@ -1,0 +1,157 @@
+"""Import the overdue portfolio exported from core banking: all rows or none, upsert by account."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from fieldapp.domain.accounts import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Account, parse_row
+from fieldapp.domain.errors import FieldErrors
+from headoffice.db import accounts, reserve_changes
+
+KNOWN_COLUMNS = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+_ACCOUNT_FIELDS = tuple(Account.model_fields)
+
+
+class ImportRefused(Exception):
+    """The file was refused whole; `problems` says where, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the file")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed."""
+
+    new: int
+    updated: int
+    unchanged: int
+
+
+def read_portfolio(path: Path) -> list[Account]:
+    """Read and check every row; raise ImportRefused listing each bad row as `line N`."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _read_rows(csv.reader(handle))
+    except FileNotFoundError:
+        raise ImportRefused([f"{path}: no such file"]) from None
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            [f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"]
+        ) from None
+    except csv.Error as error:
+        raise ImportRefused([f"{path}: not a readable CSV file ({error})"]) from None
+
+
+def _read_rows(reader: Iterable[list[str]]) -> list[Account]:
+    rows = iter(reader)
+    header = [name.strip() for name in next(rows, [])]
+    problems = _header_problems(header)
+    if problems:
+        raise ImportRefused(problems)
+    found: list[Account] = []
+    first_line_of: dict[str, int] = {}
+    line = 1
+    for cells in rows:
+        line += 1
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines at the end of exports are common and harmless
+        if len(cells) != len(header):
+            problems.append(f"line {line}: has {len(cells)} fields, the header has {len(header)}")
+            continue
+        try:
+            account = parse_row(dict(zip(header, cells, strict=True)))
+        except FieldErrors as error:
+            problems.extend(
+                f"line {line}, column {col}: {why}" for col, why in error.errors.items()
+            )
+            continue
+        if account.account_id in first_line_of:
+            problems.append(
+                f"line {line}, column account_id: {account.account_id!r} "
+                f"is already on line {first_line_of[account.account_id]}"
+            )
+            continue
+        first_line_of[account.account_id] = line
+        found.append(account)
+    if problems:
+        raise ImportRefused(problems)
+    return found
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    if not any(header):
+        return ["line 1: the file is empty; expected a header row"]
+    problems = [f"line 1: missing column {name}" for name in REQUIRED_COLUMNS if name not in header]
+    problems += [
+        f"line 1: unknown column {name!r} (known: {', '.join(sorted(KNOWN_COLUMNS))})"
+        for name in header
+        if name not in KNOWN_COLUMNS
+    ]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(f"line 1: column {name} appears twice")
+        seen.add(name)
+    return problems
+
+
+def import_accounts(
+    engine: Engine,
+    incoming: list[Account],
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Upsert accounts in one transaction; rows that did not change keep their version."""
+    new = updated = unchanged = 0
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        existing: dict[str, dict] = {}
+        ids = [a.account_id for a in incoming]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in conn.execute(sa.select(accounts).where(accounts.c.account_id.in_(chunk))):
+                existing[row.account_id] = {f: getattr(row, f) for f in _ACCOUNT_FIELDS}
+        inserts: list[dict] = []
+        changes: list[dict] = []
+        for account in incoming:
+            values = account.model_dump()
+            before = existing.get(account.account_id)
+            if before is None:
+                inserts.append(values)
+            elif before != values:
+                changes.append(values)
+            else:
+                unchanged += 1
+        if inserts or changes:
+            first = reserve_changes(conn, len(inserts) + len(changes))
+            for offset, values in enumerate(inserts + changes):
+                values["seq"] = first + offset
+                values["updated_at"] = now
+        for start in range(0, len(inserts), 500):
+            conn.execute(accounts.insert(), inserts[start : start + 500])
+            if progress:
+                progress(len(inserts[start : start + 500]))
+        if changes:
+            stmt = (
+                accounts.update()
+                .where(accounts.c.account_id == sa.bindparam("key"))
+                .values(
+                    {f: sa.bindparam(f"v_{f}") for f in (*_ACCOUNT_FIELDS[1:], "seq", "updated_at")}
+                )
+            )
+            conn.execute(
+                stmt,
+                [{"key": v["account_id"]} | {f"v_{k}": x for k, x in v.items()} for v in changes],
+            )
+            if progress:
+                progress(len(changes))
+        new, updated = len(inserts), len(changes)
+    return ImportSummary(new=new, updated=updated, unchanged=unchanged)

@@ -1,0 +1,232 @@
+"""Collectors, their laptops and their routes: add, enroll, assign, recall."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldapp.domain.accounts import LANGUAGES
+from fieldapp.domain.ids import new_id
+from headoffice.db import accounts, collectors, devices, enrollments, reserve_changes, visits
+from sync.tokens import new_token, token_hash
+
+
+class RosterError(ValueError):
+    """A roster command that cannot be carried out; nothing was changed."""
+
+
+def add_collector(engine: Engine, name: str, language: str = "en", timezone: str = "UTC") -> str:
+    """Create a collector and return a one-time enrollment token for their laptop."""
+    name = name.strip()
+    if not name:
+        raise RosterError("a collector needs a name")
+    if language not in LANGUAGES:
+        raise RosterError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RosterError(f"{timezone!r} is not a time zone (like Europe/Copenhagen)") from None
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        if conn.execute(
+            sa.select(collectors.c.collector_id).where(collectors.c.name == name)
+        ).first():
+            raise RosterError(f"there is already a collector called {name!r}")
+        collector_id = conn.execute(
+            collectors.insert().values(
+                name=name, language=language, timezone=timezone, created_at=now
+            )
+        ).inserted_primary_key[0]
+        return _new_enrollment(conn, collector_id, now)
+
+
+def new_enrollment(engine: Engine, name: str) -> str:
+    """Another one-time token for an existing collector (a new or replaced laptop)."""
+    with engine.begin() as conn:
+        collector_id = _collector_id(conn, name)
+        return _new_enrollment(conn, collector_id, datetime.now(UTC))
+
+
+def _new_enrollment(conn: Connection, collector_id: int, now: datetime) -> str:
+    token = new_token()
+    conn.execute(
+        enrollments.insert().values(
+            token_hash=token_hash(token), collector_id=collector_id, created_at=now
+        )
+    )
+    return token
+
+
+def _collector_id(conn: Connection, name: str) -> int:
+    found = conn.execute(
+        sa.select(collectors.c.collector_id).where(collectors.c.name == name)
+    ).scalar_one_or_none()
+    if found is None:
+        raise RosterError(f"no collector called {name!r}")
+    return found
+
+
+def enroll_device(engine: Engine, token: str, device_name: str) -> dict:
+    """Trade a one-time enrollment token for a device identity; None-safe errors as RosterError."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        row = conn.execute(
+            sa.select(enrollments, collectors.c.name, collectors.c.language, collectors.c.timezone)
+            .join(collectors, collectors.c.collector_id == enrollments.c.collector_id)
+            .where(enrollments.c.token_hash == token_hash(token))
+        ).first()
+        if row is None:
+            raise RosterError("this enrollment token is not known; ask your supervisor for one")
+        if row.used_at is not None:
+            raise RosterError("this enrollment token was already used; ask for a new one")
+        device_id = new_id()
+        device_token = new_token()
+        code = _free_device_code(conn)
+        conn.execute(
+            devices.insert().values(
+                device_id=device_id,
+                collector_id=row.collector_id,
+                token_hash=token_hash(device_token),
+                device_code=code,
+                name=device_name,
+                created_at=now,
+            )
+        )
+        conn.execute(
+            enrollments.update()
+            .where(enrollments.c.token_hash == row.token_hash)
+            .values(used_at=now, device_id=device_id)
+        )
+    return {
+        "device_id": device_id,
+        "device_token": device_token,
+        "device_code": code,
+        "collector": row.name,
+        "language": row.language,
+        "timezone": row.timezone,
+    }
+
+
+def _free_device_code(conn: Connection) -> str:
+    # Short enough to write on a paper receipt; no 0/O or 1/I to misread.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(5))
+        taken = conn.execute(sa.select(devices.c.device_id).where(devices.c.device_code == code))
+        if taken.first() is None:
+            return code
+
+
+def revoke_devices(engine: Engine, name: str) -> int:
+    """Revoke every laptop of a collector; returns how many were active."""
+    with engine.begin() as conn:
+        collector_id = _collector_id(conn, name)
+        result = conn.execute(
+            devices.update()
+            .where(devices.c.collector_id == collector_id, devices.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
+        return result.rowcount
+
+
+def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[str]) -> int:
+    """Put accounts on a collector's route for a date, in the order given.
+
+    An account already on someone else's route that day is taken from them
+    (their laptop drops it at the next sync). The collector's other stops that
+    day keep their order, after the given ones. All or nothing.
+    """
+    if not account_ids:
+        raise RosterError("name at least one account to assign")
+    if len(set(account_ids)) != len(account_ids):
+        raise RosterError("an account is named twice; the route order would be ambiguous")
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        collector_id = _collector_id(conn, collector)
+        _require_accounts(conn, account_ids)
+        active = conn.execute(
+            sa.select(visits)
+            .where(visits.c.visit_date == visit_date, visits.c.status == "assigned")
+            .where(
+                sa.or_(visits.c.account_id.in_(account_ids), visits.c.collector_id == collector_id)
+            )
+        ).all()
+        mine = {v.account_id: v for v in active if v.collector_id == collector_id}
+        theirs = [
+            v for v in active if v.collector_id != collector_id and v.account_id in account_ids
+        ]
+        others = sorted(
+            (v for v in mine.values() if v.account_id not in account_ids), key=lambda v: v.sequence
+        )
+        first = reserve_changes(conn, len(theirs) + len(account_ids) + len(others))
+        seqs = iter(range(first, first + 10**9))
+        for visit in theirs:
+            conn.execute(
+                visits.update()
+                .where(visits.c.visit_id == visit.visit_id)
+                .values(status="recalled", seq=next(seqs))
+            )
+        for position, account_id in enumerate([*account_ids, *(v.account_id for v in others)], 1):
+            if account_id in mine:
+                conn.execute(
+                    visits.update()
+                    .where(visits.c.visit_id == mine[account_id].visit_id)
+                    .values(sequence=position, seq=next(seqs))
+                )
+            else:
+                conn.execute(
+                    visits.insert().values(
+                        visit_id=new_id(),
+                        account_id=account_id,
+                        collector_id=collector_id,
+                        visit_date=visit_date,
+                        sequence=position,
+                        status="assigned",
+                        seq=next(seqs),
+                        created_at=now,
+                    )
+                )
+    return len(account_ids)
+
+
+def recall(engine: Engine, visit_date: date, account_ids: list[str]) -> int:
+    """Take visits of a date back from whoever has them. All or nothing."""
+    if not account_ids:
+        raise RosterError("name at least one account to recall")
+    with engine.begin() as conn:
+        found = conn.execute(
+            sa.select(visits.c.visit_id, visits.c.account_id).where(
+                visits.c.visit_date == visit_date,
+                visits.c.status == "assigned",
+                visits.c.account_id.in_(account_ids),
+            )
+        ).all()
+        missing = sorted(set(account_ids) - {row.account_id for row in found})
+        if missing:
+            raise RosterError(f"not on any route on {visit_date}: {', '.join(missing)}")
+        first = reserve_changes(conn, len(found))
+        for offset, row in enumerate(found):
+            conn.execute(
+                visits.update()
+                .where(visits.c.visit_id == row.visit_id)
+                .values(status="recalled", seq=first + offset)
+            )
+    return len(found)
+
+
+def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
+    known: set[str] = set()
+    for start in range(0, len(account_ids), 500):
+        chunk = account_ids[start : start + 500]
+        known |= set(
+            conn.execute(sa.select(accounts.c.account_id).where(accounts.c.account_id.in_(chunk)))
+            .scalars()
+            .all()
+        )
+    missing = [a for a in account_ids if a not in known]
+    if missing:
+        raise RosterError(f"unknown account(s): {', '.join(missing)}")

@@ -1,0 +1,132 @@
+"""Wire models of the sync protocol (pydantic), versioned; see docs/ARCHITECTURE.md."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from fieldapp.domain.accounts import Account
+from fieldapp.domain.outcomes import OutcomeCode, PaymentMethod
+
+PROTOCOL_VERSION = 1
+# The oldest client protocol this build still understands.
+OLDEST_PROTOCOL = 1
+# Larger bodies are refused before they are parsed: a push of 500 outcomes with
+# full notes stays well under this.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_MUTATIONS_PER_PUSH = 500
+MAX_PAGE = 2000
+DEFAULT_PAGE = 1000
+
+
+class Wire(BaseModel):
+    """A message on the wire: unknown fields are refused, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnrollRequest(Wire):
+    """A laptop presents the one-time token a supervisor gave its collector."""
+
+    protocol: int = PROTOCOL_VERSION
+    token: str = Field(min_length=8, max_length=200)
+    device_name: str = Field("laptop", min_length=1, max_length=100)
+
+
+class EnrollResponse(Wire):
+    """The laptop's identity: its own secret token and a short code for receipt numbers."""
+
+    protocol: int = PROTOCOL_VERSION
+    device_id: str
+    device_token: str
+    device_code: str
+    collector: str
+    language: str
+    timezone: str
+
+
+class OutcomePayload(Wire):
+    """An outcome recorded on the laptop: an event, never edited after it is made."""
+
+    id: str = Field(min_length=1, max_length=64)
+    visit_id: str = Field(min_length=1, max_length=64)
+    account_id: str = Field(min_length=1, max_length=64)
+    outcome: OutcomeCode
+    amount_minor: int | None = Field(None, ge=1, le=10**15)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    promise_date: date | None = None
+    method: PaymentMethod | None = None
+    note: str = Field("", max_length=2000)
+    receipt_no: str | None = Field(None, max_length=40)
+    recorded_at: AwareDatetime
+
+
+class Mutation(Wire):
+    """One change from the laptop, with an id made there so a retry is recognised."""
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: Literal["record_outcome"]
+    payload: OutcomePayload
+
+
+class PushRequest(Wire):
+    """The laptop's waiting changes, oldest first."""
+
+    protocol: int = PROTOCOL_VERSION
+    mutations: list[Mutation] = Field(max_length=MAX_MUTATIONS_PER_PUSH)
+
+
+MutationStatus = Literal["applied", "refused"]
+
+
+class MutationResult(Wire):
+    """What became of one mutation; a retry of the same id gets the same answer."""
+
+    id: str
+    status: MutationStatus
+    message: str | None = None
+    flagged: bool = False
+
+
+class PushResponse(Wire):
+    """One result per mutation, in the order they were sent."""
+
+    protocol: int = PROTOCOL_VERSION
+    results: list[MutationResult]
+
+
+class PullRequest(Wire):
+    """Ask for what changed after `cursor` (empty for everything)."""
+
+    protocol: int = PROTOCOL_VERSION
+    cursor: str = Field("", max_length=40)
+    limit: int = Field(DEFAULT_PAGE, ge=1, le=MAX_PAGE)
+
+
+class VisitWire(Wire):
+    """An assigned stop on a collector's route, with the account it is about."""
+
+    visit_id: str
+    account_id: str
+    visit_date: date
+    sequence: int
+    account: Account
+
+
+class PullResponse(Wire):
+    """A page of changes in server order; `more` says whether to ask again at once."""
+
+    protocol: int = PROTOCOL_VERSION
+    cursor: str
+    more: bool
+    visits: list[VisitWire] = []
+    accounts: list[Account] = []
+    removed_visits: list[str] = []
+
+
+class ErrorBody(Wire):
+    """Every refusal carries a sentence that says what was wrong."""
+
+    detail: str

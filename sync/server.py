@@ -1,0 +1,123 @@
+"""The server end of sync: authenticate a laptop, apply its push exactly once, build its pull.
+
+Storage is a port (`SyncStorage`) so this module knows no database; head office
+implements it over SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sync.protocol import (
+    OLDEST_PROTOCOL,
+    PROTOCOL_VERSION,
+    EnrollRequest,
+    EnrollResponse,
+    MutationResult,
+    OutcomePayload,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.tokens import token_hash
+
+
+@dataclass(frozen=True)
+class Device:
+    """An enrolled laptop and the collector it works for."""
+
+    device_id: str
+    collector_id: int
+    collector: str
+    revoked: bool
+
+
+class SyncRefused(Exception):
+    """A request the server will not serve; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(detail)
+
+
+class SyncStorage(Protocol):
+    """What the sync server needs from a database."""
+
+    def device_by_token_hash(self, hashed: str) -> Device | None: ...
+
+    def enroll(self, token: str, device_name: str) -> EnrollResponse: ...
+
+    def apply_outcome(
+        self, device: Device, mutation_id: str, outcome: OutcomePayload
+    ) -> MutationResult: ...
+
+    def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse: ...
+
+
+class SyncServer:
+    """Protocol rules that hold whatever the storage."""
+
+    def __init__(self, storage: SyncStorage) -> None:
+        self.storage = storage
+
+    def check_protocol(self, version: int) -> None:
+        """Refuse clients too old or too new, with a sentence the collector can act on."""
+        if version < OLDEST_PROTOCOL:
+            raise SyncRefused(
+                426,
+                f"this fieldapp speaks sync protocol {version}, the server needs "
+                f"{OLDEST_PROTOCOL} or newer: update fieldapp (your unsent changes are kept)",
+            )
+        if version > PROTOCOL_VERSION:
+            raise SyncRefused(
+                400,
+                f"this fieldapp speaks sync protocol {version}, newer than the server's "
+                f"{PROTOCOL_VERSION}: the server needs updating",
+            )
+
+    def authenticate(self, bearer: str | None) -> Device:
+        """The device behind a bearer token, or a 401 that says why."""
+        if not bearer:
+            raise SyncRefused(401, "no device token: enroll this laptop first")
+        device = self.storage.device_by_token_hash(token_hash(bearer))
+        if device is None:
+            raise SyncRefused(401, "unknown device token: enroll this laptop again")
+        if device.revoked:
+            raise SyncRefused(401, "this laptop was revoked: ask your supervisor")
+        return device
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        """Trade a one-time token for a device identity."""
+        self.check_protocol(request.protocol)
+        return self.storage.enroll(request.token, request.device_name)
+
+    def push(self, device: Device, request: PushRequest) -> PushResponse:
+        """Apply each mutation in order, each exactly once; a refusal does not stop the rest."""
+        self.check_protocol(request.protocol)
+        ids = [m.id for m in request.mutations]
+        if len(set(ids)) != len(ids):
+            raise SyncRefused(400, "a push names the same mutation id twice")
+        results = [
+            self.storage.apply_outcome(device, mutation.id, mutation.payload)
+            for mutation in request.mutations
+        ]
+        return PushResponse(results=results)
+
+    def pull(self, device: Device, request: PullRequest) -> PullResponse:
+        """One page of this collector's changes after the cursor."""
+        self.check_protocol(request.protocol)
+        return self.storage.changes_after(
+            device.collector_id, parse_cursor(request.cursor), request.limit
+        )
+
+
+def parse_cursor(cursor: str) -> int:
+    """Cursors are opaque to clients; today they are a change number."""
+    if cursor == "":
+        return 0
+    if not cursor.isdigit():
+        raise SyncRefused(400, f"cursor {cursor!r} was not made by this server")
+    return int(cursor)

@@ -1,0 +1,74 @@
+"""Shared fixtures: a head-office database, a live server, an enrolled laptop."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fieldapp.domain.stages import local_today
+from fieldapp.syncing import enroll_laptop
+from headoffice import db, portfolio, roster
+from tests.helpers import LiveServer, account_row, write_portfolio
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'headoffice.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str):
+    engine = db.connect(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def server(db_url: str, tmp_path: Path):
+    live = LiveServer(db_url, tmp_path / "server.log").start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def today() -> date:
+    # The route date is the collector's local date, not the test machine's.
+    return local_today("Europe/Copenhagen")
+
+
+@pytest.fixture
+def portfolio_file(tmp_path: Path) -> Path:
+    rows = [
+        account_row("DK-1", borrower_name="Søren Ærø", address="Østergade 5, København"),
+        account_row(
+            "CN-1",
+            borrower_name="王小明",
+            address="北京市朝阳区建国路88号",
+            currency="CNY",
+            language="zh",
+            timezone="Asia/Shanghai",
+        ),
+        account_row(
+            "EN-1",
+            borrower_name="Sally [Sarah] Mitchell",
+            currency="GBP",
+            language="en",
+            timezone="Europe/London",
+            overdue_amount="80.00",
+            outstanding="800.00",
+        ),
+    ]
+    return write_portfolio(tmp_path / "portfolio.csv", rows)
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, engine, server, portfolio_file: Path, today: date) -> Path:
+    """A laptop home enrolled for collector Mette, with DK-1, CN-1, EN-1 on today's route."""
+    portfolio.import_accounts(engine, portfolio.read_portfolio(portfolio_file))
+    token = roster.add_collector(engine, "Mette", "da", "Europe/Copenhagen")
+    roster.assign(engine, "Mette", today, ["DK-1", "CN-1", "EN-1"])
+    home = tmp_path / "laptop"
+    enroll_laptop(home, server.url, token, "test laptop")
+    return home

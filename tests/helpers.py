@@ -1,0 +1,119 @@
+"""Test helpers: a real head-office server in a subprocess, portfolio files, CLI runs."""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+HEADER = [
+    "account_id",
+    "borrower_name",
+    "address",
+    "currency",
+    "outstanding",
+    "overdue_amount",
+    "oldest_due_date",
+    "phone",
+    "city",
+    "language",
+    "timezone",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`headoffice serve` as its own process on a loopback port; stop and start at will."""
+
+    def __init__(self, db_url: str, log: Path) -> None:
+        self.db_url = db_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> LiveServer:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "headoffice",
+                "serve",
+                "--db",
+                self.db_url,
+                "--port",
+                str(self.port),
+            ],
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start in 30 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def write_portfolio(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:
+    header = header or HEADER
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def account_row(account_id: str, **overrides: str) -> dict:
+    """A valid portfolio row; override any column."""
+    row = {
+        "account_id": account_id,
+        "borrower_name": f"Borrower {account_id}",
+        "address": f"{account_id} Example Street",
+        "currency": "DKK",
+        "outstanding": "10000.00",
+        "overdue_amount": "1500.00",
+        "oldest_due_date": (date.today() - timedelta(days=45)).isoformat(),
+        "phone": "+45 20 30 40 50",
+        "city": "Aarhus",
+        "language": "da",
+        "timezone": "Europe/Copenhagen",
+    }
+    row.update(overrides)
+    return row
+
+
+def run(program: str, *args: str, env: dict | None = None, check: bool = True):
+    """Run `python -m fieldapp|headoffice ARGS` as a person would, in a subprocess."""
+    result = subprocess.run(
+        [sys.executable, "-m", program, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{program} {args} failed:\n{result.stdout}\n{result.stderr}")
+    return result

@@ -1,0 +1,144 @@
+"""The collector's app driven with Textual's Pilot: route, visit, outcome form, offline."""
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from fieldapp.store import Store
+from fieldapp.syncing import sync_once
+from fieldapp.tui.app import FieldApp
+from fieldapp.tui.outcome import OutcomeScreen
+from fieldapp.tui.route import RouteScreen
+from fieldapp.tui.visit import VisitScreen
+
+
+def drive(home: Path, steps, size=(120, 40), sync_on_start=False):
+    """Run the app headless, hand the pilot to `steps`, return what it returns."""
+
+    async def scenario():
+        app = FieldApp(home, sync_on_start=sync_on_start)
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await pilot.pause()
+            return await steps(app, pilot)
+
+    return asyncio.run(scenario())
+
+
+def route_rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#route", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def test_route_shows_the_stops_in_order(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        assert isinstance(app.screen, RouteScreen)
+        return route_rows(app)
+
+    rows = drive(laptop, steps)
+    assert [r[1] for r in rows] == ["Søren Ærø", "王小明", "Sally [Sarah] Mitchell"]
+    assert rows[0][0] == "1" and rows[0][5] == "to do"
+
+
+def test_enter_opens_the_visit_and_escape_goes_back(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        borrower = app.screen.sub_title
+        await pilot.press("escape")
+        await pilot.pause()
+        return borrower, type(app.screen)
+
+    borrower, back_on = drive(laptop, steps)
+    assert borrower == "2. 王小明"
+    assert back_on is RouteScreen
+
+
+def test_recording_an_outcome_through_the_form(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, OutcomeScreen)
+        form.query_one("#outcome").value = "promise"
+        form.query_one("#amount").value = "250.00"
+        form.query_one("#promise_date").value = app.store.today().isoformat()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        return route_rows(app)
+
+    rows = drive(laptop, steps)
+    assert rows[0][5] == "done"
+    store = Store(laptop)
+    try:
+        [saved] = store.outcomes_for_account("DK-1")
+        assert (saved.outcome, saved.amount_minor, saved.currency) == ("promise", 25000, "DKK")
+        assert store.pending_count() == 1
+    finally:
+        store.close()
+
+
+def test_form_errors_show_at_the_field_and_nothing_is_saved(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#outcome").value = "paid"
+        form.query_one("#amount").value = "12,50"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        return (
+            type(app.screen),
+            str(form.query_one("#amount-error", Static).render()),
+            str(form.query_one("#method-error", Static).render()),
+            app.focused.id,
+        )
+
+    screen, amount_error, method_error, focused = drive(laptop, steps)
+    assert screen is OutcomeScreen
+    assert "is not an amount" in amount_error
+    assert "required for a payment" in method_error
+    assert focused == "amount"
+    store = Store(laptop)
+    try:
+        assert store.pending_count() == 0
+    finally:
+        store.close()
+
+
+def test_the_app_works_offline_and_says_so(laptop, server):
+    sync_once(laptop)
+    server.stop()
+
+    async def steps(app, pilot):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.sync_status
+        return status, len(route_rows(app))
+
+    status, rows = drive(laptop, steps, sync_on_start=True)
+    assert "offline" in status
+    assert rows == 3
+
+
+def test_fits_a_small_terminal(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        return type(app.screen)
+
+    assert drive(laptop, steps, size=(80, 24)) is OutcomeScreen
