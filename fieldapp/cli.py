@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fieldapp.config import home_dir
+from fieldapp.domain.days import parse_day
 from fieldapp.domain.errors import FieldErrors
 from fieldapp.domain.money import format_money
 from fieldapp.domain.outcomes import OutcomeCode, PaymentMethod
@@ -24,9 +25,9 @@ def _date(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+        return parse_day(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

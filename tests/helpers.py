@@ -13,19 +13,9 @@ from pathlib import Path
 
 import httpx
 
-HEADER = [
-    "account_id",
-    "borrower_name",
-    "address",
-    "currency",
-    "outstanding",
-    "overdue_amount",
-    "oldest_due_date",
-    "phone",
-    "city",
-    "language",
-    "timezone",
-]
+from fieldapp.domain.accounts import REQUIRED_COLUMNS
+
+HEADER = [*REQUIRED_COLUMNS, "phone", "city", "language", "timezone"]
 
 
 def free_port() -> int:
