@@ -22,10 +22,8 @@ from sync.client import SyncError
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
     try:
-        return parse_day(value)
+        return parse_day(value) if value is not None else None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 

@@ -35,10 +35,8 @@ def _engine(db_url: str | None) -> Engine:
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
     try:
-        return parse_day(value)
+        return parse_day(value) if value is not None else None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
