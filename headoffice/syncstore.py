@@ -46,78 +46,87 @@ class SqlSyncStorage:
             raise SyncRefused(403, str(error)) from None
         return EnrollResponse(**identity)
 
-    def apply_outcome(
-        self, device: Device, mutation_id: str, outcome: OutcomePayload
-    ) -> MutationResult:
+    def apply_outcomes(
+        self, device: Device, mutations: list[tuple[str, OutcomePayload]]
+    ) -> list[MutationResult]:
+        # One transaction per push: each outcome commits together with its
+        # (device, mutation id) record, and a push of 500 costs one commit.
         # Two copies of one push racing each other: the loser hits the primary
-        # key of applied_mutations, rolls back, and then reads the winner's answer.
+        # key of applied_mutations, rolls back whole, and then reads the
+        # winner's answers.
         for _attempt in range(3):
             try:
                 with self.engine.begin() as conn:
-                    return self._apply_once(conn, device, mutation_id, outcome)
+                    return self._apply_batch(conn, device, mutations)
             except IntegrityError:
                 continue
-        raise SyncRefused(409, f"mutation {mutation_id} is being applied concurrently; retry")
+        raise SyncRefused(409, "this push is being applied concurrently; retry")
 
-    def _apply_once(
-        self, conn: Connection, device: Device, mutation_id: str, outcome: OutcomePayload
-    ) -> MutationResult:
-        prior = conn.execute(
-            sa.select(applied_mutations.c.result).where(
-                applied_mutations.c.device_id == device.device_id,
-                applied_mutations.c.mutation_id == mutation_id,
-            )
-        ).scalar_one_or_none()
-        if prior is not None:
-            return MutationResult.model_validate_json(prior)
-        result = self._judge_and_store(conn, device, mutation_id, outcome)
-        conn.execute(
-            applied_mutations.insert().values(
-                device_id=device.device_id,
-                mutation_id=mutation_id,
-                result=result.model_dump_json(),
-                applied_at=datetime.now(UTC),
-            )
-        )
-        return result
-
-    def _judge_and_store(
-        self, conn: Connection, device: Device, mutation_id: str, outcome: OutcomePayload
-    ) -> MutationResult:
-        visit = conn.execute(
-            sa.select(
-                visits.c.account_id, visits.c.collector_id, visits.c.status, accounts.c.currency
-            )
-            .join(accounts, accounts.c.account_id == visits.c.account_id)
-            .where(visits.c.visit_id == outcome.visit_id)
-        ).first()
-
-        def refuse(message: str) -> MutationResult:
-            return MutationResult(id=mutation_id, status="refused", message=message)
-
-        if visit is None or visit.collector_id != device.collector_id:
-            return refuse(f"visit {outcome.visit_id} was never on {device.collector}'s route")
-        if visit.account_id != outcome.account_id:
-            return refuse(f"visit {outcome.visit_id} is for another account")
-        if (outcome.amount_minor is None) != (outcome.currency is None):
-            return refuse("an amount needs its currency, and a currency its amount")
-        if outcome.currency is not None and outcome.currency != visit.currency:
-            return refuse(f"amount in {outcome.currency}, the account is in {visit.currency}")
-        late = visit.status != "assigned"
-        reason = "outcome arrived after the visit was recalled" if late else None
-        exists = conn.execute(sa.select(outcomes.c.id).where(outcomes.c.id == outcome.id)).first()
-        if exists is None:
-            conn.execute(
-                outcomes.insert().values(
-                    **outcome.model_dump(),
-                    collector_id=device.collector_id,
-                    device_id=device.device_id,
-                    received_at=datetime.now(UTC),
-                    needs_review=late,
-                    review_reason=reason,
+    def _apply_batch(
+        self, conn: Connection, device: Device, mutations: list[tuple[str, OutcomePayload]]
+    ) -> list[MutationResult]:
+        prior = {
+            row.mutation_id: MutationResult.model_validate_json(row.result)
+            for row in conn.execute(
+                sa.select(applied_mutations.c.mutation_id, applied_mutations.c.result).where(
+                    applied_mutations.c.device_id == device.device_id,
+                    applied_mutations.c.mutation_id.in_([m for m, _ in mutations]),
                 )
             )
-        return MutationResult(id=mutation_id, status="applied", message=reason, flagged=late)
+        }
+        fresh = [(m, o) for m, o in mutations if m not in prior]
+        if not fresh:
+            return [prior[m] for m, _ in mutations]
+        found_visits = {
+            row.visit_id: row
+            for row in conn.execute(
+                sa.select(
+                    visits.c.visit_id,
+                    visits.c.account_id,
+                    visits.c.collector_id,
+                    visits.c.status,
+                    accounts.c.currency,
+                )
+                .join(accounts, accounts.c.account_id == visits.c.account_id)
+                .where(visits.c.visit_id.in_({o.visit_id for _, o in fresh}))
+            )
+        }
+        # An outcome that already arrived through another mutation is not stored twice.
+        stored = set(
+            conn.execute(
+                sa.select(outcomes.c.id).where(outcomes.c.id.in_([o.id for _, o in fresh]))
+            ).scalars()
+        )
+        now = datetime.now(UTC)
+        answers = dict(prior)
+        new_outcomes, records = [], []
+        for mutation_id, outcome in fresh:
+            result = _judge(device, mutation_id, outcome, found_visits.get(outcome.visit_id))
+            answers[mutation_id] = result
+            records.append(
+                {
+                    "device_id": device.device_id,
+                    "mutation_id": mutation_id,
+                    "result": result.model_dump_json(),
+                    "applied_at": now,
+                }
+            )
+            if result.status == "applied" and outcome.id not in stored:
+                stored.add(outcome.id)
+                new_outcomes.append(
+                    outcome.model_dump()
+                    | {
+                        "collector_id": device.collector_id,
+                        "device_id": device.device_id,
+                        "received_at": now,
+                        "needs_review": result.flagged,
+                        "review_reason": result.message,
+                    }
+                )
+        if new_outcomes:
+            conn.execute(outcomes.insert(), new_outcomes)
+        conn.execute(applied_mutations.insert(), records)
+        return [answers[m] for m, _ in mutations]
 
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse:
         with self.engine.connect() as conn:
@@ -169,3 +178,29 @@ class SqlSyncStorage:
             else:
                 response.removed_visits.append(row.visit_id)
         return response
+
+
+def _judge(
+    device: Device, mutation_id: str, outcome: OutcomePayload, visit: sa.Row | None
+) -> MutationResult:
+    """Accept or refuse one outcome; a late one is accepted and flagged, never lost."""
+
+    def refuse(message: str) -> MutationResult:
+        return MutationResult(id=mutation_id, status="refused", message=message)
+
+    if visit is None or visit.collector_id != device.collector_id:
+        return refuse(f"visit {outcome.visit_id} was never on {device.collector}'s route")
+    if visit.account_id != outcome.account_id:
+        return refuse(f"visit {outcome.visit_id} is for another account")
+    if (outcome.amount_minor is None) != (outcome.currency is None):
+        return refuse("an amount needs its currency, and a currency its amount")
+    if outcome.currency is not None and outcome.currency != visit.currency:
+        return refuse(f"amount in {outcome.currency}, the account is in {visit.currency}")
+    if visit.status != "assigned":
+        return MutationResult(
+            id=mutation_id,
+            status="applied",
+            message="outcome arrived after the visit was recalled",
+            flagged=True,
+        )
+    return MutationResult(id=mutation_id, status="applied")

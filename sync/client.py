@@ -5,10 +5,13 @@ The local database is a port (`LocalOutbox`), so this module knows no app.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol, TypeVar
 
+import certifi
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -27,6 +30,12 @@ M = TypeVar("M", bound=BaseModel)
 
 # Connect fast so an offline laptop knows at once; allow time for big pages.
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle costs about 20 ms: once per process, not once per sync.
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class LocalOutbox(Protocol):
@@ -93,7 +102,11 @@ class SyncClient:
         headers = {"Authorization": f"Bearer {device_token}"} if device_token else {}
         self.server_url = server_url.rstrip("/")
         self.http = httpx.Client(
-            base_url=self.server_url, headers=headers, timeout=timeout, transport=transport
+            base_url=self.server_url,
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            verify=_tls(),
         )
 
     def close(self) -> None:

@@ -50,9 +50,11 @@ class SyncStorage(Protocol):
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse: ...
 
-    def apply_outcome(
-        self, device: Device, mutation_id: str, outcome: OutcomePayload
-    ) -> MutationResult: ...
+    def apply_outcomes(
+        self, device: Device, mutations: list[tuple[str, OutcomePayload]]
+    ) -> list[MutationResult]:
+        """Apply in order, all in one transaction with their (device, mutation id) records."""
+        ...
 
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse: ...
 
@@ -100,11 +102,10 @@ class SyncServer:
         ids = [m.id for m in request.mutations]
         if len(set(ids)) != len(ids):
             raise SyncRefused(400, "a push names the same mutation id twice")
-        results = [
-            self.storage.apply_outcome(device, mutation.id, mutation.payload)
-            for mutation in request.mutations
-        ]
-        return PushResponse(results=results)
+        if not request.mutations:
+            return PushResponse(results=[])
+        pairs = [(m.id, m.payload) for m in request.mutations]
+        return PushResponse(results=self.storage.apply_outcomes(device, pairs))
 
     def pull(self, device: Device, request: PullRequest) -> PullResponse:
         """One page of this collector's changes after the cursor."""

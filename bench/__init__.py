@@ -1,0 +1,1 @@
+"""Benchmarks of fieldapp; run with `python bench/run.py`."""
