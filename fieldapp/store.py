@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
 from fieldapp.domain.accounts import Account
+from fieldapp.domain.corrections import Correction, check_correction
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.money import to_decimal_text
 from fieldapp.domain.outcomes import CheckedOutcome, OutcomeCode
@@ -72,6 +72,29 @@ def m001_initial(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m002_corrections_and_scope(db: Database) -> None:
+    db["corrections"].create(
+        {
+            "id": str,
+            "account_id": str,
+            "field": str,
+            "value": str,
+            "base_value": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )
+    db["corrections"].create_index(["account_id"])
+    # Which download of the scope last brought a visit: after a cursor reset,
+    # visits an earlier generation brought and the new one did not are gone.
+    db["visits"].add_column("generation", int, not_null_default=0)
+    # Which outcome or correction a mutation carries, to tell "waiting" from "sent".
+    db["outbox"].add_column("record_id", str)
+    db.execute("UPDATE outbox SET record_id = json_extract(payload, '$.id')")
+    db["outbox"].create_index(["record_id"])
 
 
 class VisitNotFound(LookupError):
@@ -137,10 +160,6 @@ class Store:
         )
         return [self._stop(row) for row in _dicts(rows)]
 
-    def route_dates(self) -> list[date]:
-        rows = self.db.execute("SELECT DISTINCT visit_date FROM visits ORDER BY visit_date")
-        return [date.fromisoformat(r[0]) for r in rows]
-
     def visit(self, visit_id: str) -> VisitDetail:
         rows = _dicts(
             self.db.execute(
@@ -183,8 +202,7 @@ class Store:
             self.db.execute(
                 """
                 SELECT o.*, NOT EXISTS (
-                    SELECT 1 FROM outbox b
-                    WHERE b.kind = 'record_outcome' AND json_extract(b.payload, '$.id') = o.id
+                    SELECT 1 FROM outbox b WHERE b.record_id = o.id
                 ) AS synced
                 FROM outcomes o WHERE o.account_id = ? ORDER BY o.recorded_at DESC
                 """,
@@ -237,15 +255,67 @@ class Store:
             )
             payload = record.model_dump(mode="json", exclude={"synced"})
             self.db["outcomes"].insert(payload)
-            self.db["outbox"].insert(
-                {
-                    "mutation_id": new_id(),
-                    "kind": "record_outcome",
-                    "payload": json.dumps(payload, ensure_ascii=False),
-                    "created_at": now.isoformat(),
-                }
-            )
+            self._enqueue("record_outcome", payload, now)
         return record
+
+    def record_correction(self, account_id: str, field: str, value: str) -> Correction:
+        """Save a corrected phone, address or e-mail; it goes up, it overwrites nothing."""
+        value = check_correction(field, value)
+        account = self._account_row(account_id)
+        now = datetime.now(UTC)
+        correction = Correction(
+            id=new_id(),
+            account_id=account_id,
+            field=field,
+            value=value,
+            base_value=account[field],
+            recorded_at=now,
+        )
+        payload = correction.model_dump(mode="json", exclude={"conflict_with", "synced"})
+        with self.db.atomic():
+            self.db["corrections"].insert(payload)
+            self._enqueue("correct_contact", payload, now)
+        return correction
+
+    def corrections_for_account(self, account_id: str) -> list[Correction]:
+        """Corrections newest first, each marked where head office now holds a third value."""
+        current = self._account_row(account_id)
+        rows = _dicts(
+            self.db.execute(
+                """
+                SELECT c.*, NOT EXISTS (SELECT 1 FROM outbox b WHERE b.record_id = c.id) AS synced
+                FROM corrections c WHERE c.account_id = ? ORDER BY c.recorded_at DESC
+                """,
+                [account_id],
+            )
+        )
+        found = []
+        for row in rows:
+            now_value = current[row["field"]]
+            clash = now_value not in (row["base_value"], row["value"])
+            found.append(
+                Correction.model_validate(row | {"conflict_with": now_value if clash else None})
+            )
+        return found
+
+    def _account_row(self, account_id: str) -> dict:
+        rows = _dicts(self.db.execute("SELECT * FROM accounts WHERE account_id = ?", [account_id]))
+        if not rows:
+            raise VisitNotFound(f"account {account_id} is not on this laptop's route")
+        return rows[0]
+
+    def _enqueue(self, kind: str, payload: dict, now: datetime) -> None:
+        # Same transaction as the record itself: a change is never saved without
+        # its way to head office, nor sent without being saved.
+        self.db["outbox"].insert(
+            {
+                "mutation_id": new_id(),
+                "kind": kind,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "created_at": now.isoformat(),
+                "record_id": payload["id"],
+            }
+        )
 
     def _next_receipt_no(self) -> str:
         # Device code + counter: unique across laptops without asking anyone.
@@ -271,21 +341,29 @@ class Store:
 
     def settle(self, results: Iterable[MutationResult]) -> None:
         """Drop applied mutations from the outbox; keep refused ones, visibly, out of the way."""
+        applied = 0
         with self.db.atomic():
             for result in results:
                 if result.status == "applied":
                     self.db.execute("DELETE FROM outbox WHERE mutation_id = ?", [result.id])
+                    applied += 1
                 else:
                     self.db.execute(
                         "UPDATE outbox SET state = 'refused', message = ? WHERE mutation_id = ?",
                         [result.message, result.id],
                     )
+        if applied:
+            self.purge_departed()
 
     def cursor(self) -> str:
         return self.setting("cursor", "") or ""
 
+    def visit_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM visits").fetchone()[0]
+
     def apply_page(self, page: PullResponse) -> None:
         """Apply one pulled page and its cursor together, so an interrupted sync resumes."""
+        generation = int(self.setting("generation", "0"))
         with self.db.atomic():
             accounts = [v.account for v in page.visits] + page.accounts
             if accounts:
@@ -300,37 +378,63 @@ class Store:
                             "account_id": v.account_id,
                             "visit_date": v.visit_date.isoformat(),
                             "sequence": v.sequence,
+                            "generation": generation,
                         }
                         for v in page.visits
                     ],
                     pk="visit_id",
                 )
             if page.removed_visits:
-                gone = page.removed_visits
-                marks = ",".join("?" * len(gone))
-                affected = [
+                self._remove_visits(page.removed_visits)
+            if not page.more and self.setting("rebuilding") == "1":
+                stale = [
                     r[0]
                     for r in self.db.execute(
-                        f"SELECT DISTINCT account_id FROM visits WHERE visit_id IN ({marks})", gone
+                        "SELECT visit_id FROM visits WHERE generation < ?", [generation]
                     )
                 ]
-                self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", gone)
-                # Once no visit of a borrower is left, their personal data leaves too.
-                for account_id in affected:
-                    self.db.execute(
-                        "DELETE FROM accounts WHERE account_id = ? AND NOT EXISTS "
-                        "(SELECT 1 FROM visits WHERE account_id = ?)",
-                        [account_id, account_id],
-                    )
+                self._remove_visits(stale)
+                self.set_settings(rebuilding="0")
             self.set_settings(cursor=page.cursor)
+        if page.removed_visits:
+            self.purge_departed()
+
+    def _remove_visits(self, gone: list[str]) -> None:
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
+        # Once no visit of a borrower is left, their personal data leaves too.
+        self.db.execute(
+            "DELETE FROM accounts WHERE account_id NOT IN (SELECT account_id FROM visits)"
+        )
+
+    def reset_scope(self) -> None:
+        """Download the whole scope again (cursor reset or drift), keeping the outbox."""
+        generation = int(self.setting("generation", "0")) + 1
+        self.set_settings(generation=str(generation), cursor="", rebuilding="1")
+
+    def purge_departed(self) -> None:
+        """Forget outcomes and corrections of borrowers no longer on this laptop, once sent.
+
+        What still waits in the outbox stays until head office has it: nothing
+        recorded is lost. Then the WAL is truncated so no old page lingers there.
+        """
+        with self.db.atomic():
+            removed = 0
+            for table in ("outcomes", "corrections"):
+                removed += self.db.execute(
+                    f"""
+                    DELETE FROM {table}
+                    WHERE account_id NOT IN (SELECT account_id FROM accounts)
+                      AND id NOT IN (SELECT record_id FROM outbox WHERE record_id IS NOT NULL)
+                    """
+                ).rowcount
+        if removed:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def mark_synced(self) -> None:
         self.set_settings(last_sync_at=datetime.now(UTC).isoformat())
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
-            yield
 
 
 def _account_select() -> str:

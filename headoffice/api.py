@@ -35,6 +35,7 @@ _ERRORS = {
     401: {"model": ErrorBody},
     413: {"model": ErrorBody},
     422: {"model": ErrorBody},
+    409: {"model": ErrorBody},
     426: {"model": ErrorBody},
 }
 
@@ -91,7 +92,8 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(SyncRefused)
     async def _refused(_request: Request, error: SyncRefused) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status)
+        body = {"detail": error.detail} | ({"code": error.code} if error.code else {})
+        return JSONResponse(body, status_code=error.status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

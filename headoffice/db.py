@@ -124,6 +124,25 @@ outcomes = sa.Table(
     sa.Column("review_reason", sa.String(200)),
 )
 
+# Collectors' corrections of contact details. They never overwrite the account:
+# core banking owns it. `conflict` marks a correction based on a value head
+# office has since changed; both values are kept for a supervisor.
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("field", sa.String(20), nullable=False),
+    sa.Column("value", sa.String(500), nullable=False),
+    sa.Column("base_value", sa.String(500)),
+    sa.Column("server_value", sa.String(500)),
+    sa.Column("conflict", sa.Boolean, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 applied_mutations = sa.Table(
     "applied_mutations",
     metadata,

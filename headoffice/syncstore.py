@@ -10,8 +10,26 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.domain.accounts import Account
 from headoffice import roster
-from headoffice.db import accounts, applied_mutations, collectors, devices, outcomes, visits
-from sync.protocol import EnrollResponse, MutationResult, OutcomePayload, PullResponse, VisitWire
+from headoffice.db import (
+    accounts,
+    applied_mutations,
+    collectors,
+    corrections,
+    counters,
+    devices,
+    outcomes,
+    visits,
+)
+from sync.protocol import (
+    CorrectContact,
+    EnrollResponse,
+    Mutation,
+    MutationResult,
+    OutcomePayload,
+    PullResponse,
+    RecordOutcome,
+    VisitWire,
+)
 from sync.server import Device, SyncRefused
 
 _ACCOUNT_COLUMNS = [accounts.c[name] for name in Account.model_fields]
@@ -46,14 +64,17 @@ class SqlSyncStorage:
             raise SyncRefused(403, str(error)) from None
         return EnrollResponse(**identity)
 
-    def apply_outcomes(
-        self, device: Device, mutations: list[tuple[str, OutcomePayload]]
-    ) -> list[MutationResult]:
-        # One transaction per push: each outcome commits together with its
+    def change_counter(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(counters.c.value).where(counters.c.name == "change")
+            ).scalar_one()
+
+    def apply_mutations(self, device: Device, mutations: list[Mutation]) -> list[MutationResult]:
+        # One transaction per push: each change commits together with its
         # (device, mutation id) record, and a push of 500 costs one commit.
         # Two copies of one push racing each other: the loser hits the primary
-        # key of applied_mutations, rolls back whole, and then reads the
-        # winner's answers.
+        # key of applied_mutations, rolls back whole, then reads the winner's answers.
         for _attempt in range(3):
             try:
                 with self.engine.begin() as conn:
@@ -63,20 +84,43 @@ class SqlSyncStorage:
         raise SyncRefused(409, "this push is being applied concurrently; retry")
 
     def _apply_batch(
-        self, conn: Connection, device: Device, mutations: list[tuple[str, OutcomePayload]]
+        self, conn: Connection, device: Device, mutations: list[Mutation]
     ) -> list[MutationResult]:
-        prior = {
+        answers = {
             row.mutation_id: MutationResult.model_validate_json(row.result)
             for row in conn.execute(
                 sa.select(applied_mutations.c.mutation_id, applied_mutations.c.result).where(
                     applied_mutations.c.device_id == device.device_id,
-                    applied_mutations.c.mutation_id.in_([m for m, _ in mutations]),
+                    applied_mutations.c.mutation_id.in_([m.id for m in mutations]),
                 )
             )
         }
-        fresh = [(m, o) for m, o in mutations if m not in prior]
-        if not fresh:
-            return [prior[m] for m, _ in mutations]
+        fresh = [m for m in mutations if m.id not in answers]
+        if fresh:
+            now = datetime.now(UTC)
+            outcome_batch = [m for m in fresh if isinstance(m, RecordOutcome)]
+            correction_batch = [m for m in fresh if isinstance(m, CorrectContact)]
+            answers |= self._apply_outcomes(conn, device, outcome_batch, now)
+            answers |= self._apply_corrections(conn, device, correction_batch, now)
+            conn.execute(
+                applied_mutations.insert(),
+                [
+                    {
+                        "device_id": device.device_id,
+                        "mutation_id": m.id,
+                        "result": answers[m.id].model_dump_json(),
+                        "applied_at": now,
+                    }
+                    for m in fresh
+                ],
+            )
+        return [answers[m.id] for m in mutations]
+
+    def _apply_outcomes(
+        self, conn: Connection, device: Device, batch: list[RecordOutcome], now: datetime
+    ) -> dict[str, MutationResult]:
+        if not batch:
+            return {}
         found_visits = {
             row.visit_id: row
             for row in conn.execute(
@@ -88,32 +132,25 @@ class SqlSyncStorage:
                     accounts.c.currency,
                 )
                 .join(accounts, accounts.c.account_id == visits.c.account_id)
-                .where(visits.c.visit_id.in_({o.visit_id for _, o in fresh}))
+                .where(visits.c.visit_id.in_({m.payload.visit_id for m in batch}))
             )
         }
         # An outcome that already arrived through another mutation is not stored twice.
         stored = set(
             conn.execute(
-                sa.select(outcomes.c.id).where(outcomes.c.id.in_([o.id for _, o in fresh]))
+                sa.select(outcomes.c.id).where(outcomes.c.id.in_([m.payload.id for m in batch]))
             ).scalars()
         )
-        now = datetime.now(UTC)
-        answers = dict(prior)
-        new_outcomes, records = [], []
-        for mutation_id, outcome in fresh:
-            result = _judge(device, mutation_id, outcome, found_visits.get(outcome.visit_id))
-            answers[mutation_id] = result
-            records.append(
-                {
-                    "device_id": device.device_id,
-                    "mutation_id": mutation_id,
-                    "result": result.model_dump_json(),
-                    "applied_at": now,
-                }
+        answers, rows = {}, []
+        for mutation in batch:
+            outcome = mutation.payload
+            result = _judge_outcome(
+                device, mutation.id, outcome, found_visits.get(outcome.visit_id)
             )
+            answers[mutation.id] = result
             if result.status == "applied" and outcome.id not in stored:
                 stored.add(outcome.id)
-                new_outcomes.append(
+                rows.append(
                     outcome.model_dump()
                     | {
                         "collector_id": device.collector_id,
@@ -123,10 +160,72 @@ class SqlSyncStorage:
                         "review_reason": result.message,
                     }
                 )
-        if new_outcomes:
-            conn.execute(outcomes.insert(), new_outcomes)
-        conn.execute(applied_mutations.insert(), records)
-        return [answers[m] for m, _ in mutations]
+        if rows:
+            conn.execute(outcomes.insert(), rows)
+        return answers
+
+    def _apply_corrections(
+        self, conn: Connection, device: Device, batch: list[CorrectContact], now: datetime
+    ) -> dict[str, MutationResult]:
+        if not batch:
+            return {}
+        ids = {m.payload.account_id for m in batch}
+        current = {
+            row.account_id: row
+            for row in conn.execute(
+                sa.select(
+                    accounts.c.account_id, accounts.c.phone, accounts.c.address, accounts.c.email
+                ).where(accounts.c.account_id.in_(ids))
+            )
+        }
+        # Accounts this collector has had on a route, now or before.
+        known = set(
+            conn.execute(
+                sa.select(visits.c.account_id).where(
+                    visits.c.collector_id == device.collector_id, visits.c.account_id.in_(ids)
+                )
+            ).scalars()
+        )
+        stored = set(
+            conn.execute(
+                sa.select(corrections.c.id).where(
+                    corrections.c.id.in_([m.payload.id for m in batch])
+                )
+            ).scalars()
+        )
+        answers, rows = {}, []
+        for mutation in batch:
+            fix = mutation.payload
+            if fix.account_id not in known or fix.account_id not in current:
+                answers[mutation.id] = MutationResult(
+                    id=mutation.id,
+                    status="refused",
+                    message=f"account {fix.account_id} was never on {device.collector}'s route",
+                )
+                continue
+            server_value = getattr(current[fix.account_id], fix.field)
+            conflict = server_value != fix.base_value
+            answers[mutation.id] = MutationResult(
+                id=mutation.id,
+                status="applied",
+                message=f"head office changed {fix.field} meanwhile" if conflict else None,
+                flagged=conflict,
+            )
+            if fix.id not in stored:
+                stored.add(fix.id)
+                rows.append(
+                    fix.model_dump()
+                    | {
+                        "collector_id": device.collector_id,
+                        "device_id": device.device_id,
+                        "server_value": server_value,
+                        "conflict": conflict,
+                        "received_at": now,
+                    }
+                )
+        if rows:
+            conn.execute(corrections.insert(), rows)
+        return answers
 
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse:
         with self.engine.connect() as conn:
@@ -139,26 +238,38 @@ class SqlSyncStorage:
             ).all()
             # An account change goes down on its own only when it came after the
             # visit; otherwise the visit (also after the cursor) carries it.
-            mine = sa.select(visits.c.visit_id).where(
-                visits.c.account_id == accounts.c.account_id,
-                visits.c.collector_id == collector_id,
-                visits.c.status == "assigned",
-                visits.c.seq < accounts.c.seq,
-            )
+            # Driven from this collector's visits, so its cost follows the route,
+            # not the size of the portfolio.
             account_rows = conn.execute(
                 sa.select(accounts)
-                .where(accounts.c.seq > cursor, sa.exists(mine))
+                .distinct()
+                .join(visits, visits.c.account_id == accounts.c.account_id)
+                .where(
+                    visits.c.collector_id == collector_id,
+                    visits.c.status == "assigned",
+                    accounts.c.seq > cursor,
+                    accounts.c.seq > visits.c.seq,
+                )
                 .order_by(accounts.c.seq)
                 .limit(limit + 1)
             ).all()
-        # Merge both streams in change order and cut one page from the front.
-        merged = sorted(
-            [(row.seq, "visit", row) for row in visit_rows]
-            + [(row.seq, "account", row) for row in account_rows],
-            key=lambda item: item[0],
-        )
-        page, more = merged[:limit], len(merged) > limit
-        response = PullResponse(cursor=str(page[-1][0] if page else cursor), more=more)
+            merged = sorted(
+                [(row.seq, "visit", row) for row in visit_rows]
+                + [(row.seq, "account", row) for row in account_rows],
+                key=lambda item: item[0],
+            )
+            page, more = merged[:limit], len(merged) > limit
+            new_cursor = page[-1][0] if page else cursor
+            response = PullResponse(cursor=str(new_cursor), more=more)
+            mine = visits.c.collector_id == collector_id
+            if more:
+                response.remaining = conn.execute(
+                    sa.select(sa.func.count()).where(mine, visits.c.seq > new_cursor)
+                ).scalar_one()
+            else:
+                response.scope_visits = conn.execute(
+                    sa.select(sa.func.count()).where(mine, visits.c.status == "assigned")
+                ).scalar_one()
         for _seq, kind, row in page:
             account = Account.model_validate(
                 {c.name: getattr(row, c.name) for c in _ACCOUNT_COLUMNS}
@@ -180,7 +291,7 @@ class SqlSyncStorage:
         return response
 
 
-def _judge(
+def _judge_outcome(
     device: Device, mutation_id: str, outcome: OutcomePayload, visit: sa.Row | None
 ) -> MutationResult:
     """Accept or refuse one outcome; a late one is accepted and flagged, never lost."""

@@ -13,12 +13,14 @@ from typing import Protocol, TypeVar
 
 import certifi
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sync.protocol import (
+    CURSOR_RESET,
     MAX_MUTATIONS_PER_PUSH,
     EnrollRequest,
     EnrollResponse,
+    Mutation,
     MutationResult,
     PullRequest,
     PullResponse,
@@ -27,6 +29,7 @@ from sync.protocol import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+_MUTATION: TypeAdapter[Mutation] = TypeAdapter(Mutation)
 
 # Connect fast so an offline laptop knows at once; allow time for big pages.
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -49,6 +52,10 @@ class LocalOutbox(Protocol):
 
     def apply_page(self, page: PullResponse) -> None: ...
 
+    def reset_scope(self) -> None: ...
+
+    def visit_count(self) -> int: ...
+
     def mark_synced(self) -> None: ...
 
 
@@ -63,8 +70,9 @@ class ServerUnreachable(SyncError):
 class SyncRejected(SyncError):
     """Head office answered and said no (revoked laptop, too old, bad request)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
         self.status = status
+        self.code = code
         super().__init__(detail)
 
 
@@ -79,6 +87,9 @@ class SyncReport:
     accounts_updated: int = 0
     visits_removed: int = 0
     pages: int = 0
+    # For a progress bar: changes still to come, as the server last estimated.
+    remaining: int = 0
+    rebuilt: bool = False
 
     def summary(self) -> str:
         return (
@@ -128,31 +139,75 @@ class SyncClient:
         """Push everything waiting, then pull until the server has nothing more."""
         report = SyncReport()
         while batch := outbox.pending_mutations(MAX_MUTATIONS_PER_PUSH):
-            request = PushRequest.model_validate({"mutations": batch})
+            self._push(outbox, batch, report)
+            if progress:
+                progress(report)
+        self._pull(outbox, report, progress)
+        outbox.mark_synced()
+        return report
+
+    def _push(self, outbox: LocalOutbox, batch: list[dict], report: SyncReport) -> None:
+        sendable, broken = [], []
+        for item in batch:
+            try:
+                sendable.append(_MUTATION.validate_python(item))
+            except ValidationError as error:
+                # A change this build cannot even send must not wedge the queue.
+                broken.append(
+                    MutationResult(id=item["id"], status="refused", message=f"unsendable: {error}")
+                )
+        results = list(broken)
+        if sendable:
+            request = PushRequest(mutations=sendable)
             response = _parse(
                 PushResponse, self._post("/sync/push", request.model_dump(mode="json"))
             )
-            outbox.settle(response.results)
-            for result in response.results:
-                report.pushed += 1
-                report.refused += result.status == "refused"
-                report.flagged += result.flagged
-            if progress:
-                progress(report)
+            if [r.id for r in response.results] != [m.id for m in sendable]:
+                raise ServerUnreachable("head office answered a push with the wrong results")
+            results += response.results
+        outbox.settle(results)
+        for result in results:
+            report.pushed += 1
+            report.refused += result.status == "refused"
+            report.flagged += result.flagged
+
+    def _pull(
+        self,
+        outbox: LocalOutbox,
+        report: SyncReport,
+        progress: Callable[[SyncReport], None] | None,
+    ) -> None:
         while True:
             request = PullRequest(cursor=outbox.cursor())
-            page = _parse(PullResponse, self._post("/sync/pull", request.model_dump()))
+            try:
+                page = _parse(PullResponse, self._post("/sync/pull", request.model_dump()))
+            except SyncRejected as error:
+                if error.code != CURSOR_RESET or report.rebuilt:
+                    raise
+                self._rebuild(outbox, report)
+                continue
             outbox.apply_page(page)
             report.pages += 1
             report.visits_received += len(page.visits)
             report.accounts_updated += len(page.accounts)
             report.visits_removed += len(page.removed_visits)
+            report.remaining = page.remaining
             if progress:
                 progress(report)
-            if not page.more:
-                break
-        outbox.mark_synced()
-        return report
+            if page.more:
+                continue
+            drifted = page.scope_visits is not None and page.scope_visits != outbox.visit_count()
+            if drifted and not report.rebuilt:
+                # What the laptop holds is not what head office says it should:
+                # download the scope again, once per sync.
+                self._rebuild(outbox, report)
+                continue
+            return
+
+    @staticmethod
+    def _rebuild(outbox: LocalOutbox, report: SyncReport) -> None:
+        outbox.reset_scope()
+        report.rebuilt = True
 
     def _post(self, path: str, body: dict) -> dict:
         try:
@@ -175,8 +230,12 @@ class SyncClient:
         except ValueError:
             raise ServerUnreachable(f"head office sent an unreadable answer to {path}") from None
         if response.status_code >= 400:
-            detail = data.get("detail") if isinstance(data, dict) else None
-            raise SyncRejected(response.status_code, str(detail or response.reason_phrase))
+            body = data if isinstance(data, dict) else {}
+            raise SyncRejected(
+                response.status_code,
+                str(body.get("detail") or response.reason_phrase),
+                body.get("code"),
+            )
         return data
 
 

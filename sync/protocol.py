@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -63,12 +63,43 @@ class OutcomePayload(Wire):
     recorded_at: AwareDatetime
 
 
-class Mutation(Wire):
-    """One change from the laptop, with an id made there so a retry is recognised."""
+CONTACT_FIELDS = ("phone", "address", "email")
+
+
+class CorrectionPayload(Wire):
+    """A collector's correction of a contact detail, with the value it was based on.
+
+    It never overwrites head office's value: where head office's value is no
+    longer `base_value`, both are kept and the conflict goes to a supervisor.
+    """
+
+    id: str = Field(min_length=1, max_length=64)
+    account_id: str = Field(min_length=1, max_length=64)
+    field: Literal["phone", "address", "email"]
+    value: str = Field(min_length=1, max_length=500)
+    # The value the laptop showed when the collector corrected it: the field's
+    # version as far as a conflict is concerned.
+    base_value: str | None = Field(None, max_length=500)
+    recorded_at: AwareDatetime
+
+
+class RecordOutcome(Wire):
+    """One outcome, with a mutation id made on the laptop so a retry is recognised."""
 
     id: str = Field(min_length=1, max_length=64)
     kind: Literal["record_outcome"]
     payload: OutcomePayload
+
+
+class CorrectContact(Wire):
+    """One contact correction, with its own mutation id."""
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: Literal["correct_contact"]
+    payload: CorrectionPayload
+
+
+Mutation = Annotated[RecordOutcome | CorrectContact, Field(discriminator="kind")]
 
 
 class PushRequest(Wire):
@@ -116,17 +147,28 @@ class VisitWire(Wire):
 
 
 class PullResponse(Wire):
-    """A page of changes in server order; `more` says whether to ask again at once."""
+    """A page of changes in server order; `more` says whether to ask again at once.
+
+    `remaining` estimates the changes still to come (for a progress bar); the
+    last page (`more` false) carries `scope_visits`, how many visits the laptop
+    should now hold, so drift is noticed and repaired.
+    """
 
     protocol: int = PROTOCOL_VERSION
     cursor: str
     more: bool
+    remaining: int = 0
+    scope_visits: int | None = None
     visits: list[VisitWire] = []
     accounts: list[Account] = []
     removed_visits: list[str] = []
 
 
+CURSOR_RESET = "cursor_reset"
+
+
 class ErrorBody(Wire):
-    """Every refusal carries a sentence that says what was wrong."""
+    """Every refusal carries a sentence that says what was wrong, and maybe a code."""
 
     detail: str
+    code: str | None = None

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sync.protocol import (
+    CURSOR_RESET,
     OLDEST_PROTOCOL,
     PROTOCOL_VERSION,
     EnrollRequest,
     EnrollResponse,
+    Mutation,
     MutationResult,
-    OutcomePayload,
     PullRequest,
     PullResponse,
     PushRequest,
@@ -37,9 +38,10 @@ class Device:
 class SyncRefused(Exception):
     """A request the server will not serve; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, code: str | None = None) -> None:
         self.status = status
         self.detail = detail
+        self.code = code
         super().__init__(detail)
 
 
@@ -50,10 +52,12 @@ class SyncStorage(Protocol):
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse: ...
 
-    def apply_outcomes(
-        self, device: Device, mutations: list[tuple[str, OutcomePayload]]
-    ) -> list[MutationResult]:
+    def apply_mutations(self, device: Device, mutations: list[Mutation]) -> list[MutationResult]:
         """Apply in order, all in one transaction with their (device, mutation id) records."""
+        ...
+
+    def change_counter(self) -> int:
+        """The newest change number handed out; no valid cursor is beyond it."""
         ...
 
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse: ...
@@ -104,15 +108,22 @@ class SyncServer:
             raise SyncRefused(400, "a push names the same mutation id twice")
         if not request.mutations:
             return PushResponse(results=[])
-        pairs = [(m.id, m.payload) for m in request.mutations]
-        return PushResponse(results=self.storage.apply_outcomes(device, pairs))
+        return PushResponse(results=self.storage.apply_mutations(device, request.mutations))
 
     def pull(self, device: Device, request: PullRequest) -> PullResponse:
         """One page of this collector's changes after the cursor."""
         self.check_protocol(request.protocol)
-        return self.storage.changes_after(
-            device.collector_id, parse_cursor(request.cursor), request.limit
-        )
+        cursor = parse_cursor(request.cursor)
+        if cursor > self.storage.change_counter():
+            # A restored backup or a reset server: the laptop must download its
+            # scope again, keeping its outbox.
+            raise SyncRefused(
+                409,
+                "head office cannot continue from this laptop's cursor; "
+                "downloading the route again",
+                CURSOR_RESET,
+            )
+        return self.storage.changes_after(device.collector_id, cursor, request.limit)
 
 
 def parse_cursor(cursor: str) -> int:
