@@ -167,6 +167,34 @@ def record(
 
 
 @main.command()
+@click.argument("account_id")
+@click.option("--phone", help="The borrower's new phone number.")
+@click.option("--address", help="The borrower's new address.")
+@click.option("--email", help="The borrower's new e-mail address.")
+@click.pass_obj
+def correct(
+    home: Path, account_id: str, phone: str | None, address: str | None, email: str | None
+) -> None:
+    """Record a corrected contact detail; head office reviews it, nothing is overwritten."""
+    given = {k: v for k, v in {"phone": phone, "address": address, "email": email}.items() if v}
+    if not given:
+        raise click.UsageError("give at least one of --phone, --address, --email")
+    store = Store(home)
+    try:
+        for field, value in given.items():
+            store.record_correction(account_id, field, value)
+    except VisitNotFound as error:
+        raise click.ClickException(str(error)) from None
+    except FieldErrors as error:
+        for field, reason in error.errors.items():
+            click.echo(f"--{field}: {reason}", err=True)
+        raise click.ClickException("correction not saved") from None
+    finally:
+        store.close()
+    click.echo(f"saved {len(given)} correction(s) for {account_id}; they go at the next sync")
+
+
+@main.command()
 def demo() -> None:
     """Try fieldapp: a head office with demo borrowers on this machine, and the app."""
     from fieldapp.demo import run_demo

@@ -358,8 +358,8 @@ class Store:
     def cursor(self) -> str:
         return self.setting("cursor", "") or ""
 
-    def visit_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM visits").fetchone()[0]
+    def visit_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT visit_id FROM visits")]
 
     def apply_page(self, page: PullResponse) -> None:
         """Apply one pulled page and its cursor together, so an interrupted sync resumes."""

@@ -153,7 +153,7 @@ def recall(db_url: str | None, visit_date: date, account_ids: tuple[str, ...]) -
 
 @main.command()
 @db_option
-@click.argument("what", type=click.Choice(["outcomes", "accounts"]))
+@click.argument("what", type=click.Choice(["outcomes", "corrections", "accounts"]))
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
@@ -161,12 +161,14 @@ def recall(db_url: str | None, visit_date: date, account_ids: tuple[str, ...]) -
     "--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout."
 )
 def export(db_url: str | None, what: str, fmt: str, output: Path | None) -> None:
-    """Export outcomes from the field, or accounts, for core banking."""
+    """Export outcomes or corrections from the field, or the accounts, for core banking."""
     engine = _engine(db_url)
-    if what == "outcomes":
-        text = exports.render(exports.outcome_rows(engine), fmt, exports.OUTCOME_COLUMNS)
-    else:
-        text = exports.render(exports.account_rows(engine), fmt, exports.ACCOUNT_COLUMNS)
+    rows, columns = {
+        "outcomes": (exports.outcome_rows, exports.OUTCOME_COLUMNS),
+        "corrections": (exports.correction_rows, exports.CORRECTION_COLUMNS),
+        "accounts": (exports.account_rows, exports.ACCOUNT_COLUMNS),
+    }[what]
+    text = exports.render(rows(engine), fmt, columns)
     if output:
         output.write_text(text, encoding="utf-8")
     else:

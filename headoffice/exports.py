@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from fieldapp.domain.accounts import Account
 from fieldapp.domain.money import to_decimal_text
-from headoffice.db import accounts, collectors, outcomes
+from headoffice.db import accounts, collectors, corrections, outcomes
 
 OUTCOME_COLUMNS = (
     "id",
@@ -69,6 +69,35 @@ def outcome_rows(engine: Engine) -> Iterator[dict]:
                 "needs_review": bool(row.needs_review),
                 "review_reason": row.review_reason,
             }
+
+
+CORRECTION_COLUMNS = (
+    "id",
+    "account_id",
+    "collector",
+    "field",
+    "value",
+    "base_value",
+    "server_value",
+    "conflict",
+    "recorded_at",
+    "received_at",
+)
+
+
+def correction_rows(engine: Engine) -> Iterator[dict]:
+    """Collectors' corrections; `conflict` where head office had changed the field meanwhile."""
+    query = (
+        sa.select(corrections, collectors.c.name.label("collector"))
+        .join(collectors, collectors.c.collector_id == corrections.c.collector_id)
+        .order_by(corrections.c.received_at, corrections.c.id)
+    )
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            yield {
+                name: _iso(getattr(row, name)) if name.endswith("_at") else getattr(row, name)
+                for name in CORRECTION_COLUMNS
+            } | {"conflict": bool(row.conflict)}
 
 
 def account_rows(engine: Engine) -> Iterator[dict]:

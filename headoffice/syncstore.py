@@ -29,6 +29,7 @@ from sync.protocol import (
     PullResponse,
     RecordOutcome,
     VisitWire,
+    scope_checksum,
 )
 from sync.server import Device, SyncRefused
 
@@ -267,9 +268,15 @@ class SqlSyncStorage:
                     sa.select(sa.func.count()).where(mine, visits.c.seq > new_cursor)
                 ).scalar_one()
             else:
-                response.scope_visits = conn.execute(
-                    sa.select(sa.func.count()).where(mine, visits.c.status == "assigned")
-                ).scalar_one()
+                scope = (
+                    conn.execute(
+                        sa.select(visits.c.visit_id).where(mine, visits.c.status == "assigned")
+                    )
+                    .scalars()
+                    .all()
+                )
+                response.scope_visits = len(scope)
+                response.scope_checksum = scope_checksum(scope)
         for _seq, kind, row in page:
             account = Account.model_validate(
                 {c.name: getattr(row, c.name) for c in _ACCOUNT_COLUMNS}

@@ -26,6 +26,7 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    scope_checksum,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,7 +55,7 @@ class LocalOutbox(Protocol):
 
     def reset_scope(self) -> None: ...
 
-    def visit_count(self) -> int: ...
+    def visit_ids(self) -> list[str]: ...
 
     def mark_synced(self) -> None: ...
 
@@ -196,7 +197,9 @@ class SyncClient:
                 progress(report)
             if page.more:
                 continue
-            drifted = page.scope_visits is not None and page.scope_visits != outbox.visit_count()
+            drifted = page.scope_checksum is not None and page.scope_checksum != scope_checksum(
+                outbox.visit_ids()
+            )
             if drifted and not report.rebuilt:
                 # What the laptop holds is not what head office says it should:
                 # download the scope again, once per sync.

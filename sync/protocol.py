@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -151,7 +153,8 @@ class PullResponse(Wire):
 
     `remaining` estimates the changes still to come (for a progress bar); the
     last page (`more` false) carries `scope_visits`, how many visits the laptop
-    should now hold, so drift is noticed and repaired.
+    should now hold, and `scope_checksum` of their ids, so drift is noticed and
+    repaired.
     """
 
     protocol: int = PROTOCOL_VERSION
@@ -159,12 +162,22 @@ class PullResponse(Wire):
     more: bool
     remaining: int = 0
     scope_visits: int | None = None
+    scope_checksum: str | None = None
     visits: list[VisitWire] = []
     accounts: list[Account] = []
     removed_visits: list[str] = []
 
 
 CURSOR_RESET = "cursor_reset"
+
+
+def scope_checksum(visit_ids: Iterable[str]) -> str:
+    """What both ends compute over the visits a laptop should hold, to detect drift."""
+    digest = hashlib.sha256()
+    for visit_id in sorted(visit_ids):
+        digest.update(visit_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
 
 
 class ErrorBody(Wire):

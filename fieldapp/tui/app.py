@@ -9,12 +9,22 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.worker import get_current_worker
+from textual.timer import Timer
 
 from fieldapp.store import Store
 from fieldapp.syncing import NotEnrolled, sync_once
 from fieldapp.tui.route import RouteScreen
-from sync.client import ServerUnreachable, SyncError, SyncReport
+from sync.client import ServerUnreachable, SyncError, SyncRejected, SyncReport
+from sync.schedule import SyncSchedule
+
+
+class SyncProgress(Message):
+    """A page arrived; posted from the sync worker thread."""
+
+    def __init__(self, report: SyncReport) -> None:
+        super().__init__()
+        self.done = report.visits_received + report.accounts_updated + report.visits_removed
+        self.remaining = report.remaining
 
 
 class SyncFinished(Message):
@@ -27,7 +37,7 @@ class SyncFinished(Message):
 
 
 class FieldApp(App):
-    """Route first; every screen works with the server down."""
+    """Route first; every screen works with the server down; sync runs by itself."""
 
     CSS_PATH = "app.tcss"
     TITLE = "fieldapp"
@@ -37,21 +47,27 @@ class FieldApp(App):
     ]
 
     sync_status: reactive[str] = reactive("")
+    sync_progress: reactive[tuple[int, int] | None] = reactive(None)
 
-    def __init__(self, home: Path, *, sync_on_start: bool = True) -> None:
+    def __init__(
+        self, home: Path, *, sync_on_start: bool = True, schedule: SyncSchedule | None = None
+    ) -> None:
         super().__init__()
         self.home = home
         # The UI thread's own connection; the sync worker opens another.
         self.store = Store(home)
-        self.sync_on_start = sync_on_start
+        self.auto_sync = sync_on_start
+        self.schedule = schedule or SyncSchedule()
         self.online: bool | None = None
+        self.stopped_reason: str | None = None
+        self._syncing = False
+        self._next_sync: Timer | None = None
 
     def on_mount(self) -> None:
-        collector = self.store.setting("collector")
-        self.sub_title = collector or "not enrolled"
+        self.sub_title = self.store.setting("collector") or "not enrolled"
         self.push_screen(RouteScreen())
         self.refresh_status()
-        if self.sync_on_start and self.store.enrolled:
+        if self.auto_sync and self.store.enrolled:
             self.action_sync()
 
     def on_unmount(self) -> None:
@@ -60,47 +76,89 @@ class FieldApp(App):
     def refresh_status(self, state: str | None = None) -> None:
         """Online or offline, changes waiting, time of the last good sync."""
         if state is None:
-            state = {None: "not synced yet", True: "online", False: "offline"}[self.online]
+            state = (
+                self.stopped_reason
+                or {
+                    None: "not synced yet",
+                    True: "online",
+                    False: "offline",
+                }[self.online]
+            )
         waiting = self.store.pending_count()
         last = self.store.setting("last_sync_at")
         when = datetime.fromisoformat(last).astimezone().strftime("%H:%M") if last else "never"
         self.sync_status = f" ● {state}   {waiting} change(s) waiting   last sync {when}"
 
+    def changed_locally(self) -> None:
+        """A change was saved: show it waiting, and send it soon if head office is there."""
+        self.refresh_status()
+        if self.auto_sync and self.online and not self._syncing:
+            self._plan_sync(2.0)
+
     def action_sync(self) -> None:
-        """Sync in a thread so typing never waits for the network."""
+        """Sync now, in a thread, so typing never waits for the network."""
+        if self._syncing:
+            return
+        self._syncing = True
         self.refresh_status("syncing…")
         self.run_worker(
             self._sync_worker, thread=True, exclusive=True, group="sync", exit_on_error=False
         )
 
+    def _plan_sync(self, seconds: float) -> None:
+        if self._next_sync is not None:
+            self._next_sync.stop()
+        self._next_sync = self.set_timer(seconds, self.action_sync)
+
     def _sync_worker(self) -> None:
-        worker = get_current_worker()
         try:
-            report = sync_once(self.home)
+            report = sync_once(self.home, progress=lambda r: self.post_message(SyncProgress(r)))
         except SyncError as error:
-            if not worker.is_cancelled:
-                self.post_message(SyncFinished(None, error))
-            return
-        if not worker.is_cancelled:
+            self.post_message(SyncFinished(None, error))
+        except Exception as error:  # a bug must not kill the app mid-visit
+            self.post_message(SyncFinished(None, ServerUnreachable(f"sync failed: {error}")))
+        else:
             self.post_message(SyncFinished(report, None))
 
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        if message.remaining:
+            self.sync_progress = (message.done, message.done + message.remaining)
+
     def on_sync_finished(self, message: SyncFinished) -> None:
-        if message.error is None:
-            self.online = True
+        self._syncing = False
+        self.sync_progress = None
+        error = message.error
+        if error is None:
+            self.online, self.stopped_reason = True, None
             self.refresh_status()
             self._refresh_screen()
-            return
-        if isinstance(message.error, ServerUnreachable):
+            if self.auto_sync:
+                self._plan_sync(self.schedule.succeeded())
+        elif isinstance(error, ServerUnreachable):
             self.online = False
             self.refresh_status()
-        elif isinstance(message.error, NotEnrolled):
+            if self.auto_sync:
+                self._plan_sync(self.schedule.failed())
+        elif isinstance(error, NotEnrolled):
             self.refresh_status("not enrolled")
+        elif isinstance(error, SyncRejected) and error.status in (401, 426):
+            # Retrying cannot help: revoked, or this fieldapp is too old. Say so
+            # and stop trying by ourselves; the changes stay on the laptop.
+            self.online = True
+            self.stopped_reason = (
+                "this laptop was revoked" if error.status == 401 else "fieldapp needs updating"
+            )
+            self.refresh_status()
+            self.notify(str(error), title="Sync stopped", severity="error", timeout=30)
         else:
             self.online = True
             self.refresh_status("sync refused")
-            self.notify(str(message.error), title="Sync refused", severity="error", timeout=10)
+            self.notify(str(error), title="Sync refused", severity="error", timeout=10)
+            if self.auto_sync:
+                self._plan_sync(self.schedule.failed())
 
     def _refresh_screen(self) -> None:
-        reload = getattr(self.screen, "reload", None)
-        if callable(reload) and isinstance(self.screen, RouteScreen):
-            reload()
+        # Only screens that show synced data and can redraw in place say so.
+        refresh_data = getattr(self.screen, "refresh_data", None)
+        if callable(refresh_data):
+            refresh_data()

@@ -97,7 +97,7 @@ class OutcomeScreen(Screen):
             return
         receipt = f" Receipt {saved.receipt_no}." if saved.receipt_no else ""
         self.app.notify(f"Saved on this laptop.{receipt}", title="Outcome saved")
-        self.app.refresh_status()
+        self.app.changed_locally()
         self.dismiss(True)
 
     def action_cancel(self) -> None:

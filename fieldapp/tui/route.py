@@ -57,13 +57,16 @@ class RouteScreen(Screen):
         if self.day is not None:
             self.reload()
 
-    def reload(self) -> None:
-        """Read the day's stops again and highlight the next one still to do."""
+    def reload(self, highlight_next: bool = True) -> None:
+        """Read the day's stops again; highlight the next one to do, or stay where we were."""
         assert self.day is not None
+        table = self.query_one("#route", DataTable)
+        was_on = None
+        if not highlight_next and table.row_count:
+            was_on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         store = self.app.store
         language = store.setting("language", "en") or "en"
         stops = store.route(self.day)
-        table = self.query_one("#route", DataTable)
         table.clear()
         for stop in stops:
             table.add_row(
@@ -80,10 +83,16 @@ class RouteScreen(Screen):
         if not stops:
             title = f"No visits on {self.day:%a %d %b %Y}"
         self.query_one("#route-title", Static).update(plain(title))
-        next_undone = next((i for i, s in enumerate(stops) if s.status != "done"), 0)
+        target = next((i for i, s in enumerate(stops) if s.status != "done"), 0)
+        if was_on is not None:
+            target = next((i for i, s in enumerate(stops) if s.visit_id == was_on), target)
         if stops:
-            table.move_cursor(row=next_undone)
+            table.move_cursor(row=target)
         table.focus()
+
+    def refresh_data(self) -> None:
+        """New data from a sync: redraw without moving the collector's cursor."""
+        self.reload(highlight_next=False)
 
     def _open(self, visit_id: str) -> None:
         from fieldapp.tui.visit import VisitScreen

@@ -34,6 +34,7 @@ class VisitScreen(Screen):
 
     BINDINGS = [
         Binding("o", "record", "Record outcome"),
+        Binding("c", "correct", "Correct contact"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -48,6 +49,7 @@ class VisitScreen(Screen):
                 yield Static(id="borrower", classes="card")
                 yield Static(id="loan", classes="card")
             yield Static(id="contacts", classes="card")
+            yield Static(id="corrections", classes="card")
             yield Static(id="history", classes="card")
         yield SyncStatus(id="sync-status")
         yield Footer()
@@ -119,11 +121,37 @@ class VisitScreen(Screen):
         if not detail.outcomes:
             history.add_row("", "no earlier outcomes", "", "", "", "", "")
         self.query_one("#history", Static).update(history)
+        self._show_corrections(a.account_id)
+
+    def _show_corrections(self, account_id: str) -> None:
+        lines = Text()
+        for fix in self.app.store.corrections_for_account(account_id):
+            sent = "sent" if fix.synced else "waiting"
+            lines.append(f"{fix.field}: {fix.value}  ({sent})", style="bold")
+            if fix.conflict_with is not None:
+                lines.append(
+                    f"  ⚠ conflict: head office now has {fix.conflict_with!r}; "
+                    "a supervisor will decide",
+                    style="yellow",
+                )
+            lines.append("\n")
+        box = self.query_one("#corrections", Static)
+        box.display = bool(lines)
+        box.update(lines)
 
     def action_record(self) -> None:
         from fieldapp.tui.outcome import OutcomeScreen
 
         self.app.push_screen(OutcomeScreen(self.visit_id))
+
+    def action_correct(self) -> None:
+        from fieldapp.tui.correction import CorrectionDialog
+
+        account_id = self.app.store.visit(self.visit_id).account.account_id
+        self.app.push_screen(CorrectionDialog(account_id), lambda _saved: self.reload())
+
+    def refresh_data(self) -> None:
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()
