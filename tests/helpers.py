@@ -60,6 +60,13 @@ class LiveServer:
                 time.sleep(0.05)
         raise RuntimeError("server did not start in 30 s")
 
+    def kill(self) -> None:
+        """kill -9: no goodbye, no flush, as when the power goes."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

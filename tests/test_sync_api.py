@@ -178,3 +178,34 @@ def test_an_old_client_is_told_to_update(server, world):
     response = call(server, "/sync/pull", {"protocol": 0}, world["Mette"])
     assert response.status_code == 426
     assert "update fieldapp" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", ["/sync/pull", "/sync/push"])
+def test_no_token_but_the_collectors_own_reaches_their_data(server, world, engine, endpoint):
+    mette = pull_all(server, world["Mette"])
+    mette_visit = mette["visits"][0]
+    body = (
+        {"cursor": ""}
+        if endpoint == "/sync/pull"
+        else {"mutations": [outcome_mutation(mette_visit)]}
+    )
+    as_lars = call(server, endpoint, body, world["Lars"])
+    assert as_lars.status_code == 200
+    text = as_lars.text
+    for visit in mette["visits"]:
+        assert visit["visit_id"] not in text or endpoint == "/sync/push"
+        assert visit["account"]["borrower_name"] not in text
+    if endpoint == "/sync/push":
+        assert as_lars.json()["results"][0]["status"] == "refused"
+    roster.revoke_devices(engine, "Mette")
+    revoked = call(server, endpoint, body, world["Mette"])
+    assert revoked.status_code == 401
+    assert "王小明" not in revoked.text and mette_visit["visit_id"] not in revoked.text
+    from headoffice.exports import outcome_rows
+
+    assert list(outcome_rows(engine)) == []
+
+
+def test_enrollment_cannot_be_used_to_read_data(server, world):
+    response = call(server, "/sync/enroll", {"token": world["Mette"]})
+    assert response.status_code == 403

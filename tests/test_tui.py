@@ -142,3 +142,94 @@ def test_fits_a_small_terminal(laptop):
         return type(app.screen)
 
     assert drive(laptop, steps, size=(80, 24)) is OutcomeScreen
+
+
+def test_correcting_a_phone_from_the_visit(laptop):
+    sync_once(laptop)
+
+    async def steps(app, pilot):
+        await pilot.press("enter", "c")
+        await pilot.pause()
+        await pilot.press(*"+45 70 80 90 10", "enter")
+        await pilot.pause()
+        box = app.screen.query_one("#corrections", Static)
+        return box.display, str(box.render())
+
+    shown, text = drive(laptop, steps)
+    assert shown and "phone: +45 70 80 90 10" in text and "waiting" in text
+    store = Store(laptop)
+    try:
+        assert store.pending_count() == 1
+    finally:
+        store.close()
+
+
+def test_a_revoked_laptop_says_so_and_stops_retrying(laptop, engine):
+    from headoffice import roster
+
+    sync_once(laptop)
+    roster.revoke_devices(engine, "Mette")
+
+    async def steps(app, pilot):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return app.sync_status, app._next_sync
+
+    status, next_sync = drive(laptop, steps, sync_on_start=True)
+    assert "this laptop was revoked" in status
+    assert next_sync is None
+
+
+def test_offline_app_plans_a_retry_with_backoff(laptop, server):
+    sync_once(laptop)
+    server.stop()
+
+    async def steps(app, pilot):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return app.schedule.failures, app._next_sync is not None
+
+    failures, planned = drive(laptop, steps, sync_on_start=True)
+    assert failures == 1 and planned
+
+
+def test_a_long_first_sync_shows_progress(tmp_path, engine, server, today):
+    from fieldapp.domain.accounts import Account
+    from fieldapp.syncing import enroll_laptop
+    from fieldapp.tui.app import SyncProgress
+    from headoffice import portfolio, roster
+
+    accounts = [
+        Account(
+            account_id=f"B-{i}",
+            borrower_name=f"B {i}",
+            address="Vej 1",
+            currency="DKK",
+            outstanding_minor=100,
+            overdue_minor=10,
+            oldest_due_date=today,
+        )
+        for i in range(2500)
+    ]
+    portfolio.import_accounts(engine, accounts)
+    token = roster.add_collector(engine, "Big", "da", "Europe/Copenhagen")
+    roster.assign(engine, "Big", today, [a.account_id for a in accounts])
+    home = tmp_path / "big"
+    enroll_laptop(home, server.url, token, "big")
+    seen = []
+
+    async def scenario():
+        app = FieldApp(home)
+
+        def hook(message):
+            if isinstance(message, SyncProgress):
+                seen.append((message.done, message.remaining))
+
+        async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return app.screen.query_one("#route", DataTable).row_count
+
+    rows = asyncio.run(scenario())
+    assert rows == 2500
+    assert seen[0] == (1000, 1500)
