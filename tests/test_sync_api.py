@@ -209,3 +209,37 @@ def test_no_token_but_the_collectors_own_reaches_their_data(server, world, engin
 def test_enrollment_cannot_be_used_to_read_data(server, world):
     response = call(server, "/sync/enroll", {"token": world["Mette"]})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        (b"[" * 200_000 + b"]" * 200_000, 400, "error parsing the body"),
+        (b'{"cursor": "-1"}', 400, "not made by this server"),
+        (b'{"cursor": "", "limit": 100000}', 422, "limit"),
+        (b'{"cursor": "", "sneaky": true}', 422, "sneaky"),
+        (b'"just a string"', 422, "valid dictionary"),
+    ],
+)
+def test_hostile_pulls_get_a_4xx_with_a_reason(server, world, body, status, words):
+    response = httpx.post(
+        f"{server.url}/sync/pull",
+        content=body,
+        headers={"Authorization": f"Bearer {world['Mette']}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == status
+    assert words in response.json()["detail"]
+
+
+def test_a_push_with_one_bad_mutation_applies_nothing(server, world, engine):
+    visit = pull_all(server, world["Mette"])["visits"][0]
+    good = outcome_mutation(visit)
+    naive_time = outcome_mutation(visit, recorded_at="2026-11-23T10:00:00")
+    response = call(server, "/sync/push", {"mutations": [good, naive_time]}, world["Mette"])
+    assert response.status_code == 422
+    assert "timezone" in response.json()["detail"]
+    from headoffice.exports import outcome_rows
+
+    assert list(outcome_rows(engine)) == []
+    too_many = {"mutations": [outcome_mutation(visit) for _ in range(501)]}
+    assert call(server, "/sync/push", too_many, world["Mette"]).status_code == 422
