@@ -260,3 +260,30 @@ def test_sync_through_a_hostile_network_arrives_exactly_once(
     assert failures >= 1
     assert {"cut_request", "cut_response", "truncate"} <= set(proxy.faults_done)
     assert_each_once(engine, expected)
+
+
+def test_server_killed_mid_pull_then_restarted(engine, server, tmp_path, today):
+    home = big_route(engine, server, tmp_path, today, 3000)
+    client = start_sync(home)
+
+    def has_visits() -> bool:
+        try:
+            conn = sqlite3.connect(home / "fieldapp.db")
+            try:
+                return conn.execute("SELECT count(*) FROM visits").fetchone()[0] > 0
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            return False
+
+    wait_until(lambda: has_visits() or client.poll() is not None)
+    server.kill()
+    assert client.wait(timeout=30) != 0, "the kill missed the pull"
+    server.start()
+    sync_once(home)
+    store = Store(home)
+    try:
+        assert len(store.visit_ids()) == 3000
+        assert len(store.route(today)) == 3000
+    finally:
+        store.close()

@@ -150,3 +150,29 @@ def test_an_unsendable_change_is_set_aside_and_the_rest_go(laptop, store, engine
     assert "unsendable" in store.refused()[0]["message"]
     assert [o["account_id"] for o in outcome_rows(engine)] == ["CN-1"]
     assert json.loads(store.refused()[0]["payload"])["outcome"] == "teleported"
+
+
+def test_a_laptop_too_old_for_the_server_is_told_and_keeps_its_changes(
+    tmp_path, engine, portfolio_file, today, monkeypatch
+):
+    from fieldapp.syncing import enroll_laptop
+    from headoffice.embedded import EmbeddedServer
+    from sync import server as sync_server
+
+    portfolio.import_accounts(engine, portfolio.read_portfolio(portfolio_file))
+    token = roster.add_collector(engine, "Mette", "da", "Europe/Copenhagen")
+    roster.assign(engine, "Mette", today, ["DK-1"])
+    home = tmp_path / "old-laptop"
+    with EmbeddedServer(engine) as running:
+        enroll_laptop(home, running.url, token, "old")
+        sync_once(home)
+        store = Store(home)
+        record_outcome(store, store.visit_for_account("DK-1"), {"outcome": "not_home"})
+        # The server moves on to a protocol this laptop does not speak.
+        monkeypatch.setattr(sync_server, "OLDEST_PROTOCOL", 2)
+        with pytest.raises(SyncRejected, match="update fieldapp") as caught:
+            sync_once(home)
+        assert caught.value.status == 426
+        assert store.pending_count() == 1
+        store.close()
+    assert list(outcome_rows(engine)) == []

@@ -19,7 +19,7 @@ from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
 from headoffice import db, portfolio, roster
 from headoffice.embedded import EmbeddedServer
-from headoffice.exports import outcome_rows
+from headoffice.exports import correction_rows, outcome_rows
 from sync.client import SyncError
 from tests.faults import FlakyTransport
 from tests.helpers import account_row, write_portfolio
@@ -55,6 +55,7 @@ class FieldWork(RuleBasedStateMachine):
             sync_once(home)
         self.rng = random.Random(0)
         self.recorded: set[str] = set()
+        self.corrected: set[str] = set()
 
     def teardown(self) -> None:
         try:
@@ -70,6 +71,8 @@ class FieldWork(RuleBasedStateMachine):
         ids = [o["id"] for o in outcome_rows(self.engine)]
         assert len(ids) == len(set(ids)), "an outcome arrived twice"
         assert set(ids) == self.recorded, "an outcome was lost"
+        fixes = [c["id"] for c in correction_rows(self.engine)]
+        assert len(fixes) == len(set(fixes)) and set(fixes) == self.corrected
         with self.engine.connect() as conn:
             for (name, _n), home in zip(DEVICES, self.homes, strict=True):
                 server_side = set(
@@ -114,6 +117,15 @@ class FieldWork(RuleBasedStateMachine):
             if code == "paid":
                 raw |= {"amount": "10.00", "method": "cash"}
             self.recorded.add(record_outcome(store, visit, raw).id)
+        finally:
+            store.close()
+
+    @rule(device=st.integers(0, len(DEVICES) - 1), account=st.sampled_from(ACCOUNTS))
+    def correct(self, device: int, account: str) -> None:
+        store = Store(self.homes[device])
+        try:
+            with contextlib.suppress(LookupError):  # not on this laptop
+                self.corrected.add(store.record_correction(account, "phone", "+45 70 00 00 01").id)
         finally:
             store.close()
 
