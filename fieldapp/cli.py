@@ -14,7 +14,14 @@ from fieldapp.config import home_dir
 from fieldapp.domain.days import parse_day
 from fieldapp.domain.errors import FieldErrors
 from fieldapp.domain.money import format_money
-from fieldapp.domain.outcomes import OutcomeCode, PaymentMethod
+from fieldapp.domain.outcomes import (
+    Ability,
+    DefaultReason,
+    OutcomeCode,
+    PaymentMethod,
+    ThirdParty,
+    Willingness,
+)
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
@@ -119,41 +126,31 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     type=click.Choice([c.value for c in OutcomeCode]),
     help="What happened.",
 )
-@click.option("--amount", help="Amount in major units, e.g. 250.00 (promise, paid).")
-@click.option("--promise-date", help="Date the borrower promised to pay, YYYY-MM-DD.")
+@click.option("--amount", help="promise, paid: amount in major units, e.g. 250.00.")
+@click.option("--promise-date", help="promise: the date promised, YYYY-MM-DD.")
+@click.option("--method", type=click.Choice([m.value for m in PaymentMethod]), help="paid: how.")
+@click.option("--dispute-reason", help="dispute: what is disputed, and why.")
+@click.option("--instalment", help="hardship: proposed instalment, e.g. 500.00.")
+@click.option("--term-months", help="hardship: for how many months (1-120).")
+@click.option("--new-address", help="moved: the new address.")
+@click.option("--callback-at", help="callback: when, 'YYYY-MM-DD HH:MM' (borrower's time).")
 @click.option(
-    "--method", type=click.Choice([m.value for m in PaymentMethod]), help="How it was paid."
+    "--contact-who", type=click.Choice([t.value for t in ThirdParty]), help="third_party."
 )
-@click.option("--note", default="", help="What was said; required for dispute and third_party.")
+@click.option("--default-reason", type=click.Choice([r.value for r in DefaultReason]))
+@click.option("--ability", type=click.Choice([a.value for a in Ability]), help="Ability to pay.")
+@click.option("--willingness", type=click.Choice([w.value for w in Willingness]))
+@click.option("--note", default="", help="What was said; required for third_party.")
 @click.option(
     "--date", "day", callback=_date, help="Which visit of the account [default: nearest]."
 )
 @click.pass_obj
-def record(
-    home: Path,
-    account_id: str,
-    outcome: str,
-    amount: str | None,
-    promise_date: str | None,
-    method: str | None,
-    note: str,
-    day: date | None,
-) -> None:
+def record(home: Path, account_id: str, day: date | None, **fields: str | None) -> None:
     """Record an outcome on an account's visit; saved here at once, sent at the next sync."""
     store = Store(home)
     try:
         visit_id = store.visit_for_account(account_id, day)
-        saved = record_outcome(
-            store,
-            visit_id,
-            {
-                "outcome": outcome,
-                "amount": amount,
-                "promise_date": promise_date,
-                "method": method,
-                "note": note,
-            },
-        )
+        saved = record_outcome(store, visit_id, fields)
     except VisitNotFound as error:
         raise click.ClickException(str(error)) from None
     except FieldErrors as error:

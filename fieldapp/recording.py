@@ -3,22 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fieldapp.content import policy
 from fieldapp.domain.outcomes import check_outcome
 from fieldapp.domain.route import OutcomeRecord
 from fieldapp.domain.stages import local_today
 from fieldapp.store import Store
 
 
-def record_outcome(store: Store, visit_id: str, raw: Mapping[str, object]) -> OutcomeRecord:
-    """Check what was typed against the account and save it; raises FieldErrors when wrong."""
-    detail = store.visit(visit_id)
-    account = detail.account
+def record_outcome(
+    store: Store,
+    visit_id: str,
+    raw: Mapping[str, object],
+    script: tuple[str, int, int] | None = None,
+) -> OutcomeRecord:
+    """Check what was typed against the account and the policy, and save it.
+
+    `script` is (script id, version, highest step reached) when a script was used.
+    Raises FieldErrors naming each wrong field; nothing is saved then.
+    """
+    account = store.visit(visit_id).account
+    zone_name = account.timezone or store.setting("timezone")
     checked = check_outcome(
         raw,
         currency=account.currency,
         outstanding_minor=account.outstanding_minor,
-        # Promise dates are the borrower's local dates.
-        today=local_today(account.timezone or store.setting("timezone")),
+        # Promise dates and callbacks are the borrower's local dates and times.
+        today=local_today(zone_name),
+        now=datetime.now(UTC).astimezone(_zone(zone_name)),
+        longest_promise_days=policy(store.published_content()).longest_promise_days,
     )
+    if script is not None:
+        script_id, version, step = script
+        details = checked.details.model_copy(
+            update={"script_id": script_id, "script_version": version, "script_step": step}
+        )
+        checked = checked.model_copy(update={"details": details})
     return store.record_outcome(visit_id, checked)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

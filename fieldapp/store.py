@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database, Migrations
 
@@ -15,7 +16,7 @@ from fieldapp.domain.corrections import Correction, check_correction
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.money import to_decimal_text
 from fieldapp.domain.outcomes import CheckedOutcome, OutcomeCode
-from fieldapp.domain.route import OutcomeRecord, RouteStop, VisitDetail
+from fieldapp.domain.route import DaySummary, OutcomeRecord, RouteStop, VisitDetail
 from fieldapp.domain.stages import days_past_due, local_today, stage_for
 from sync.protocol import MutationResult, PullResponse
 
@@ -97,6 +98,35 @@ def m002_corrections_and_scope(db: Database) -> None:
     db["outbox"].create_index(["record_id"])
 
 
+@migrations()
+def m003_collectors_day(db: Database) -> None:
+    db["outcomes"].add_column("details", str)
+    db["visits"].add_column("skipped_at", str)
+    # Earlier outcomes of the borrowers on this laptop, as head office knows them.
+    db["history"].create(
+        {
+            "id": str,
+            "account_id": str,
+            "collector": str,
+            "outcome": str,
+            "amount_minor": int,
+            "currency": str,
+            "promise_date": str,
+            "method": str,
+            "note": str,
+            "receipt_no": str,
+            "recorded_at": str,
+            "details": str,
+        },
+        pk="id",
+    )
+    db["history"].create_index(["account_id"])
+    # A half-filled outcome form, saved as it is typed, restored after a crash.
+    db["drafts"].create({"visit_id": str, "fields": str, "updated_at": str}, pk="visit_id")
+    # Scripts and policy published by head office.
+    db["content"].create({"key": str, "kind": str, "version": int, "body": str}, pk="key")
+
+
 class VisitNotFound(LookupError):
     """No visit matches what was asked for on this laptop."""
 
@@ -146,40 +176,51 @@ class Store:
 
     # route and visits ---------------------------------------------------------
 
-    def route(self, visit_date: date, language: str = "en") -> list[RouteStop]:
-        """The stops of a date in route order."""
+    def _stops(self, where: str, params: list) -> list[RouteStop]:
+        today = self.today().isoformat()
         rows = self.db.execute(
             f"""
-            SELECT v.visit_id, v.visit_date, v.sequence, {_account_select()},
-                   EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
+            SELECT v.visit_id, v.visit_date, v.sequence, v.skipped_at, {_account_select()},
+                   EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done,
+                   EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = v.account_id
+                           AND o.outcome = 'promise' AND o.promise_date = :today)
+                   OR EXISTS (SELECT 1 FROM history h WHERE h.account_id = v.account_id
+                           AND h.outcome = 'promise' AND h.promise_date = :today) AS due_today,
+                   EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = v.account_id
+                           AND o.outcome = 'dispute')
+                   OR EXISTS (SELECT 1 FROM history h WHERE h.account_id = v.account_id
+                           AND h.outcome = 'dispute') AS on_hold
             FROM visits v JOIN accounts a ON a.account_id = v.account_id
-            WHERE v.visit_date = ?
+            WHERE {where}
             ORDER BY v.sequence
             """,
-            [visit_date.isoformat()],
+            {"today": today, **dict(params)},
         )
         return [self._stop(row) for row in _dicts(rows)]
 
+    def route(self, visit_date: date) -> list[RouteStop]:
+        """The stops of a date in route order."""
+        return self._stops("v.visit_date = :day", [("day", visit_date.isoformat())])
+
     def visit(self, visit_id: str) -> VisitDetail:
-        rows = _dicts(
-            self.db.execute(
-                f"""
-                SELECT v.visit_id, v.visit_date, v.sequence, {_account_select()},
-                       EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
-                FROM visits v JOIN accounts a ON a.account_id = v.account_id
-                WHERE v.visit_id = ?
-                """,
-                [visit_id],
-            )
-        )
-        if not rows:
+        stops = self._stops("v.visit_id = :visit", [("visit", visit_id)])
+        if not stops:
             raise VisitNotFound(f"visit {visit_id} is not on this laptop")
-        row = rows[0]
-        return VisitDetail(
-            stop=self._stop(row),
-            account=_account(row),
-            outcomes=self.outcomes_for_account(row["account_id"]),
+        account = _account(
+            _dicts(
+                self.db.execute(
+                    "SELECT * FROM accounts WHERE account_id = ?", [stops[0].account_id]
+                )
+            )[0]
         )
+        return VisitDetail(
+            stop=stops[0], account=account, outcomes=self.outcomes_for_account(account.account_id)
+        )
+
+    def skip(self, visit_id: str, skipped: bool = True) -> None:
+        """Mark a stop skipped for today (or not); a recorded outcome still makes it done."""
+        when = datetime.now(UTC).isoformat() if skipped else None
+        self.db.execute("UPDATE visits SET skipped_at = ? WHERE visit_id = ?", [when, visit_id])
 
     def visit_for_account(self, account_id: str, visit_date: date | None = None) -> str:
         """The visit id of an account: on that date if given, else the nearest to today."""
@@ -198,22 +239,37 @@ class Store:
         return min(rows, key=lambda r: abs((date.fromisoformat(r[1]) - today).days))[0]
 
     def outcomes_for_account(self, account_id: str) -> list[OutcomeRecord]:
-        rows = _dicts(
+        """This laptop's outcomes and head office's history of the account, newest first."""
+        mine = _dicts(
             self.db.execute(
                 """
                 SELECT o.*, NOT EXISTS (
                     SELECT 1 FROM outbox b WHERE b.record_id = o.id
                 ) AS synced
-                FROM outcomes o WHERE o.account_id = ? ORDER BY o.recorded_at DESC
+                FROM outcomes o WHERE o.account_id = ?
                 """,
                 [account_id],
             )
         )
-        return [OutcomeRecord.model_validate(row) for row in rows]
+        theirs = _dicts(
+            self.db.execute(
+                "SELECT h.*, '' AS visit_id, 1 AS synced, 1 AS from_head_office "
+                "FROM history h WHERE h.account_id = ?",
+                [account_id],
+            )
+        )
+        seen = {row["id"] for row in mine}
+        rows = mine + [row for row in theirs if row["id"] not in seen]
+        found = [
+            OutcomeRecord.model_validate(row | {"details": json.loads(row["details"] or "{}")})
+            for row in rows
+        ]
+        return sorted(found, key=lambda o: o.recorded_at, reverse=True)
 
     def _stop(self, row: dict) -> RouteStop:
         today = local_today(row["timezone"] or self.setting("timezone"))
         dpd = days_past_due(date.fromisoformat(row["oldest_due_date"]), today)
+        status = "done" if row["done"] else "skipped" if row["skipped_at"] else "to do"
         return RouteStop(
             visit_id=row["visit_id"],
             account_id=row["account_id"],
@@ -226,14 +282,20 @@ class Store:
             currency=row["currency"],
             days_past_due=dpd,
             stage=stage_for(dpd),
-            status="done" if row["done"] else "to do",
+            status=status,
+            phone=row["phone"],
+            promise_due_today=bool(row["due_today"]),
+            on_hold=bool(row["on_hold"]),
         )
 
     # recording ------------------------------------------------------------------
 
     def record_outcome(self, visit_id: str, checked: CheckedOutcome) -> OutcomeRecord:
-        """Save an outcome and its outbox mutation in one durable transaction."""
-        detail = self.visit(visit_id)
+        """Save an outcome and its outbox mutation in one durable transaction.
+
+        The visit's draft goes in the same transaction: saved means the form is done.
+        """
+        account_id = self._visit_account(visit_id)
         now = datetime.now(UTC)
         with self.db.atomic():
             receipt_no = None
@@ -242,7 +304,7 @@ class Store:
             record = OutcomeRecord(
                 id=new_id(),
                 visit_id=visit_id,
-                account_id=detail.account.account_id,
+                account_id=account_id,
                 outcome=checked.outcome.value,
                 amount_minor=checked.amount_minor,
                 currency=checked.currency,
@@ -252,11 +314,41 @@ class Store:
                 receipt_no=receipt_no,
                 recorded_at=now,
                 synced=False,
+                details=checked.details,
             )
-            payload = record.model_dump(mode="json", exclude={"synced"})
-            self.db["outcomes"].insert(payload)
+            payload = record.model_dump(
+                mode="json", exclude={"synced", "collector", "from_head_office"}
+            )
+            self.db["outcomes"].insert(payload | {"details": json.dumps(payload["details"])})
             self._enqueue("record_outcome", payload, now)
+            self.db.execute("DELETE FROM drafts WHERE visit_id = ?", [visit_id])
         return record
+
+    def _visit_account(self, visit_id: str) -> str:
+        row = self.db.execute(
+            "SELECT account_id FROM visits WHERE visit_id = ?", [visit_id]
+        ).fetchone()
+        if row is None:
+            raise VisitNotFound(f"visit {visit_id} is not on this laptop")
+        return row[0]
+
+    # drafts -----------------------------------------------------------------------
+
+    def save_draft(self, visit_id: str, fields: dict[str, str | None]) -> None:
+        """Keep what the form holds now; a crash or kill -9 loses at most the last keystroke."""
+        self.db.execute(
+            "INSERT INTO drafts (visit_id, fields, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(visit_id) DO UPDATE SET fields = excluded.fields, "
+            "updated_at = excluded.updated_at",
+            [visit_id, json.dumps(fields, ensure_ascii=False), datetime.now(UTC).isoformat()],
+        )
+
+    def draft(self, visit_id: str) -> dict[str, str | None] | None:
+        row = self.db.execute("SELECT fields FROM drafts WHERE visit_id = ?", [visit_id]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def discard_draft(self, visit_id: str) -> None:
+        self.db.execute("DELETE FROM drafts WHERE visit_id = ?", [visit_id])
 
     def record_correction(self, account_id: str, field: str, value: str) -> Correction:
         """Save a corrected phone, address or e-mail; it goes up, it overwrites nothing."""
@@ -384,6 +476,19 @@ class Store:
                     ],
                     pk="visit_id",
                 )
+            history = [h for v in page.visits for h in v.history]
+            if history:
+                self.db["history"].upsert_all(
+                    [
+                        h.model_dump(mode="json") | {"details": h.details.model_dump_json()}
+                        for h in history
+                    ],
+                    pk="id",
+                )
+            if page.content:
+                self.db["content"].upsert_all(
+                    [c.model_dump(mode="json") for c in page.content], pk="key"
+                )
             if page.removed_visits:
                 self._remove_visits(page.removed_visits)
             if not page.more and self.setting("rebuilding") == "1":
@@ -405,9 +510,11 @@ class Store:
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
         # Once no visit of a borrower is left, their personal data leaves too.
-        self.db.execute(
-            "DELETE FROM accounts WHERE account_id NOT IN (SELECT account_id FROM visits)"
-        )
+        for table in ("accounts", "history", "drafts"):
+            column = "visit_id" if table == "drafts" else "account_id"
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {column} NOT IN (SELECT {column} FROM visits)"
+            )
 
     def reset_scope(self) -> None:
         """Download the whole scope again (cursor reset or drift), keeping the outbox."""
@@ -433,8 +540,52 @@ class Store:
         if removed:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def published_content(self) -> list[dict]:
+        """Scripts and policy head office has published, as pulled."""
+        return _dicts(self.db.execute("SELECT * FROM content ORDER BY key"))
+
+    def day_summary(self, day: date) -> DaySummary:
+        """Visits done and left, promises taken, cash by method and currency, changes waiting."""
+        stops = self.route(day)
+        zone = _zone(self.setting("timezone"))
+        start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
+        rows = _dicts(
+            self.db.execute(
+                "SELECT outcome, amount_minor, currency, method FROM outcomes "
+                "WHERE recorded_at >= ? AND recorded_at < ?",
+                [start.isoformat(), (start + timedelta(days=1)).isoformat()],
+            )
+        )
+        promised: dict[str, int] = {}
+        collected: dict[str, dict[str, int]] = {}
+        for row in rows:
+            if row["outcome"] == "promise":
+                promised[row["currency"]] = promised.get(row["currency"], 0) + row["amount_minor"]
+            elif row["outcome"] == "paid":
+                by_currency = collected.setdefault(row["method"], {})
+                by_currency[row["currency"]] = (
+                    by_currency.get(row["currency"], 0) + row["amount_minor"]
+                )
+        return DaySummary(
+            day=day,
+            done=sum(s.status == "done" for s in stops),
+            left=sum(s.status == "to do" for s in stops),
+            skipped=sum(s.status == "skipped" for s in stops),
+            promises=sum(r["outcome"] == "promise" for r in rows),
+            promised=promised,
+            collected=collected,
+            waiting=self.pending_count(),
+        )
+
     def mark_synced(self) -> None:
         self.set_settings(last_sync_at=datetime.now(UTC).isoformat())
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def _account_select() -> str:

@@ -122,6 +122,8 @@ outcomes = sa.Table(
     # flagged for a supervisor rather than refused.
     sa.Column("needs_review", sa.Boolean, nullable=False),
     sa.Column("review_reason", sa.String(200)),
+    # What the code adds (dispute reason, hardship plan, script step...), as JSON.
+    sa.Column("details", sa.Text),
 )
 
 # Collectors' corrections of contact details. They never overwrite the account:
@@ -141,6 +143,18 @@ corrections = sa.Table(
     sa.Column("conflict", sa.Boolean, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Published call-script libraries and contact policies; laptops pull them.
+content = sa.Table(
+    "content",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False, index=True),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 applied_mutations = sa.Table(
@@ -185,10 +199,30 @@ def connect(url: str | None = None) -> Engine:
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     with engine.begin() as conn:
         if conn.execute(sa.select(counters).where(counters.c.name == "change")).first() is None:
             conn.execute(counters.insert().values(name="change", value=0))
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    # Additive changes only, until versioned migrations arrive: a column added
+    # to a table in code is added, nullable, to an older database. Nothing is
+    # ever dropped or rewritten.
+    inspector = sa.inspect(engine)
+    missing = [
+        (table.name, column)
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
+    ]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for table_name, column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{column.name}" {kind}')
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -9,11 +9,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.domain.accounts import Account
+from fieldapp.domain.outcomes import OutcomeDetails
 from headoffice import roster
 from headoffice.db import (
     accounts,
     applied_mutations,
     collectors,
+    content,
     corrections,
     counters,
     devices,
@@ -21,8 +23,10 @@ from headoffice.db import (
     visits,
 )
 from sync.protocol import (
+    ContentWire,
     CorrectContact,
     EnrollResponse,
+    HistoryWire,
     Mutation,
     MutationResult,
     OutcomePayload,
@@ -154,6 +158,7 @@ class SqlSyncStorage:
                 rows.append(
                     outcome.model_dump()
                     | {
+                        "details": outcome.details.model_dump_json(exclude_defaults=True),
                         "collector_id": device.collector_id,
                         "device_id": device.device_id,
                         "received_at": now,
@@ -261,7 +266,22 @@ class SqlSyncStorage:
             )
             page, more = merged[:limit], len(merged) > limit
             new_cursor = page[-1][0] if page else cursor
-            response = PullResponse(cursor=str(new_cursor), more=more)
+            published = conn.execute(
+                sa.select(content)
+                .where(content.c.seq > cursor)
+                .where(content.c.seq <= new_cursor if more else sa.true())
+            ).all()
+            if not more and published:
+                new_cursor = max(new_cursor, *(row.seq for row in published))
+            response = PullResponse(
+                cursor=str(new_cursor),
+                more=more,
+                content=[
+                    ContentWire(key=r.key, kind=r.kind, version=r.version, body=r.body)
+                    for r in published
+                ],
+            )
+            history = _history(conn, {row.account_id for _s, kind, row in page if kind == "visit"})
             mine = visits.c.collector_id == collector_id
             if more:
                 response.remaining = conn.execute(
@@ -291,11 +311,53 @@ class SqlSyncStorage:
                         visit_date=row.visit_date,
                         sequence=row.sequence,
                         account=account,
+                        history=history.get(row.account_id, []),
                     )
                 )
             else:
                 response.removed_visits.append(row.visit_id)
         return response
+
+
+HISTORY_PER_ACCOUNT = 50
+
+
+def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryWire]]:
+    """The latest outcomes of these accounts from every collector, for the visit screen."""
+    found: dict[str, list[HistoryWire]] = {}
+    ids = sorted(account_ids)
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(outcomes, collectors.c.name.label("collector"))
+            .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
+            .where(outcomes.c.account_id.in_(ids[start : start + 500]))
+            .order_by(outcomes.c.recorded_at.desc())
+        )
+        for row in rows:
+            items = found.setdefault(row.account_id, [])
+            if len(items) < HISTORY_PER_ACCOUNT:
+                items.append(
+                    HistoryWire(
+                        id=row.id,
+                        account_id=row.account_id,
+                        collector=row.collector,
+                        outcome=row.outcome,
+                        amount_minor=row.amount_minor,
+                        currency=row.currency,
+                        promise_date=row.promise_date,
+                        method=row.method,
+                        note=row.note,
+                        receipt_no=row.receipt_no,
+                        recorded_at=_aware(row.recorded_at),
+                        details=OutcomeDetails.model_validate_json(row.details or "{}"),
+                    )
+                )
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone=True columns; they are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _judge_outcome(

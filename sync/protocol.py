@@ -10,11 +10,12 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldapp.domain.accounts import Account
-from fieldapp.domain.outcomes import OutcomeCode, PaymentMethod
+from fieldapp.domain.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
 
-PROTOCOL_VERSION = 1
-# The oldest client protocol this build still understands.
-OLDEST_PROTOCOL = 1
+PROTOCOL_VERSION = 2
+# The oldest client protocol this build still understands: version 1 laptops
+# could not read the history and content a pull now carries.
+OLDEST_PROTOCOL = 2
 # Larger bodies are refused before they are parsed: a push of 500 outcomes with
 # full notes stays well under this.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -63,6 +64,33 @@ class OutcomePayload(Wire):
     note: str = Field("", max_length=2000)
     receipt_no: str | None = Field(None, max_length=40)
     recorded_at: AwareDatetime
+    details: OutcomeDetails = OutcomeDetails()
+
+
+class HistoryWire(Wire):
+    """An earlier outcome of an account, as head office has it."""
+
+    id: str
+    account_id: str
+    collector: str
+    outcome: OutcomeCode
+    amount_minor: int | None = None
+    currency: str | None = None
+    promise_date: date | None = None
+    method: PaymentMethod | None = None
+    note: str = ""
+    receipt_no: str | None = None
+    recorded_at: AwareDatetime
+    details: OutcomeDetails = OutcomeDetails()
+
+
+class ContentWire(Wire):
+    """A published script library or contact policy; `body` is its JSON."""
+
+    key: str
+    kind: Literal["scripts", "policy"]
+    version: int
+    body: str
 
 
 CONTACT_FIELDS = ("phone", "address", "email")
@@ -146,6 +174,7 @@ class VisitWire(Wire):
     visit_date: date
     sequence: int
     account: Account
+    history: list[HistoryWire] = []
 
 
 class PullResponse(Wire):
@@ -166,6 +195,7 @@ class PullResponse(Wire):
     visits: list[VisitWire] = []
     accounts: list[Account] = []
     removed_visits: list[str] = []
+    content: list[ContentWire] = []
 
 
 CURSOR_RESET = "cursor_reset"

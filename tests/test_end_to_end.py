@@ -19,6 +19,7 @@ def record_in_the_app(home, promise_date: str) -> None:
             await pilot.pause()
             form = app.screen
             form.query_one("#outcome").value = "promise"
+            await pilot.pause()
             await pilot.click("#amount")
             await pilot.press(*"300.00", "enter")
             await pilot.press(*promise_date)

@@ -53,7 +53,7 @@ def test_record_checks_like_the_form_and_saves_nothing_when_wrong(laptop):
     )
     assert bad.returncode != 0
     assert "--amount: 'abc' is not an amount" in bad.stderr
-    assert "--promise-date: is required for a promise" in bad.stderr
+    assert "--promise-date: is required for promise (YYYY-MM-DD)" in bad.stderr
     assert "nothing was changed" in bad.stderr
     visits = json.loads(run("fieldapp", "route", "--json", env=env).stdout)
     assert all(v["status"] == "to do" for v in visits)

@@ -29,7 +29,7 @@ def test_promise_with_amount_and_date():
 def test_promise_needs_amount_and_date():
     assert refused(outcome="promise") == {
         "amount": "is required for promise",
-        "promise_date": "is required for a promise",
+        "promise_date": "is required for promise (YYYY-MM-DD)",
     }
 
 
@@ -48,7 +48,9 @@ def test_amount_cannot_exceed_the_balance():
 
 
 def test_payment_needs_a_method():
-    assert "required for a payment" in refused(outcome="paid", amount="10")["method"]
+    assert refused(outcome="paid", amount="10")["method"] == (
+        "is required for paid (cash, card, transfer, cheque)"
+    )
     assert check(outcome="paid", amount="10", method="transfer").method == "transfer"
 
 
@@ -57,13 +59,43 @@ def test_fields_that_do_not_apply_are_refused_not_ignored():
     assert set(errors) == {"amount", "method", "promise_date"}
 
 
-def test_dispute_and_third_party_need_a_note():
-    assert "required for dispute" in refused(outcome="dispute")["note"]
-    assert check(outcome="third_party", note="neighbour says moved to Odense").note
+def test_each_code_asks_for_its_own_fields():
+    assert refused(outcome="dispute") == {"dispute_reason": "is required for dispute"}
+    assert refused(outcome="hardship", instalment="100") == {
+        "term_months": "is required for hardship (months, 1 to 120)"
+    }
+    got = check(outcome="hardship", instalment="250.50", term_months="12")
+    assert (got.details.instalment_minor, got.details.term_months) == (25050, 12)
+    assert refused(outcome="moved") == {"new_address": "is required for moved"}
+    assert check(outcome="moved", new_address="Vestergade 1, Aarhus").details.new_address
+    third = refused(outcome="third_party")
+    assert set(third) == {"contact_who", "note"}
+    ok = check(outcome="third_party", contact_who="neighbour", note="says moved to Odense")
+    assert ok.details.contact_who == "neighbour"
+
+
+def test_callback_needs_a_time_ahead():
+    assert (
+        "in the past" in refused(outcome="callback", callback_at="2026-11-22 10:00")["callback_at"]
+    )
+    got = check(outcome="callback", callback_at="2026-11-24 15:30")
+    assert got.details.callback_at.isoformat() == "2026-11-24T15:30:00"
+
+
+def test_reason_ability_and_willingness_apply_to_every_code():
+    got = check(
+        outcome="refused",
+        default_reason="job_loss",
+        ability="short_for_now",
+        willingness="reluctant",
+    )
+    assert (got.details.default_reason, got.details.ability) == ("job_loss", "short_for_now")
+    assert "willingness" in refused(outcome="refused", willingness="maybe")
 
 
 def test_unknown_code_and_bad_date_are_named():
     assert "outcome" in refused(outcome="vanished")
+    assert "term_months" in refused(outcome="hardship", instalment="1", term_months="0")
     assert "promise_date" in refused(outcome="promise", amount="1", promise_date="01/12/2026")
 
 

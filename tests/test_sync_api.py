@@ -220,6 +220,7 @@ def test_enrollment_cannot_be_used_to_read_data(server, world):
         (b'{"cursor": "", "sneaky": true}', 422, "sneaky"),
         (b'"just a string"', 422, "valid dictionary"),
     ],
+    ids=["deep-nesting", "negative-cursor", "huge-page", "unknown-field", "not-an-object"],
 )
 def test_hostile_pulls_get_a_4xx_with_a_reason(server, world, body, status, words):
     response = httpx.post(

@@ -39,7 +39,7 @@ def test_route_shows_the_stops_in_order(laptop):
 
     rows = drive(laptop, steps)
     assert [r[1] for r in rows] == ["Søren Ærø", "王小明", "Sally [Sarah] Mitchell"]
-    assert rows[0][0] == "1" and rows[0][5] == "to do"
+    assert rows[0][0] == "1" and rows[0][6] == "to do"
 
 
 def test_enter_opens_the_visit_and_escape_goes_back(laptop):
@@ -78,7 +78,7 @@ def test_recording_an_outcome_through_the_form(laptop):
         return route_rows(app)
 
     rows = drive(laptop, steps)
-    assert rows[0][5] == "done"
+    assert rows[0][6] == "done"
     store = Store(laptop)
     try:
         [saved] = store.outcomes_for_account("DK-1")
@@ -109,7 +109,7 @@ def test_form_errors_show_at_the_field_and_nothing_is_saved(laptop):
     screen, amount_error, method_error, focused = drive(laptop, steps)
     assert screen is OutcomeScreen
     assert "is not an amount" in amount_error
-    assert "required for a payment" in method_error
+    assert "is required for paid" in method_error
     assert focused == "amount"
     store = Store(laptop)
     try:
@@ -156,7 +156,7 @@ def test_correcting_a_phone_from_the_visit(laptop):
         return box.display, str(box.render())
 
     shown, text = drive(laptop, steps)
-    assert shown and "phone: +45 70 80 90 10" in text and "waiting" in text
+    assert shown and "Phone: +45 70 80 90 10" in text and "waiting" in text
     store = Store(laptop)
     try:
         assert store.pending_count() == 1

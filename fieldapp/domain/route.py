@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from fieldapp.domain.accounts import Account
+from fieldapp.domain.outcomes import OutcomeDetails
 from fieldapp.domain.stages import Stage
 
 
@@ -26,7 +27,10 @@ class RouteStop(BaseModel):
     currency: str
     days_past_due: int
     stage: Stage
-    status: str  # "to do" until an outcome is recorded, then "done"
+    status: str  # "to do", "done" once an outcome is recorded, or "skipped"
+    phone: str | None = None
+    promise_due_today: bool = False
+    on_hold: bool = False  # a dispute was recorded: no collection until review
 
 
 class OutcomeRecord(BaseModel):
@@ -46,6 +50,9 @@ class OutcomeRecord(BaseModel):
     receipt_no: str | None
     recorded_at: datetime
     synced: bool
+    details: OutcomeDetails = OutcomeDetails()
+    collector: str | None = None  # set on history from head office
+    from_head_office: bool = False
 
 
 class VisitDetail(BaseModel):
@@ -55,4 +62,19 @@ class VisitDetail(BaseModel):
 
     stop: RouteStop
     account: Account
-    outcomes: list[OutcomeRecord]
+    outcomes: list[OutcomeRecord]  # this laptop's and head office's, newest first
+
+
+class DaySummary(BaseModel):
+    """The end of the day: what was done, what was promised, what cash to deposit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    done: int
+    left: int
+    skipped: int
+    promises: int
+    promised: dict[str, int]  # currency -> minor units
+    collected: dict[str, dict[str, int]]  # method -> currency -> minor units
+    waiting: int

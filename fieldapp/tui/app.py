@@ -11,11 +11,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 
+from fieldapp.i18n import N_, _, format_time, set_language
 from fieldapp.store import Store
 from fieldapp.syncing import NotEnrolled, sync_once
+from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
 from sync.client import ServerUnreachable, SyncError, SyncRejected, SyncReport
 from sync.schedule import SyncSchedule
+from themes import DEFAULT_THEME, THEMES
 
 
 class SyncProgress(Message):
@@ -41,9 +44,11 @@ class FieldApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "fieldapp"
+    COMMANDS = App.COMMANDS | {FieldCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+r", "sync", "Sync now"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("ctrl+r", "sync", N_("Sync now")),
+        Binding("question_mark", "keys", N_("Keys"), key_display="?"),
     ]
 
     sync_status: reactive[str] = reactive("")
@@ -56,15 +61,21 @@ class FieldApp(App):
         self.home = home
         # The UI thread's own connection; the sync worker opens another.
         self.store = Store(home)
+        set_language(self.store.setting("ui_language") or self.store.setting("language") or "en")
         self.auto_sync = sync_on_start
         self.schedule = schedule or SyncSchedule()
         self.online: bool | None = None
         self.stopped_reason: str | None = None
         self._syncing = False
         self._next_sync: Timer | None = None
+        # visit id -> (script id, version, highest step reached), for the outcome form.
+        self.script_progress: dict[str, tuple[str, int, int]] = {}
 
     def on_mount(self) -> None:
-        self.sub_title = self.store.setting("collector") or "not enrolled"
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = self.store.setting("theme") or DEFAULT_THEME
+        self.sub_title = self.store.setting("collector") or _("not enrolled")
         self.push_screen(RouteScreen())
         self.refresh_status()
         if self.auto_sync and self.store.enrolled:
@@ -79,15 +90,43 @@ class FieldApp(App):
             state = (
                 self.stopped_reason
                 or {
-                    None: "not synced yet",
-                    True: "online",
-                    False: "offline",
+                    None: _("not synced yet"),
+                    True: _("online"),
+                    False: _("offline"),
                 }[self.online]
             )
         waiting = self.store.pending_count()
         last = self.store.setting("last_sync_at")
-        when = datetime.fromisoformat(last).astimezone().strftime("%H:%M") if last else "never"
-        self.sync_status = f" ● {state}   {waiting} change(s) waiting   last sync {when}"
+        when = format_time(datetime.fromisoformat(last).astimezone()) if last else _("never")
+        status = _("{state}   {waiting} change(s) waiting   last sync {when}")
+        self.sync_status = " ● " + status.format(state=state, waiting=waiting, when=when)
+
+    def choose_theme(self, name: str) -> None:
+        """Switch colours and remember the choice on this laptop."""
+        self.theme = name
+        self.store.set_settings(theme=name)
+
+    def choose_language(self, code: str) -> None:
+        """Switch the screens' language, remember it, and redraw."""
+        set_language(code)
+        self.store.set_settings(ui_language=code)
+        self.refresh_status()
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if callable(relabel):
+                relabel()
+        self.refresh_bindings()
+
+    def action_keys(self) -> None:
+        from fieldapp.tui.keys import KeysScreen
+
+        self.push_screen(KeysScreen(self.screen))
+
+    def action_summary(self) -> None:
+        from fieldapp.tui.summary import SummaryScreen
+
+        day = getattr(self.screen, "day", None) or self.store.today()
+        self.push_screen(SummaryScreen(day))
 
     def changed_locally(self) -> None:
         """A change was saved: show it waiting, and send it soon if head office is there."""
@@ -100,7 +139,7 @@ class FieldApp(App):
         if self._syncing:
             return
         self._syncing = True
-        self.refresh_status("syncing…")
+        self.refresh_status(_("syncing…"))
         self.run_worker(
             self._sync_worker, thread=True, exclusive=True, group="sync", exit_on_error=False
         )
@@ -140,20 +179,22 @@ class FieldApp(App):
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())
         elif isinstance(error, NotEnrolled):
-            self.refresh_status("not enrolled")
+            self.refresh_status(_("not enrolled"))
         elif isinstance(error, SyncRejected) and error.status in (401, 426):
             # Retrying cannot help: revoked, or this fieldapp is too old. Say so
             # and stop trying by ourselves; the changes stay on the laptop.
             self.online = True
             self.stopped_reason = (
-                "this laptop was revoked" if error.status == 401 else "fieldapp needs updating"
+                _("this laptop was revoked")
+                if error.status == 401
+                else _("fieldapp needs updating")
             )
             self.refresh_status()
-            self.notify(str(error), title="Sync stopped", severity="error", timeout=30)
+            self.notify(str(error), title=_("Sync stopped"), severity="error", timeout=30)
         else:
             self.online = True
-            self.refresh_status("sync refused")
-            self.notify(str(error), title="Sync refused", severity="error", timeout=10)
+            self.refresh_status(_("sync refused"))
+            self.notify(str(error), title=_("Sync refused"), severity="error", timeout=10)
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())
 

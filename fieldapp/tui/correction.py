@@ -10,14 +10,16 @@ from textual.widgets import Input, Label, Select, Static
 
 from fieldapp.domain.corrections import CONTACT_FIELDS
 from fieldapp.domain.errors import FieldErrors
+from fieldapp.i18n import N_, _
+from fieldapp.tui.labels import label
 
 
 class CorrectionDialog(ModalScreen[bool]):
     """Pick the detail, type the new value, ctrl+s saves; head office reviews it."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, account_id: str) -> None:
@@ -26,15 +28,15 @@ class CorrectionDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="correction"):
-            yield Label("Correct a contact detail (head office reviews it)")
+            yield Label(_("Correct a contact detail (head office reviews it)"))
             yield Select(
-                [(name, name) for name in CONTACT_FIELDS],
+                [(label(name), name) for name in CONTACT_FIELDS],
                 value="phone",
                 allow_blank=False,
                 id="field",
                 compact=True,
             )
-            yield Input(placeholder="new value", id="value", compact=True)
+            yield Input(placeholder=_("new value"), id="value", compact=True)
             yield Static(id="value-error", classes="error")
 
     def on_mount(self) -> None:
@@ -52,7 +54,7 @@ class CorrectionDialog(ModalScreen[bool]):
         except FieldErrors as error:
             self.query_one("#value-error", Static).update("⚠ " + "; ".join(error.errors.values()))
             return
-        self.app.notify(f"Correction of {field} saved; head office will review it.")
+        self.app.notify(_("Correction saved; head office will review it."))
         self.app.changed_locally()
         self.dismiss(True)
 

@@ -1,76 +1,150 @@
-"""The outcome form: pick what happened, fill the fields it needs, save to disk at once."""
+"""The outcome form: pick what happened, fill what that code needs, saved to disk at once."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from fieldapp.domain.errors import FieldErrors
-from fieldapp.domain.outcomes import OUTCOME_LABELS, PaymentMethod
+from fieldapp.domain.outcomes import (
+    CODE_FIELDS,
+    COMMON_FIELDS,
+    Ability,
+    DefaultReason,
+    OutcomeCode,
+    PaymentMethod,
+    ThirdParty,
+    Willingness,
+)
+from fieldapp.i18n import N_, _
 from fieldapp.recording import record_outcome
+from fieldapp.tui.footer import Footer
+from fieldapp.tui.labels import label
 from fieldapp.tui.status import SyncStatus
 
-FIELDS = ("outcome", "amount", "promise_date", "method", "note")
+# field -> (label, placeholder or choices)
+_TEXT_FIELDS = {
+    "amount": (N_("Amount ({currency})"), N_("e.g. 250.00")),
+    "promise_date": (N_("Promised for"), N_("YYYY-MM-DD")),
+    "dispute_reason": (N_("What is disputed, and why"), ""),
+    "instalment": (N_("Proposed instalment ({currency})"), N_("e.g. 500.00")),
+    "term_months": (N_("For how many months"), N_("1 to 120")),
+    "new_address": (N_("New address"), ""),
+    "callback_at": (N_("Call back at"), N_("YYYY-MM-DD HH:MM")),
+    "note": (N_("Note"), N_("what was said")),
+}
+_CHOICE_FIELDS = {
+    "method": (N_("Paid by"), list(PaymentMethod)),
+    "contact_who": (N_("Who was contacted"), list(ThirdParty)),
+    "default_reason": (N_("Reason for default"), list(DefaultReason)),
+    "ability": (N_("Ability to pay"), list(Ability)),
+    "willingness": (N_("Willingness to pay"), list(Willingness)),
+}
+FIELDS = ("outcome", *_TEXT_FIELDS, *_CHOICE_FIELDS)
 
 
 class OutcomeScreen(Screen):
-    """One quick form; ctrl+s saves, Escape cancels, Enter moves to the next field."""
+    """One quick form; ctrl+s saves, Escape goes back, Enter moves to the next field.
+
+    Every change is kept as a draft on disk, so a crash or kill -9 loses nothing.
+    """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Back")),
     ]
 
     def __init__(self, visit_id: str) -> None:
         super().__init__()
         self.visit_id = visit_id
+        self._restoring = False
 
     def compose(self) -> ComposeResult:
         detail = self.app.store.visit(self.visit_id)
-        self.currency = detail.account.currency
+        self.detail = detail
+        currency = detail.account.currency
         yield Header()
         with VerticalScroll(id="outcome-form"):
-            yield Static(f"Outcome for {detail.account.account_id}", id="form-title", markup=False)
-            yield Label("What happened")
-            yield Select(
-                [(label, code.value) for code, label in OUTCOME_LABELS.items()],
-                prompt="Choose an outcome",
-                id="outcome",
-                compact=True,
+            yield Static(
+                _("Outcome for {name} ({account})").format(
+                    name=detail.account.borrower_name, account=detail.account.account_id
+                ),
+                id="form-title",
+                markup=False,
             )
-            yield Static(id="outcome-error", classes="error")
-            yield Label(f"Amount ({self.currency})")
-            yield Input(placeholder="e.g. 250.00", id="amount", compact=True)
-            yield Static(id="amount-error", classes="error")
-            yield Label("Promised for (YYYY-MM-DD)")
-            yield Input(placeholder="e.g. 2026-12-01", id="promise_date", compact=True)
-            yield Static(id="promise_date-error", classes="error")
-            yield Label("Paid by")
-            yield Select(
-                [(m.value, m.value) for m in PaymentMethod],
-                prompt="Method",
-                id="method",
-                compact=True,
-            )
-            yield Static(id="method-error", classes="error")
-            yield Label("Note")
-            yield Input(placeholder="what was said", id="note", compact=True)
-            yield Static(id="note-error", classes="error")
+            with Vertical(classes="field", id="f-outcome"):
+                yield Label(_("What happened"))
+                yield Select(
+                    [(label(code), code.value) for code in OutcomeCode],
+                    prompt=_("Choose an outcome"),
+                    id="outcome",
+                    compact=True,
+                )
+                yield Static(id="outcome-error", classes="error")
+            for name in (*(f for f in _TEXT_FIELDS if f != "note"), *_CHOICE_FIELDS, "note"):
+                with Vertical(classes="field", id=f"f-{name}"):
+                    if name in _TEXT_FIELDS:
+                        title, hint = _TEXT_FIELDS[name]
+                        yield Label(_(title).format(currency=currency))
+                        yield Input(placeholder=_(hint) if hint else "", id=name, compact=True)
+                    else:
+                        title, choices = _CHOICE_FIELDS[name]
+                        yield Label(_(title))
+                        yield Select(
+                            [(label(c), c.value) for c in choices],
+                            prompt="—",
+                            id=name,
+                            compact=True,
+                        )
+                    yield Static(id=f"{name}-error", classes="error")
         yield SyncStatus(id="sync-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        draft = self.app.store.draft(self.visit_id)
+        if draft:
+            self._restoring = True
+            for name, value in draft.items():
+                if name in FIELDS and value:
+                    self.query_one(f"#{name}").value = value
+            self._restoring = False
+            self.app.notify(_("Your unsaved outcome was restored."), title=_("Draft"))
+        self._show_fields()
         self.query_one("#outcome", Select).focus()
+
+    def _code(self) -> OutcomeCode | None:
+        value = self.query_one("#outcome", Select).value
+        return None if value is Select.NULL else OutcomeCode(value)
+
+    def _wanted(self) -> set[str]:
+        code = self._code()
+        return set(CODE_FIELDS[code]) | set(COMMON_FIELDS) if code else set()
+
+    def _show_fields(self) -> None:
+        wanted = self._wanted()
+        for name in FIELDS[1:]:
+            self.query_one(f"#f-{name}").display = name in wanted
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "outcome":
+            self._show_fields()
+        self._keep_draft()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        if not self._restoring and self.is_mounted:
+            self.app.store.save_draft(self.visit_id, self._all_values())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 
-    def values(self) -> dict[str, str | None]:
-        """What the form holds now, as text, the way the CLI passes it."""
+    def _all_values(self) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
         for name in FIELDS:
             widget = self.query_one(f"#{name}")
@@ -80,25 +154,41 @@ class OutcomeScreen(Screen):
                 found[name] = widget.value.strip() or None
         return found
 
+    def values(self) -> dict[str, str | None]:
+        """The visible fields, as text, the way the CLI passes them."""
+        every, wanted = self._all_values(), self._wanted()
+        return {name: every[name] for name in FIELDS if name == "outcome" or name in wanted}
+
     def action_save(self) -> None:
         for name in FIELDS:
             self.query_one(f"#{name}-error", Static).update("")
+        script = self.app.script_progress.get(self.visit_id)
         try:
-            saved = record_outcome(self.app.store, self.visit_id, self.values())
+            saved = record_outcome(self.app.store, self.visit_id, self.values(), script)
         except FieldErrors as error:
-            first = None
+            shown = set()
             for field, reason in error.errors.items():
                 name = field if field in FIELDS else "outcome"
                 self.query_one(f"#{name}-error", Static).update(f"⚠ {reason}")
-                first = first or name
-            if first:
-                self.query_one(f"#{first}").focus()
+                shown.add(name)
+            # Focus the first wrong field in the order the form shows them.
+            first = next((n for n in self._form_order() if n in shown), "outcome")
+            self.query_one(f"#{first}").focus()
             self.app.bell()
             return
-        receipt = f" Receipt {saved.receipt_no}." if saved.receipt_no else ""
-        self.app.notify(f"Saved on this laptop.{receipt}", title="Outcome saved")
+        self.app.notify(_("Saved on this laptop."), title=_("Outcome saved"))
         self.app.changed_locally()
-        self.dismiss(True)
+        if saved.receipt_no:
+            from fieldapp.tui.receipt import ReceiptScreen
+
+            self.app.switch_screen(ReceiptScreen(saved, self.detail))
+        else:
+            self.dismiss(True)
+
+    def _form_order(self) -> list[str]:
+        return [w.id.removeprefix("f-") for w in self.query(".field") if w.id]
 
     def action_cancel(self) -> None:
+        if self._code() is not None:
+            self.app.notify(_("Draft kept; it comes back when you open the form again."))
         self.dismiss(False)

@@ -1,4 +1,4 @@
-"""The visit screen: borrower, loan, contacts and history of one stop."""
+"""The visit screen: borrower and loan at a glance, contacts, promises, history, corrections."""
 
 from __future__ import annotations
 
@@ -8,12 +8,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from fieldapp.domain.outcomes import OUTCOME_LABELS, OutcomeCode
+from fieldapp.content import policy
+from fieldapp.domain.money import format_money
+from fieldapp.domain.promises import promises_with_state
 from fieldapp.domain.route import VisitDetail
-from fieldapp.tui.format import money
+from fieldapp.i18n import N_, _, format_day, language
+from fieldapp.tui.footer import Footer
+from fieldapp.tui.labels import label
 from fieldapp.tui.status import SyncStatus
+
+_PROMISE_STYLE = {"open": "yellow", "kept": "green", "broken": "bold red"}
+
+
+def _money(minor: int | None, currency: str | None) -> str:
+    return "—" if minor is None or currency is None else format_money(minor, currency, language())
 
 
 def _facts(title: str, rows: list[tuple[str, object]]) -> Table:
@@ -21,21 +31,22 @@ def _facts(title: str, rows: list[tuple[str, object]]) -> Table:
     table.title = title
     table.title_justify = "left"
     table.title_style = "bold"
-    table.add_column(style="dim")
+    table.add_column(style="dim", no_wrap=True)
     table.add_column()
-    for label, value in rows:
+    for name, value in rows:
         if value not in (None, ""):
-            table.add_row(label, Text(str(value)))
+            table.add_row(name, value if isinstance(value, Text) else Text(str(value)))
     return table
 
 
 class VisitScreen(Screen):
-    """Everything about one stop; `o` records an outcome."""
+    """Everything about one stop; `p` opens the call script, `o` records an outcome."""
 
     BINDINGS = [
-        Binding("o", "record", "Record outcome"),
-        Binding("c", "correct", "Correct contact"),
-        Binding("escape", "back", "Back"),
+        Binding("o", "record", N_("Record outcome")),
+        Binding("p", "script", N_("Call script")),
+        Binding("c", "correct", N_("Correct contact")),
+        Binding("escape", "back", N_("Back")),
     ]
 
     def __init__(self, visit_id: str) -> None:
@@ -45,10 +56,12 @@ class VisitScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="visit"):
+            yield Static(id="hold", classes="banner")
             with Horizontal(id="visit-top"):
                 yield Static(id="borrower", classes="card")
                 yield Static(id="loan", classes="card")
             yield Static(id="contacts", classes="card")
+            yield Static(id="promises", classes="card")
             yield Static(id="corrections", classes="card")
             yield Static(id="history", classes="card")
         yield SyncStatus(id="sync-status")
@@ -60,78 +73,109 @@ class VisitScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        detail = self.app.store.visit(self.visit_id)
-        language = self.app.store.setting("language", "en") or "en"
-        self._show(detail, language)
+    def relabel(self) -> None:
+        self.reload()
 
-    def _show(self, detail: VisitDetail, language: str) -> None:
+    def refresh_data(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.detail = self.app.store.visit(self.visit_id)
+        self._show(self.detail)
+
+    def _show(self, detail: VisitDetail) -> None:
         a, stop = detail.account, detail.stop
         self.sub_title = f"{stop.sequence}. {a.borrower_name}"
+        hold = self.query_one("#hold", Static)
+        hold.display = stop.on_hold
+        hold.update(_("On hold: disputed debt. No collection until head office reviews it."))
         self.query_one("#borrower", Static).update(
             _facts(
-                "Borrower",
+                _("Borrower"),
                 [
-                    ("Name", a.borrower_name),
-                    ("Address", a.address),
-                    ("City", " ".join(filter(None, [a.postal_code, a.city]))),
-                    ("Language", a.language),
-                    ("Account", a.account_id),
+                    (_("Name"), a.borrower_name),
+                    (_("Address"), a.address),
+                    (_("City"), " ".join(filter(None, [a.postal_code, a.city]))),
+                    (_("Language"), a.language),
+                    (_("Account"), a.account_id),
                 ],
             )
         )
+        stage = Text(f"{stop.days_past_due} ({label(stop.stage)})")
         self.query_one("#loan", Static).update(
             _facts(
-                "Loan",
+                _("Loan"),
                 [
-                    ("Product", a.product),
-                    ("Security", a.security),
-                    ("Outstanding", money(a.outstanding_minor, a.currency, language)),
-                    ("Overdue", money(a.overdue_minor, a.currency, language)),
-                    ("Instalment", money(a.installment_minor, a.currency, language)),
-                    ("Oldest due", a.oldest_due_date.isoformat()),
-                    ("Days past due", f"{stop.days_past_due} ({stop.stage.value})"),
+                    (_("Outstanding"), _money(a.outstanding_minor, a.currency)),
+                    (_("Overdue"), Text(_money(a.overdue_minor, a.currency), style="bold")),
+                    (_("Instalment"), _money(a.installment_minor, a.currency)),
+                    (_("Days past due"), stage),
+                    (_("Oldest due"), format_day(a.oldest_due_date)),
+                    (_("Security"), a.security),
+                    (_("Product"), a.product),
                 ],
             )
         )
-        self.query_one("#contacts", Static).update(
-            _facts(
-                "Contacts",
-                [
-                    ("Borrower", " ".join(filter(None, [a.phone, a.email]))),
-                    ("Spouse", " ".join(filter(None, [a.spouse_name, a.spouse_phone]))),
-                    ("Employer", " ".join(filter(None, [a.employer_name, a.employer_phone]))),
-                    ("Guarantor", " ".join(filter(None, [a.guarantor_name, a.guarantor_phone]))),
-                ],
-            )
-        )
-        history = Table(title="History", title_justify="left", title_style="bold", expand=True)
-        for column in ("When", "Outcome", "Amount", "Promised for", "Receipt", "Note", "Sent"):
-            history.add_column(column)
-        for o in detail.outcomes:
-            history.add_row(
-                o.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                OUTCOME_LABELS[OutcomeCode(o.outcome)],
-                money(o.amount_minor, o.currency, language) if o.currency else "",
-                o.promise_date.isoformat() if o.promise_date else "",
-                o.receipt_no or "",
-                Text(o.note),
-                "yes" if o.synced else "waiting",
-            )
-        if not detail.outcomes:
-            history.add_row("", "no earlier outcomes", "", "", "", "", "")
-        self.query_one("#history", Static).update(history)
+        self._show_contacts(detail)
+        self._show_promises(detail)
         self._show_corrections(a.account_id)
+        self._show_history(detail)
+
+    def _show_contacts(self, detail: VisitDetail) -> None:
+        a = detail.account
+        rules = policy(self.app.store.published_content())
+        table = Table(
+            title=_("Contacts"),
+            title_justify="left",
+            title_style="bold",
+            expand=True,
+            box=None,
+            show_header=False,
+        )
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
+        table.add_column(style="italic")
+        for role, name, phone in (
+            ("borrower", a.borrower_name, " ".join(filter(None, [a.phone, a.email]))),
+            ("spouse", a.spouse_name, a.spouse_phone),
+            ("employer", a.employer_name, a.employer_phone),
+            ("guarantor", a.guarantor_name, a.guarantor_phone),
+        ):
+            if name or phone:
+                role_name = _("Borrower") if role == "borrower" else label(role)
+                table.add_row(
+                    role_name,
+                    Text(" ".join(filter(None, [name, phone]))),
+                    label(rules.allowed(role)),
+                )
+        self.query_one("#contacts", Static).update(table)
+
+    def _show_promises(self, detail: VisitDetail) -> None:
+        promises = promises_with_state(detail.outcomes, self.app.store.today())
+        box = self.query_one("#promises", Static)
+        box.display = bool(promises)
+        lines = Text(_("Promises") + "\n", style="bold")
+        for promise, state in promises:
+            lines.append(
+                f"{_money(promise.amount_minor, promise.currency)} "
+                + _("by {day}").format(day=format_day(promise.promise_date))
+                + "  "
+            )
+            lines.append(label(state), style=_PROMISE_STYLE[state.value])
+            lines.append("\n")
+        box.update(lines)
 
     def _show_corrections(self, account_id: str) -> None:
         lines = Text()
         for fix in self.app.store.corrections_for_account(account_id):
-            sent = "sent" if fix.synced else "waiting"
-            lines.append(f"{fix.field}: {fix.value}  ({sent})", style="bold")
+            sent = _("sent") if fix.synced else _("waiting")
+            lines.append(f"{label(fix.field)}: {fix.value}  ({sent})", style="bold")
             if fix.conflict_with is not None:
                 lines.append(
-                    f"  ⚠ conflict: head office now has {fix.conflict_with!r}; "
-                    "a supervisor will decide",
+                    "  ⚠ "
+                    + _("conflict: head office now has {value}; a supervisor will decide").format(
+                        value=repr(fix.conflict_with)
+                    ),
                     style="yellow",
                 )
             lines.append("\n")
@@ -139,19 +183,39 @@ class VisitScreen(Screen):
         box.display = bool(lines)
         box.update(lines)
 
+    def _show_history(self, detail: VisitDetail) -> None:
+        table = Table(title=_("History"), title_justify="left", title_style="bold", expand=True)
+        for column in (_("When"), _("Outcome"), _("Amount"), _("Who"), _("Note"), _("Sent")):
+            table.add_column(column)
+        for o in detail.outcomes:
+            who = o.collector or _("this laptop")
+            table.add_row(
+                o.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                label(o.outcome),
+                _money(o.amount_minor, o.currency) if o.currency else "",
+                Text(who),
+                Text(o.note),
+                _("yes") if o.synced else _("waiting"),
+            )
+        if not detail.outcomes:
+            table.add_row("", _("no earlier outcomes"), "", "", "", "")
+        self.query_one("#history", Static).update(table)
+
     def action_record(self) -> None:
         from fieldapp.tui.outcome import OutcomeScreen
 
         self.app.push_screen(OutcomeScreen(self.visit_id))
 
+    def action_script(self) -> None:
+        from fieldapp.tui.script import ScriptScreen
+
+        self.app.push_screen(ScriptScreen(self.visit_id))
+
     def action_correct(self) -> None:
         from fieldapp.tui.correction import CorrectionDialog
 
-        account_id = self.app.store.visit(self.visit_id).account.account_id
+        account_id = self.detail.account.account_id
         self.app.push_screen(CorrectionDialog(account_id), lambda _saved: self.reload())
-
-    def refresh_data(self) -> None:
-        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

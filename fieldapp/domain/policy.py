@@ -1,0 +1,40 @@
+"""The contact policy as data: promise window, contact hours, who may be contacted for what."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Allowed(StrEnum):
+    """What a contact may be used for."""
+
+    DISCUSS = "discuss"  # may discuss the debt
+    LOCATE = "locate"  # may only be asked where the borrower can be reached
+    NONE = "none"
+
+
+class ContactHours(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: time
+    end: time
+
+
+class ContactPolicy(BaseModel):
+    """One jurisdiction's rules, as in content/policy/<name>.toml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    jurisdiction: str
+    version: int = Field(ge=1)
+    longest_promise_days: int = Field(30, ge=1, le=365)
+    contact_hours: ContactHours
+    attempts_per_week: int = Field(3, ge=1)
+    roles: dict[str, Allowed]
+
+    def allowed(self, role: str) -> Allowed:
+        """What a role may be contacted for; anyone not listed may not be contacted."""
+        return self.roles.get(role, Allowed.NONE)

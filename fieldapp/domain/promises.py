@@ -1,0 +1,43 @@
+"""Whether a promise to pay was kept: a payment of at least its amount arrived by its date."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from fieldapp.domain.route import OutcomeRecord
+
+
+class PromiseState(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+def promise_state(
+    promise: OutcomeRecord, history: list[OutcomeRecord], today: date
+) -> PromiseState:
+    """Kept when payments recorded from the promise up to its date add up to its amount."""
+    assert promise.promise_date is not None and promise.amount_minor is not None
+    paid = sum(
+        o.amount_minor or 0
+        for o in history
+        if o.outcome == "paid"
+        and o.currency == promise.currency
+        and promise.recorded_at <= o.recorded_at
+        and o.recorded_at.date() <= promise.promise_date
+    )
+    if paid >= promise.amount_minor:
+        return PromiseState.KEPT
+    return PromiseState.BROKEN if today > promise.promise_date else PromiseState.OPEN
+
+
+def promises_with_state(
+    history: list[OutcomeRecord], today: date
+) -> list[tuple[OutcomeRecord, PromiseState]]:
+    """Every promise in the history with its state, newest first."""
+    return [
+        (o, promise_state(o, history, today))
+        for o in history
+        if o.outcome == "promise" and o.promise_date is not None and o.amount_minor is not None
+    ]

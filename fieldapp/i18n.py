@@ -1,0 +1,70 @@
+"""UI text in the collector's language (gettext catalogs read with Babel) and locale formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.pofile import read_po
+
+LANGUAGES = {"en": "English", "da": "Dansk", "zh": "中文"}
+LOCALES = {"en": "en_GB", "da": "da_DK", "zh": "zh_CN"}
+CATALOGS = Path(__file__).parent / "locale"
+
+_language = "en"
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """msgid -> translation from locale/<language>/LC_MESSAGES/fieldapp.po."""
+    path = CATALOGS / language / "LC_MESSAGES" / "fieldapp.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=LOCALES.get(language, language))
+    return {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+
+
+def set_language(language: str) -> None:
+    """Switch the UI language for this process (en, da or zh)."""
+    global _language
+    _language = language if language in LANGUAGES else "en"
+
+
+def language() -> str:
+    return _language
+
+
+def _(text: str) -> str:
+    """The text in the current language; the English text when there is no translation."""
+    return catalog(_language).get(text, text) if _language != "en" else text
+
+
+def N_(text: str) -> str:
+    """Mark text for translation where it is defined; translate with _() where shown."""
+    return text
+
+
+def locale() -> str:
+    return LOCALES[_language]
+
+
+def format_day(day: date) -> str:
+    """A date as people write it here: '23 Nov 2026', '23. nov. 2026', '2026年11月23日'."""
+    return babel_dates.format_date(day, format="medium", locale=locale())
+
+
+def format_day_long(day: date) -> str:
+    return babel_dates.format_date(day, format="full", locale=locale())
+
+
+def format_time(moment: datetime) -> str:
+    return babel_dates.format_time(moment, format="short", locale=locale())
+
+
+def format_number(value: int | Decimal) -> str:
+    return babel_numbers.format_decimal(value, locale=locale())

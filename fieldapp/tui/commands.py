@@ -1,0 +1,54 @@
+"""Command palette entries: every action, every theme and every language, by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from fieldapp.i18n import LANGUAGES, _
+from themes import THEMES
+
+
+class FieldCommands(Provider):
+    """What the collector can do from anywhere, searchable in ctrl+p."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        found = [
+            (_("Sync now"), app.action_sync, _("Send waiting changes and fetch new work")),
+            (_("Day summary"), app.action_summary, _("Visits, promises and cash of the day")),
+            (_("Keys"), app.action_keys, _("Every key of this screen")),
+        ]
+        for theme in THEMES:
+            found.append(
+                (
+                    _("Theme: {name}").format(name=theme.name.removeprefix("fieldapp-")),
+                    partial(app.choose_theme, theme.name),
+                    _("Colours for the light you work in"),
+                )
+            )
+        for code, name in LANGUAGES.items():
+            found.append(
+                (
+                    _("Language: {name}").format(name=name),
+                    partial(app.choose_language, code),
+                    _("Screens in this language"),
+                )
+            )
+        # The screen's own bindings, so nothing is reachable by key alone.
+        for binding in self.screen.BINDINGS:
+            action = getattr(self.screen, f"action_{binding.action}", None)
+            if action and binding.description:
+                found.append((_(binding.description), action, f"{binding.key}"))
+        return found
+
+    async def discover(self) -> Hits:
+        for name, run, help_text in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_text in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)

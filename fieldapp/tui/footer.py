@@ -1,0 +1,19 @@
+"""The Footer in the collector's language: binding descriptions are translated as drawn."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+from fieldapp.i18n import _
+
+
+class Footer(TextualFooter):
+    """Textual's Footer; each key's description goes through the UI catalog."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.description:
+                widget.description = _(widget.description)
+            yield widget

@@ -1,0 +1,76 @@
+"""Words the screens show for codes, marked for translation (see fieldapp/locale)."""
+
+from __future__ import annotations
+
+from fieldapp.i18n import N_, _
+
+LABELS: dict[str, str] = {
+    # outcome codes
+    "promise": N_("Promise to pay"),
+    "paid": N_("Paid (receipt given)"),
+    "not_home": N_("Nobody home"),
+    "refused": N_("Refused to pay"),
+    "dispute": N_("Disputes the debt"),
+    "hardship": N_("Hardship"),
+    "moved": N_("Moved away"),
+    "callback": N_("Call back later"),
+    "third_party": N_("Spoke to a third party"),
+    "deceased": N_("Borrower deceased"),
+    # payment methods
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "transfer": N_("Bank transfer"),
+    "cheque": N_("Cheque"),
+    # stages
+    "current": N_("current"),
+    "early": N_("early"),
+    "middle": N_("middle"),
+    "late": N_("late"),
+    # route status
+    "to do": N_("to do"),
+    "done": N_("done"),
+    "skipped": N_("skipped"),
+    # default reasons
+    "job_loss": N_("Lost job"),
+    "illness": N_("Illness"),
+    "business_downturn": N_("Business downturn"),
+    "overindebted": N_("Too many debts"),
+    "disputes_debt": N_("Disputes the debt"),
+    "will_not_pay": N_("Will not pay"),
+    "other": N_("Other"),
+    # ability and willingness
+    "able": N_("Able to pay"),
+    "short_for_now": N_("Short of cash for now"),
+    "lasting_loss": N_("Lasting loss of ability"),
+    "willing": N_("Willing"),
+    "reluctant": N_("Reluctant"),
+    "refuses": N_("Refuses"),
+    # third parties
+    "spouse": N_("Spouse"),
+    "employer": N_("Employer"),
+    "guarantor": N_("Guarantor"),
+    "relative": N_("Relative"),
+    "neighbour": N_("Neighbour"),
+    # script situations and channels
+    "can_pay_wont": N_("Can pay but will not"),
+    "disputes": N_("Disputes the debt"),
+    "cannot_find": N_("Cannot be found"),
+    "visit": N_("Visit"),
+    "phone": N_("Phone"),
+    "address": N_("Address"),
+    "email": N_("E-mail"),
+    # contact policy
+    "discuss": N_("may discuss the debt"),
+    "locate": N_("only to locate the borrower; never discuss the debt"),
+    "none": N_("may not be contacted"),
+    # promise states
+    "open": N_("open"),
+    "kept": N_("kept"),
+    "broken": N_("broken"),
+}
+
+
+def label(code: object) -> str:
+    """The word for a code in the collector's language; the code itself if unknown."""
+    key = str(getattr(code, "value", code))
+    return _(LABELS[key]) if key in LABELS else key

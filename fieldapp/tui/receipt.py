@@ -1,0 +1,60 @@
+"""The receipt screen the borrower is shown after paying in cash, card, transfer or cheque."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from fieldapp.domain.money import format_money
+from fieldapp.domain.route import OutcomeRecord, VisitDetail
+from fieldapp.i18n import N_, _, format_day, format_time, language
+from fieldapp.tui.footer import Footer
+from fieldapp.tui.labels import label
+
+
+class ReceiptScreen(Screen):
+    """Large, plain and complete: number, date, payer, account, amount, method, collector."""
+
+    BINDINGS = [
+        Binding("escape", "done", N_("Done")),
+        Binding("enter", "done", N_("Done"), show=False),
+    ]
+
+    def __init__(self, payment: OutcomeRecord, detail: VisitDetail) -> None:
+        super().__init__()
+        self.payment = payment
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        p, a = self.payment, self.detail.account
+        store = self.app.store
+        local = p.recorded_at.astimezone()
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="dim", justify="right")
+        table.add_column(style="bold")
+        table.add_row(_("Receipt no."), p.receipt_no or "")
+        table.add_row(_("Date"), f"{format_day(local.date())} {format_time(local)}")
+        table.add_row(_("Received from"), Text(a.borrower_name))
+        table.add_row(_("Account"), a.account_id)
+        amount = format_money(p.amount_minor or 0, p.currency or a.currency, language())
+        table.add_row(_("Amount"), Text(amount, style="bold green"))
+        table.add_row(_("Paid by"), label(p.method or ""))
+        table.add_row(_("Collector"), Text(store.setting("collector") or ""))
+        yield Header()
+        with Center():
+            yield Static(Text(_("RECEIPT"), style="bold", justify="center"), id="receipt-title")
+        with Center():
+            yield Static(table, id="receipt")
+        with Center():
+            yield Static(
+                _("Thank you. Keep this number: it is your proof of payment."), id="receipt-note"
+            )
+        yield Footer()
+
+    def action_done(self) -> None:
+        self.dismiss(True)

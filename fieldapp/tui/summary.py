@@ -1,0 +1,83 @@
+"""The day summary: visits done and left, promises taken, cash to deposit, changes waiting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from fieldapp.domain.money import format_money
+from fieldapp.i18n import N_, _, format_day_long, language
+from fieldapp.tui.footer import Footer
+from fieldapp.tui.labels import label
+from fieldapp.tui.status import SyncStatus
+
+
+class SummaryScreen(Screen):
+    """What a collector checks before going home, and what to hand in."""
+
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
+
+    def __init__(self, day: date) -> None:
+        super().__init__()
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(id="summary-visits", classes="card")
+            yield Static(id="summary-promises", classes="card")
+            yield Static(id="summary-cash", classes="card")
+        yield SyncStatus(id="sync-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        s = self.app.store.day_summary(self.day)
+        lang = language()
+        self.sub_title = _("Day summary") + " · " + format_day_long(self.day)
+        visits = Table.grid(padding=(0, 2))
+        visits.title, visits.title_justify, visits.title_style = _("Visits"), "left", "bold"
+        visits.add_column(style="dim")
+        visits.add_column(justify="right")
+        visits.add_row(_("Done"), str(s.done))
+        visits.add_row(_("Left"), str(s.left))
+        visits.add_row(_("Skipped"), str(s.skipped))
+        visits.add_row(_("Waiting to sync"), str(s.waiting))
+        self.query_one("#summary-visits", Static).update(visits)
+        promises = Table.grid(padding=(0, 2))
+        promises.title, promises.title_justify, promises.title_style = (
+            _("Promises taken"),
+            "left",
+            "bold",
+        )
+        promises.add_column(style="dim")
+        promises.add_column(justify="right")
+        promises.add_row(_("Count"), str(s.promises))
+        for currency, minor in sorted(s.promised.items()):
+            promises.add_row(_("Total"), format_money(minor, currency, lang))
+        self.query_one("#summary-promises", Static).update(promises)
+        cash = Table(
+            title=_("Collected: what to deposit"),
+            title_justify="left",
+            title_style="bold",
+            expand=True,
+        )
+        cash.add_column(_("Paid by"))
+        cash.add_column(_("Amount"), justify="right")
+        for method, by_currency in sorted(s.collected.items()):
+            for currency, minor in sorted(by_currency.items()):
+                cash.add_row(label(method), format_money(minor, currency, lang))
+        if not s.collected:
+            cash.add_row(_("nothing collected yet"), "")
+        self.query_one("#summary-cash", Static).update(cash)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
