@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,7 +12,9 @@ from fieldapp.domain.stages import local_today
 from fieldapp.syncing import enroll_laptop, sync_once
 
 
-def run_demo(home_explicit: Path | None = None, open_app: bool = True) -> Path:
+def run_demo(
+    home_explicit: Path | None = None, open_app: bool = True, today: date | None = None
+) -> Path:
     """Start the server, seed it, enroll and sync a demo laptop, open the app, then stop."""
     # Imported here: only the demo puts a head office inside the collector's process.
     from headoffice import db
@@ -21,7 +24,7 @@ def run_demo(home_explicit: Path | None = None, open_app: bool = True) -> Path:
     workdir = Path(tempfile.mkdtemp(prefix="fieldapp-demo-"))
     home = home_explicit or workdir / "laptop"
     engine = db.connect(f"sqlite:///{workdir / 'headoffice.db'}")
-    token = seed_demo(engine, local_today("Europe/Copenhagen"))
+    token = seed_demo(engine, today or local_today("Europe/Copenhagen"))
     with EmbeddedServer(engine) as server:
         click.echo(f"demo head office at {server.url}; laptop data in {home}", err=True)
         enroll_laptop(home, server.url, token, "demo laptop")

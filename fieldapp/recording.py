@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fieldapp.content import policy
 from fieldapp.domain.outcomes import check_outcome
 from fieldapp.domain.route import OutcomeRecord
-from fieldapp.domain.stages import local_today
 from fieldapp.store import Store
 
 
@@ -31,7 +30,7 @@ def record_outcome(
         currency=account.currency,
         outstanding_minor=account.outstanding_minor,
         # Promise dates and callbacks are the borrower's local dates and times.
-        today=local_today(zone_name),
+        today=store.local_today(zone_name),
         now=datetime.now(UTC).astimezone(_zone(zone_name)),
         longest_promise_days=policy(store.published_content()).longest_promise_days,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -172,7 +173,13 @@ class Store:
 
     def today(self) -> date:
         """Today in the collector's time zone."""
-        return local_today(self.setting("timezone"))
+        return self.local_today(self.setting("timezone"))
+
+    def local_today(self, zone: str | None) -> date:
+        """Today where `zone` is; FIELDAPP_TODAY pins it (training sessions, screenshots)."""
+        if pinned := os.environ.get("FIELDAPP_TODAY"):
+            return date.fromisoformat(pinned)
+        return local_today(zone)
 
     # route and visits ---------------------------------------------------------
 
@@ -267,7 +274,7 @@ class Store:
         return sorted(found, key=lambda o: o.recorded_at, reverse=True)
 
     def _stop(self, row: dict) -> RouteStop:
-        today = local_today(row["timezone"] or self.setting("timezone"))
+        today = self.local_today(row["timezone"] or self.setting("timezone"))
         dpd = days_past_due(date.fromisoformat(row["oldest_due_date"]), today)
         status = "done" if row["done"] else "skipped" if row["skipped_at"] else "to do"
         return RouteStop(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from content import CONTENT_DIR
 from fieldapp.domain.accounts import Account
-from headoffice import portfolio, roster
+from headoffice import db, portfolio, roster
+from headoffice.publishing import publish
 
 # (name, address, city, postal code, phone) per language; invented people and places.
 _PEOPLE = {
@@ -111,6 +114,58 @@ def seed_demo(engine: Engine, today: date) -> str:
     """Load the demo portfolio, add the demo collector with today's route; return their token."""
     accounts = demo_accounts(today)
     portfolio.import_accounts(engine, accounts)
+    _earlier_visits(engine, accounts, today)
+    publish(engine, CONTENT_DIR)
     token = roster.add_collector(engine, DEMO_COLLECTOR, "en", "Europe/Copenhagen")
     roster.assign(engine, DEMO_COLLECTOR, today, [a.account_id for a in accounts])
     return token
+
+
+def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> None:
+    """A colleague's visits two weeks ago: promises kept and broken, a refusal, nobody home."""
+    roster.add_collector(engine, "Anna Holm", "da", "Europe/Copenhagen")
+    earlier = today - timedelta(days=14)
+    picked = accounts[1::4]
+    roster.assign(engine, "Anna Holm", earlier, [a.account_id for a in picked])
+    stories = [
+        ("promise", "paid"),  # a promise, kept
+        ("promise", None),  # a promise, broken
+        ("refused", None),
+        ("not_home", None),
+    ]
+    with engine.begin() as conn:
+        collector_id = conn.execute(
+            sa.select(db.collectors.c.collector_id).where(db.collectors.c.name == "Anna Holm")
+        ).scalar_one()
+        visit_of = dict(
+            conn.execute(
+                sa.select(db.visits.c.account_id, db.visits.c.visit_id).where(
+                    db.visits.c.collector_id == collector_id
+                )
+            ).all()
+        )
+        for index, account in enumerate(picked):
+            first, then = stories[index % len(stories)]
+            when = datetime.combine(earlier, time(10, 30), UTC) + timedelta(minutes=index * 20)
+            promised = account.installment_minor or 100_00
+            rows = [(first, when)] + ([(then, when + timedelta(days=5))] if then else [])
+            for number, (code, moment) in enumerate(rows):
+                conn.execute(
+                    db.outcomes.insert().values(
+                        id=f"demo-{account.account_id}-{number}",
+                        visit_id=visit_of[account.account_id],
+                        account_id=account.account_id,
+                        collector_id=collector_id,
+                        device_id="demo",
+                        outcome=code,
+                        amount_minor=promised if code in ("promise", "paid") else None,
+                        currency=account.currency if code in ("promise", "paid") else None,
+                        promise_date=earlier + timedelta(days=7) if code == "promise" else None,
+                        method="transfer" if code == "paid" else None,
+                        note="",
+                        recorded_at=moment,
+                        received_at=moment,
+                        needs_review=False,
+                        details="{}",
+                    )
+                )

@@ -1,4 +1,4 @@
-"""Textual themes for fieldapp: dark by default, high-contrast light for sunlight, colour-blind safe."""
+"""Textual themes: dark by default, high-contrast light for sunlight, colour-blind safe."""
 
 from __future__ import annotations
 

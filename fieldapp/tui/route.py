@@ -100,6 +100,7 @@ class RouteScreen(Screen):
         """The stops that match the filter, in the chosen order."""
         needle = self.query_one("#route-filter", Input).value.strip().casefold()
         stops = self.stops
+        digits = needle.replace(" ", "")
         if needle:
             stops = [
                 s
@@ -107,7 +108,7 @@ class RouteScreen(Screen):
                 if needle in s.borrower_name.casefold()
                 or needle in s.address.casefold()
                 or needle in s.account_id.casefold()
-                or (s.phone and needle in s.phone.replace(" ", ""))
+                or (digits and s.phone and digits in s.phone.replace(" ", ""))
             ]
         if self.sort == "amount":
             stops = sorted(stops, key=lambda s: (s.currency, -s.overdue_minor))
