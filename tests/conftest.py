@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from fieldapp.demo import run_demo
 from fieldapp.domain.stages import local_today
+from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop
 from headoffice import db, portfolio, roster
 from tests.helpers import LiveServer, account_row, write_portfolio
@@ -72,3 +75,25 @@ def laptop(tmp_path: Path, engine, server, portfolio_file: Path, today: date) ->
     home = tmp_path / "laptop"
     enroll_laptop(home, server.url, token, "test laptop")
     return home
+
+
+# The demo laptop for UI tests: a pinned day, so stages, titles and snapshots hold still.
+DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Path:
+    """The demo laptop, made once: 36 borrowers in three languages, a colleague's history."""
+    return run_demo(tmp_path_factory.mktemp("demo") / "laptop", open_app=False, today=DAY)
+
+
+@pytest.fixture
+def home(demo_home, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("FIELDAPP_TODAY", DAY.isoformat())
+    copy = tmp_path / "laptop"
+    shutil.copytree(demo_home, copy)
+    # The first sync's clock time would show in every status line.
+    store = Store(copy)
+    store.db.execute("DELETE FROM settings WHERE key = 'last_sync_at'")
+    store.close()
+    return copy

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from fieldapp.demo import run_demo
 from fieldapp.store import Store
 from fieldapp.tui.app import FieldApp
 from fieldapp.tui.keys import KeysScreen
@@ -21,23 +18,7 @@ from fieldapp.tui.route import RouteScreen
 from fieldapp.tui.script import ScriptScreen
 from fieldapp.tui.summary import SummaryScreen
 from fieldapp.tui.visit import VisitScreen
-
-DAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="session")
-def demo_home(tmp_path_factory) -> Path:
-    """The demo laptop, made once: 36 borrowers in three languages, a colleague's history."""
-    os.environ["FIELDAPP_TODAY"] = DAY.isoformat()
-    return run_demo(tmp_path_factory.mktemp("demo") / "laptop", open_app=False, today=DAY)
-
-
-@pytest.fixture
-def home(demo_home, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("FIELDAPP_TODAY", DAY.isoformat())
-    copy = tmp_path / "laptop"
-    shutil.copytree(demo_home, copy)
-    return copy
+from tests.conftest import DAY
 
 
 def drive(home: Path, steps, size=(120, 40), language: str | None = None):
