@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from fieldapp.store import Store
 from fieldapp.tui.app import FieldApp
@@ -15,6 +15,7 @@ from fieldapp.tui.keys import KeysScreen
 from fieldapp.tui.outcome import OutcomeScreen
 from fieldapp.tui.receipt import ReceiptScreen
 from fieldapp.tui.route import RouteScreen
+from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.script import ScriptScreen
 from fieldapp.tui.summary import SummaryScreen
 from fieldapp.tui.visit import VisitScreen
@@ -37,8 +38,8 @@ def drive(home: Path, steps, size=(120, 40), language: str | None = None):
 
 
 def rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#route", DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    table = app.screen.query_one("#route", RouteList)
+    return [table.row_texts(i) for i in range(table.row_count)]
 
 
 def text_of(app, selector: str) -> str:
@@ -95,7 +96,7 @@ def test_skip_marks_the_stop_and_the_next_undone_is_highlighted(home):
         await pilot.press("x")
         await pilot.pause()
         first = rows(app)[0][6]
-        table = app.screen.query_one("#route", DataTable)
+        table = app.screen.query_one("#route", RouteList)
         return first, table.cursor_row
 
     status, cursor = drive(home, steps)

@@ -25,8 +25,9 @@ def record_in_the_app(home, promise_date: str) -> None:
             await pilot.press(*promise_date)
             await pilot.press("ctrl+s")
             await pilot.pause()
+            # Mette works in Danish: the app speaks her language.
             assert "offline" in app.sync_status
-            assert "1 change(s) waiting" in app.sync_status
+            assert "1 ændring(er) venter" in app.sync_status
             await pilot.press("ctrl+q")
 
     asyncio.run(scenario())

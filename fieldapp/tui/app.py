@@ -13,10 +13,8 @@ from textual.timer import Timer
 
 from fieldapp.i18n import N_, _, format_time, set_language
 from fieldapp.store import Store
-from fieldapp.syncing import NotEnrolled, sync_once
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
-from sync.client import ServerUnreachable, SyncError, SyncRejected, SyncReport
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
 
@@ -24,7 +22,7 @@ from themes import DEFAULT_THEME, THEMES
 class SyncProgress(Message):
     """A page arrived; posted from the sync worker thread."""
 
-    def __init__(self, report: SyncReport) -> None:
+    def __init__(self, report) -> None:
         super().__init__()
         self.done = report.visits_received + report.accounts_updated + report.visits_removed
         self.remaining = report.remaining
@@ -33,7 +31,7 @@ class SyncProgress(Message):
 class SyncFinished(Message):
     """Posted from the sync worker thread; only post_message is thread-safe."""
 
-    def __init__(self, report: SyncReport | None, error: SyncError | None) -> None:
+    def __init__(self, report, error: Exception | None) -> None:
         super().__init__()
         self.report = report
         self.error = error
@@ -42,7 +40,8 @@ class SyncFinished(Message):
 class FieldApp(App):
     """Route first; every screen works with the server down; sync runs by itself."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so a subclass elsewhere (benchmarks, embedding) still finds it.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "fieldapp"
     COMMANDS = App.COMMANDS | {FieldCommands}
     BINDINGS = [
@@ -150,6 +149,10 @@ class FieldApp(App):
         self._next_sync = self.set_timer(seconds, self.action_sync)
 
     def _sync_worker(self) -> None:
+        # Imported here: the network stack is not needed to show the route.
+        from fieldapp.syncing import sync_once
+        from sync.client import ServerUnreachable, SyncError
+
         try:
             report = sync_once(self.home, progress=lambda r: self.post_message(SyncProgress(r)))
         except SyncError as error:
@@ -164,6 +167,9 @@ class FieldApp(App):
             self.sync_progress = (message.done, message.done + message.remaining)
 
     def on_sync_finished(self, message: SyncFinished) -> None:
+        from fieldapp.syncing import NotEnrolled
+        from sync.client import ServerUnreachable, SyncRejected
+
         self._syncing = False
         self.sync_progress = None
         error = message.error

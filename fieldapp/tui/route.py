@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from fieldapp.domain.money import format_money
 from fieldapp.domain.route import RouteStop
@@ -17,6 +18,7 @@ from fieldapp.i18n import N_, _, format_day_long, language
 from fieldapp.tui.footer import Footer
 from fieldapp.tui.format import plain
 from fieldapp.tui.labels import label
+from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.status import SyncStatus
 
 _STATUS_STYLE = {"done": "green", "to do": "bold", "skipped": "dim"}
@@ -31,12 +33,6 @@ _COLUMNS = (
     ("stage", N_("Stage")),
     ("status", N_("Status")),
 )
-
-
-class RouteTable(DataTable):
-    """The route's table; Enter opens the highlighted stop, and the Footer says so."""
-
-    BINDINGS = [Binding("enter", "select_cursor", N_("Open visit"))]
 
 
 class RouteScreen(Screen):
@@ -64,35 +60,49 @@ class RouteScreen(Screen):
             yield Static(id="route-title")
             yield Input(id="route-filter", compact=True)
         yield Static(id="route-totals")
-        yield RouteTable(id="route", cursor_type="row", zebra_stripes=True)
+        yield RouteList(id="route")
         yield SyncStatus(id="sync-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.day = self.app.store.today()
         self.relabel()
-        self.query_one("#route", DataTable).focus()
+        self.query_one("#route", RouteList).focus()
 
     def relabel(self) -> None:
         """(Re)build the columns and texts in the current language."""
-        table = self.query_one("#route", DataTable)
-        table.clear(columns=True)
-        for key, title in _COLUMNS:
-            table.add_column(_(title), key=key)
+
         self.query_one("#route-filter", Input).placeholder = _(
             "/ filter: name, address, account, phone"
         )
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.day is not None:
+        # The first resume follows the mount, which has just read the route.
+        if self.day is not None and getattr(self, "_shown_once", False):
             self.reload()
-            self.query_one("#route", DataTable).focus()
+            self.query_one("#route", RouteList).focus()
+        self._shown_once = True
 
     def reload(self, highlight_next: bool = True) -> None:
         """Read the day's stops again; highlight the next one to do, or stay where we were."""
         assert self.day is not None
         self.stops = self.app.store.route(self.day)
+        self._cell_cache: dict[str, tuple] = {}
+        # Built once per read: what the filter searches, and the columns' widths.
+        self._search = [
+            (
+                f"{s.borrower_name}\n{s.address}\n{s.account_id}".casefold(),
+                (s.phone or "").replace(" ", ""),
+            )
+            for s in self.stops
+        ]
+        self.query_one("#route", RouteList).set_columns(
+            [_(title) for _key, title in _COLUMNS],
+            self._widths(),
+            right_aligned={0, 3, 4},
+            cells=self._cells,
+        )
         self._show_totals()
         self.redraw(highlight_next)
 
@@ -103,12 +113,9 @@ class RouteScreen(Screen):
         digits = needle.replace(" ", "")
         if needle:
             stops = [
-                s
-                for s in stops
-                if needle in s.borrower_name.casefold()
-                or needle in s.address.casefold()
-                or needle in s.account_id.casefold()
-                or (digits and s.phone and digits in s.phone.replace(" ", ""))
+                stop
+                for stop, (text, phone) in zip(stops, self._search, strict=True)
+                if needle in text or (digits and digits in phone)
             ]
         if self.sort == "amount":
             stops = sorted(stops, key=lambda s: (s.currency, -s.overdue_minor))
@@ -117,34 +124,53 @@ class RouteScreen(Screen):
         return stops
 
     def redraw(self, highlight_next: bool = True) -> None:
-        table = self.query_one("#route", DataTable)
-        was_on = None
-        if not highlight_next and table.row_count:
-            was_on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table = self.query_one("#route", RouteList)
+        was_on = self.current_visit() if not highlight_next else None
         stops = self.visible()
-        lang = language()
-        table.clear()
-        table.add_rows(
-            [
-                (
-                    Text(str(s.sequence), justify="right"),
-                    _borrower_cell(s),
-                    plain(s.address),
-                    Text(format_money(s.overdue_minor, s.currency, lang), justify="right"),
-                    Text(str(s.days_past_due), justify="right"),
-                    Text(label(s.stage), style=_STAGE_STYLE.get(s.stage.value, "")),
-                    Text(label(s.status), style=_STATUS_STYLE.get(s.status, "")),
-                )
-                for s in stops
-            ],
-        )
-        # add_rows keys rows by position; keep our own map to the visit.
+        # Rows are positions; keep our own map to the visit.
         self._keys = [s.visit_id for s in stops]
         target = next((i for i, s in enumerate(stops) if s.status == "to do"), 0)
         if was_on is not None:
             target = next((i for i, s in enumerate(stops) if s.visit_id == was_on), target)
-        if stops:
-            table.move_cursor(row=target)
+        table.set_rows(stops, cursor=target)
+
+    def _widths(self) -> list[int]:
+        # Money is formatted only for each currency's largest amount.
+        largest: dict[str, int] = {}
+        for s in self.stops:
+            largest[s.currency] = max(largest.get(s.currency, 0), s.overdue_minor)
+        money = max((len(format_money(m, c, language())) for c, m in largest.items()), default=8)
+        # Names and addresses are measured on the first stops only: a long one
+        # further down is cut with an ellipsis, which a table of thousands needs anyway.
+        sample = self.stops[:300]
+        names = max((cell_len(s.borrower_name) for s in sample), default=8) + 2
+        addresses = max((cell_len(s.address) for s in sample), default=8)
+        labels = max(len(label(x)) for x in ("early", "middle", "late", "to do", "skipped"))
+        return [
+            len(str(len(self.stops))),
+            min(names, 30),
+            min(addresses, 34),
+            money,
+            4,
+            labels,
+            labels,
+        ]
+
+    def _cells(self, s: RouteStop) -> tuple:
+        # Cells are built once per reload, not once per keystroke.
+        cached = self._cell_cache.get(s.visit_id)
+        if cached is None:
+            cached = (
+                Text(str(s.sequence), justify="right"),
+                _borrower_cell(s),
+                plain(s.address),
+                Text(format_money(s.overdue_minor, s.currency, language()), justify="right"),
+                Text(str(s.days_past_due), justify="right"),
+                Text(label(s.stage), style=_STAGE_STYLE.get(s.stage.value, "")),
+                Text(label(s.status), style=_STATUS_STYLE.get(s.status, "")),
+            )
+            self._cell_cache[s.visit_id] = cached
+        return cached
 
     def _show_totals(self) -> None:
         assert self.day is not None
@@ -152,7 +178,7 @@ class RouteScreen(Screen):
         done = sum(s.status == "done" for s in stops)
         left = sum(s.status == "to do" for s in stops)
         due = sum(s.promise_due_today for s in stops)
-        summary = self.app.store.day_summary(self.day)
+        summary = self.app.store.day_summary(self.day, stops)
         collected = {}
         for by_currency in summary.collected.values():
             for currency, minor in by_currency.items():
@@ -179,18 +205,18 @@ class RouteScreen(Screen):
             self.redraw()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#route", DataTable).focus()
+        self.query_one("#route", RouteList).focus()
 
     def on_key(self, event) -> None:
         # Escape in the filter clears it and goes back to the table.
         if event.key == "escape" and self.focused is self.query_one("#route-filter", Input):
             self.query_one("#route-filter", Input).value = ""
-            self.query_one("#route", DataTable).focus()
+            self.query_one("#route", RouteList).focus()
             event.stop()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_route_list_selected(self, event: RouteList.Selected) -> None:
         event.stop()
-        self._open(event.cursor_row)
+        self._open(event.index)
 
     def _open(self, row: int) -> None:
         from fieldapp.tui.visit import VisitScreen
@@ -199,9 +225,10 @@ class RouteScreen(Screen):
             self.app.push_screen(VisitScreen(self._keys[row]))
 
     def current_visit(self) -> str | None:
-        table = self.query_one("#route", DataTable)
+        table = self.query_one("#route", RouteList)
         row = table.cursor_row
-        return self._keys[row] if table.row_count and 0 <= row < len(self._keys) else None
+        keys = getattr(self, "_keys", [])
+        return keys[row] if table.row_count and 0 <= row < len(keys) else None
 
     def action_filter(self) -> None:
         self.query_one("#route-filter", Input).focus()
@@ -216,8 +243,10 @@ class RouteScreen(Screen):
         if visit_id is None:
             return
         stop = next(s for s in self.stops if s.visit_id == visit_id)
-        self.app.store.skip(visit_id, stop.status != "skipped")
-        self.reload(highlight_next=False)
+        skipping = stop.status != "skipped"
+        self.app.store.skip(visit_id, skipping)
+        # Skipping moves on to the next stop to do; un-skipping stays put.
+        self.reload(highlight_next=skipping)
 
     def action_summary(self) -> None:
         self.app.action_summary()

@@ -1,0 +1,231 @@
+"""Collector's-day benchmarks: first screen, a filter keystroke, saving an outcome.
+
+A laptop store with 5,000 visits on today's route and 50,000 past outcomes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from fieldapp.domain.accounts import Account
+from fieldapp.recording import record_outcome
+from fieldapp.store import Store
+from sync.protocol import PullResponse, VisitWire
+
+DAY = date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def figure(name: str, value: float, unit: str, target: str) -> dict:
+    return {"name": name, "value": round(value, 4), "unit": unit, "target": target}
+
+
+def big_laptop(visits: int = 5000, past_outcomes: int = 50_000) -> Path:
+    """A real store, filled the way sync fills it, plus years of earlier outcomes."""
+    home = Path(tempfile.mkdtemp(prefix="fieldapp-bench-")) / "laptop"
+    store = Store(home)
+    store.set_settings(
+        timezone="Europe/Copenhagen", collector="Bench", language="en", device_code="BENCH"
+    )
+    page = PullResponse(
+        cursor="1",
+        more=False,
+        visits=[
+            VisitWire(
+                visit_id=f"v{i:05d}",
+                account_id=f"A-{i:05d}",
+                visit_date=DAY,
+                sequence=i + 1,
+                account=Account(
+                    account_id=f"A-{i:05d}",
+                    borrower_name=f"Borrower {i} Ærø 王",
+                    address=f"Østergade {i}, 8000 Aarhus",
+                    phone=f"+45 20 {i:05d}",
+                    currency="DKK",
+                    outstanding_minor=10_000_00 + i,
+                    overdue_minor=1_500_00 + i,
+                    installment_minor=500_00,
+                    oldest_due_date=DAY - timedelta(days=i % 200 + 1),
+                    timezone="Europe/Copenhagen",
+                ),
+            )
+            for i in range(visits)
+        ],
+    )
+    store.apply_page(page)
+    then = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = [
+        (
+            f"old{n:06d}",
+            f"v{n % visits:05d}",
+            f"A-{n % visits:05d}",
+            "not_home",
+            None,
+            None,
+            None,
+            None,
+            "",
+            None,
+            (then + timedelta(minutes=n)).isoformat(),
+            "{}",
+        )
+        for n in range(past_outcomes)
+    ]
+    with store.db.atomic():
+        store.db.conn.executemany(
+            "INSERT INTO outcomes (id, visit_id, account_id, outcome, amount_minor, currency, "
+            "promise_date, method, note, receipt_no, recorded_at, details) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    # The past visits are done: give today's route fresh visit ids so it reads "to do".
+    store.close()
+    return home
+
+
+_CHILD = """
+import sys, time
+start = time.perf_counter()
+from textual.widgets import DataTable
+{body}
+app.run(headless=True, size=(120, 40))
+"""
+
+_OURS = """
+from pathlib import Path
+from fieldapp.tui.app import FieldApp
+
+class Timed(FieldApp):
+    # Textual calls every class's on_mount: this one only adds the stopwatch.
+    def on_mount(self):
+        self.set_interval(0.002, self._painted)
+
+    def _painted(self):
+        table = self.screen.query("#route")
+        if table and table.first().row_count:
+            self.call_after_refresh(self.exit)
+
+app = Timed(Path(sys.argv[1]), sync_on_start=False)
+"""
+
+_BARE = """
+from textual.app import App
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Borrower", "Address", "Overdue", "DPD", "Status")
+        table.add_rows([(i, f"Borrower {i}", f"Street {i}", "1,500.00", i, "to do")
+                        for i in range(200)])
+        self.call_after_refresh(self.exit)
+
+app = Bare()
+"""
+
+
+def _process_seconds(body: str, *args: str, runs: int = 7) -> float:
+    """Median wall time from process start to the first painted table and exit."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", _CHILD.format(body=body), *args],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def tui_first_screen() -> list[dict]:
+    home = big_laptop()
+    env_day = {"FIELDAPP_TODAY": DAY.isoformat()}
+    import os
+
+    os.environ.update(env_day)
+    ours = _process_seconds(_OURS, str(home))
+    bare = _process_seconds(_BARE)
+    return [
+        figure("tui_first_screen", ours, "s", "(reported)"),
+        figure("tui_first_screen_ratio", ours / bare, "x", "<= 1.5"),
+    ]
+
+
+def tui_filter_keystroke() -> list[dict]:
+    """One character typed in the filter: the filter runs, the table redraws what shows.
+
+    Timed in-process from the changed filter text to the visible table lines
+    rendered. Pilot's own idle waits (about 80 ms a key even in an empty app)
+    are left out: they are the test driver's, not the collector's.
+    """
+    import os
+
+    os.environ["FIELDAPP_TODAY"] = DAY.isoformat()
+    from textual.geometry import Region
+    from textual.widgets import Input
+
+    from fieldapp.tui.app import FieldApp
+    from fieldapp.tui.route_list import RouteList
+
+    home = big_laptop()
+    times: list[float] = []
+
+    async def scenario() -> None:
+        app = FieldApp(home, sync_on_start=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            typed = screen.query_one("#route-filter", Input)
+            table = screen.query_one("#route", RouteList)
+            for text in ["1", "12", "1", "", "B", "Bo", "B", ""] * 5:
+                start = time.perf_counter()
+                with typed.prevent(Input.Changed):
+                    typed.value = text
+                screen.redraw()
+                table.render_lines(Region(0, 0, table.size.width, table.size.height))
+                typed.render_lines(Region(0, 0, typed.size.width, typed.size.height))
+                times.append(time.perf_counter() - start)
+                await pilot.pause()
+
+    asyncio.run(scenario())
+    return [figure("tui_filter_keystroke", statistics.median(times), "s", "<= 0.05")]
+
+
+def outcome_save() -> list[dict]:
+    home = big_laptop(visits=5000, past_outcomes=50_000)
+    store = Store(home)
+    times = []
+    try:
+        for i in range(200):
+            start = time.perf_counter()
+            record_outcome(
+                store, f"v{i:05d}", {"outcome": "paid", "amount": "10.00", "method": "cash"}
+            )
+            times.append(time.perf_counter() - start)
+    finally:
+        store.close()
+    return [figure("outcome_save", statistics.median(times), "s", "<= 0.01")]
+
+
+BENCHMARKS = {
+    "tui_first_screen": tui_first_screen,
+    "tui_filter_keystroke": tui_filter_keystroke,
+    "outcome_save": outcome_save,
+}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or BENCHMARKS:
+        for line in BENCHMARKS[name]():
+            print(json.dumps(line))

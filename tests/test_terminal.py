@@ -1,0 +1,139 @@
+"""The real `fieldapp` in a real terminal (tmux), as a collector uses it; kill -9 mid-form."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fieldapp.store import Store
+from tests.conftest import DAY
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+
+class Terminal:
+    """One tmux session running fieldapp with its own home; bounded waits, always cleaned up."""
+
+    def __init__(self, home: Path, name: str) -> None:
+        self.home = home
+        self.name = name
+        self.exit_file = home.parent / f"{name}.exit"
+        self.socket = ["-L", f"fieldapp-test-{os.getpid()}"]
+
+    def start(self) -> Terminal:
+        env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}"
+        command = f"{env} {shlex.quote(sys.executable)} -m fieldapp; echo $? > {self.exit_file}"
+        self._tmux("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command)
+        return self
+
+    def _tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", *self.socket, *args], capture_output=True, text=True, timeout=10
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, seconds: float = 20) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self._tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", self.name, "-l", text)
+        time.sleep(0.3)
+
+    def app_pid(self) -> int:
+        found = subprocess.run(
+            ["pgrep", "-f", "-n", f"{sys.executable} -m fieldapp"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        return int(found[0])
+
+    def close(self) -> None:
+        self._tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(home):
+    opened: list[Terminal] = []
+
+    def open_terminal(name: str) -> Terminal:
+        term = Terminal(home, name).start()
+        opened.append(term)
+        return term
+
+    yield open_terminal
+    for term in opened:
+        term.close()
+
+
+def test_route_stop_outcome_and_quit(terminal, home):
+    term = terminal("day")
+    term.wait_for("Route for Monday, 23 November 2026")
+    term.keys("Enter")
+    term.wait_for("Loan")
+    term.keys("o")
+    term.wait_for("What happened")
+    term.keys("Enter")  # open the list of outcomes
+    term.keys("Down", "Down", "Down", "Enter")  # (prompt) promise, paid, nobody home
+    term.wait_for("Reason for default")
+    term.keys("C-s")
+    term.wait_for("Saved on this laptop")
+    term.keys("Escape")
+    screen = term.wait_for("1 done · 35 left")
+    assert "Søren Ærøskøbing" in screen
+    term.keys("C-q")
+    deadline = time.monotonic() + 10
+    while not term.exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert term.exit_file.read_text().strip() == "0"
+    store = Store(home)
+    try:
+        assert [o.outcome for o in store.outcomes_for_account("DA-1001")] == ["not_home"]
+    finally:
+        store.close()
+
+
+def test_kill_9_in_the_middle_of_a_form_loses_nothing(terminal, home):
+    term = terminal("crash")
+    term.wait_for("Route for")
+    term.keys("Enter")
+    term.wait_for("Loan")
+    term.keys("o")
+    term.wait_for("What happened")
+    term.keys("Enter", *["Down"] * 7, "Enter")  # the seventh outcome: moved away
+    term.wait_for("New address")
+    term.keys("Tab")
+    term.type("Vestergade 9, 8000 Aarhus")
+    term.wait_for("Vestergade 9, 8000 Aarhus")
+    os.kill(term.app_pid(), signal.SIGKILL)
+    term.close()
+
+    again = terminal("after")
+    again.wait_for("Route for")
+    again.keys("Enter")
+    again.wait_for("Loan")
+    again.keys("o")
+    screen = again.wait_for("Vestergade 9, 8000 Aarhus")
+    assert "Moved away" in screen
+    assert "restored" in again.wait_for("restored")
