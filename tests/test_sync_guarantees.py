@@ -63,7 +63,11 @@ def test_cursor_reset_downloads_the_scope_again_and_keeps_the_outbox(laptop, sto
 
 def test_drift_is_noticed_and_repaired(laptop, store, today):
     store.db.execute("DELETE FROM visits WHERE account_id = 'CN-1'")
-    store.db.execute("INSERT INTO visits VALUES ('ghost', 'EN-1', ?, 9, 0)", [today.isoformat()])
+    store.db.execute(
+        "INSERT INTO visits (visit_id, account_id, visit_date, sequence) "
+        "VALUES ('ghost', 'EN-1', ?, 9)",
+        [today.isoformat()],
+    )
     report = sync_once(laptop)
     assert report.rebuilt
     assert [s.account_id for s in store.route(today)] == ["DK-1", "CN-1", "EN-1"]
@@ -169,7 +173,7 @@ def test_a_laptop_too_old_for_the_server_is_told_and_keeps_its_changes(
         store = Store(home)
         record_outcome(store, store.visit_for_account("DK-1"), {"outcome": "not_home"})
         # The server moves on to a protocol this laptop does not speak.
-        monkeypatch.setattr(sync_server, "OLDEST_PROTOCOL", 2)
+        monkeypatch.setattr(sync_server, "OLDEST_PROTOCOL", sync_server.PROTOCOL_VERSION + 1)
         with pytest.raises(SyncRejected, match="update fieldapp") as caught:
             sync_once(home)
         assert caught.value.status == 426
