@@ -20,12 +20,20 @@ async def shoot(home: Path) -> None:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         app.save_screenshot("visit.svg", str(OUT))
+        await pilot.press("p")
+        await pilot.pause()
+        app.save_screenshot("script.svg", str(OUT))
         await pilot.press("o")
         await pilot.pause()
+        app.screen.query_one("#outcome").value = "promise"
+        await pilot.pause()
         app.save_screenshot("outcome.svg", str(OUT))
+        await pilot.press("escape", "escape", "escape", "d")
+        await pilot.pause()
+        app.save_screenshot("summary.svg", str(OUT))
 
 
 if __name__ == "__main__":
     home = run_demo(Path(tempfile.mkdtemp()) / "laptop", open_app=False)
     asyncio.run(shoot(home))
-    print(f"saved route.svg, visit.svg and outcome.svg in {OUT}")
+    print(f"saved route, visit, script, outcome and summary SVGs in {OUT}")
