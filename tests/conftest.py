@@ -13,7 +13,7 @@ from fieldapp.domain.stages import local_today
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop
 from headoffice import db, portfolio, roster
-from tests.helpers import LiveServer, account_row, write_portfolio
+from tests.helpers import LiveServer, three_borrowers, write_portfolio
 
 
 @pytest.fixture
@@ -43,26 +43,7 @@ def today() -> date:
 
 @pytest.fixture
 def portfolio_file(tmp_path: Path) -> Path:
-    rows = [
-        account_row("DK-1", borrower_name="Søren Ærø", address="Østergade 5, København"),
-        account_row(
-            "CN-1",
-            borrower_name="王小明",
-            address="北京市朝阳区建国路88号",
-            currency="CNY",
-            language="zh",
-            timezone="Asia/Shanghai",
-        ),
-        account_row(
-            "EN-1",
-            borrower_name="Sally [Sarah] Mitchell",
-            currency="GBP",
-            language="en",
-            timezone="Europe/London",
-            overdue_amount="80.00",
-            outstanding="800.00",
-        ),
-    ]
+    rows = three_borrowers()
     return write_portfolio(tmp_path / "portfolio.csv", rows)
 
 

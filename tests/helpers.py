@@ -114,3 +114,31 @@ def run(program: str, *args: str, env: dict | None = None, check: bool = True):
     if check and result.returncode != 0:
         raise AssertionError(f"{program} {args} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def three_borrowers(**changes: dict[str, str]) -> list[dict]:
+    """DK-1 (Danish), CN-1 (Chinese), EN-1 (English, with [brackets] in the name).
+
+    `changes` maps an account id to columns to override, e.g. EN-1={"address": ...}.
+    """
+    rows = [
+        account_row("DK-1", borrower_name="Søren Ærø", address="Østergade 5, København"),
+        account_row(
+            "CN-1",
+            borrower_name="王小明",
+            address="北京市朝阳区建国路88号",
+            currency="CNY",
+            language="zh",
+            timezone="Asia/Shanghai",
+        ),
+        account_row(
+            "EN-1",
+            borrower_name="Sally [Sarah] Mitchell",
+            currency="GBP",
+            language="en",
+            timezone="Europe/London",
+            overdue_amount="80.00",
+            outstanding="800.00",
+        ),
+    ]
+    return [row | changes.get(row["account_id"], {}) for row in rows]

@@ -11,7 +11,7 @@ from fieldapp.syncing import sync_once
 from headoffice import portfolio, roster
 from headoffice.exports import correction_rows, outcome_rows
 from sync.client import SyncRejected
-from tests.helpers import account_row, write_portfolio
+from tests.helpers import three_borrowers, write_portfolio
 
 
 @pytest.fixture
@@ -85,28 +85,7 @@ def test_corrections_never_overwrite_and_conflicts_keep_both_values(
     store.record_correction("EN-1", "address", "2 New Road, Leeds")
     # Meanwhile core banking changes EN-1's address.
     newer = write_portfolio(
-        tmp_path / "newer.csv",
-        [
-            account_row("DK-1", borrower_name="Søren Ærø", address="Østergade 5, København"),
-            account_row(
-                "CN-1",
-                borrower_name="王小明",
-                address="北京市朝阳区建国路88号",
-                currency="CNY",
-                language="zh",
-                timezone="Asia/Shanghai",
-            ),
-            account_row(
-                "EN-1",
-                borrower_name="Sally [Sarah] Mitchell",
-                currency="GBP",
-                language="en",
-                timezone="Europe/London",
-                overdue_amount="80.00",
-                outstanding="800.00",
-                address="9 Other Street, York",
-            ),
-        ],
+        tmp_path / "newer.csv", three_borrowers(**{"EN-1": {"address": "9 Other Street, York"}})
     )
     portfolio.import_accounts(engine, portfolio.read_portfolio(newer))
     report = sync_once(laptop)
