@@ -23,7 +23,7 @@ def record_outcome(
     `script` is (script id, version, highest step reached) when a script was used.
     Raises FieldErrors naming each wrong field; nothing is saved then.
     """
-    account = store.visit(visit_id).account
+    account = store.account_for_visit(visit_id)
     zone_name = account.timezone or store.setting("timezone")
     checked = check_outcome(
         raw,

@@ -128,6 +128,13 @@ def m003_collectors_day(db: Database) -> None:
     db["content"].create({"key": str, "kind": str, "version": int, "body": str}, pk="key")
 
 
+@migrations()
+def m004_outcome_lookups(db: Database) -> None:
+    # The route asks which borrowers have a promise due today or a dispute.
+    db["outcomes"].create_index(["outcome", "promise_date"])
+    db["history"].create_index(["outcome", "promise_date"])
+
+
 class VisitNotFound(LookupError):
     """No visit matches what was asked for on this laptop."""
 
@@ -223,6 +230,10 @@ class Store:
         return VisitDetail(
             stop=stops[0], account=account, outcomes=self.outcomes_for_account(account.account_id)
         )
+
+    def account_for_visit(self, visit_id: str) -> Account:
+        """The account a visit is about, without the rest of the visit."""
+        return _account(self._account_row(self._visit_account(visit_id)))
 
     def skip(self, visit_id: str, skipped: bool = True) -> None:
         """Mark a stop skipped for today (or not); a recorded outcome still makes it done."""
