@@ -9,7 +9,6 @@ from pathlib import Path
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from babel.messages.pofile import read_po
 
 LANGUAGES = {"en": "English", "da": "Dansk", "zh": "中文"}
 LOCALES = {"en": "en_GB", "da": "da_DK", "zh": "zh_CN"}
@@ -21,6 +20,8 @@ _language = "en"
 @cache
 def catalog(language: str) -> dict[str, str]:
     """msgid -> translation from locale/<language>/LC_MESSAGES/fieldapp.po."""
+    from babel.messages.pofile import read_po  # only for other languages than English
+
     path = CATALOGS / language / "LC_MESSAGES" / "fieldapp.po"
     if not path.exists():
         return {}

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database, Migrations
@@ -19,7 +20,9 @@ from fieldapp.domain.money import to_decimal_text
 from fieldapp.domain.outcomes import CheckedOutcome, OutcomeCode
 from fieldapp.domain.route import DaySummary, OutcomeRecord, RouteStop, VisitDetail
 from fieldapp.domain.stages import days_past_due, local_today, stage_for
-from sync.protocol import MutationResult, PullResponse
+
+if TYPE_CHECKING:  # the wire models are only needed when a sync runs
+    from sync.protocol import MutationResult, PullResponse
 
 DB_NAME = "fieldapp.db"
 _ACCOUNT_FIELDS = tuple(Account.model_fields)
@@ -190,7 +193,7 @@ class Store:
 
     # route and visits ---------------------------------------------------------
 
-    def _stops(self, where: str, params: list) -> list[RouteStop]:
+    def _stops(self, where: str, params: list, limit: int = -1) -> list[RouteStop]:
         today = self.today().isoformat()
         rows = self.db.execute(
             f"""
@@ -201,8 +204,9 @@ class Store:
             FROM visits v JOIN accounts a ON a.account_id = v.account_id
             WHERE {where}
             ORDER BY v.sequence
+            LIMIT :limit
             """,
-            dict(params),
+            dict(params) | {"limit": limit},
         )
         # Two small lookups instead of two subqueries per stop.
         due_today = self._accounts_with("outcome = 'promise' AND promise_date = ?", [today])
@@ -218,9 +222,11 @@ class Store:
         )
         return {row[0] for row in rows}
 
-    def route(self, visit_date: date) -> list[RouteStop]:
-        """The stops of a date in route order."""
-        return self._stops("v.visit_date = :day", [("day", visit_date.isoformat())])
+    def route(self, visit_date: date, first: int | None = None) -> list[RouteStop]:
+        """The stops of a date in route order; only the `first` ones if given."""
+        return self._stops(
+            "v.visit_date = :day", [("day", visit_date.isoformat())], -1 if first is None else first
+        )
 
     def visit(self, visit_id: str) -> VisitDetail:
         stops = self._stops("v.visit_id = :visit", [("visit", visit_id)])

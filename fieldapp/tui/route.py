@@ -24,6 +24,8 @@ from fieldapp.tui.status import SyncStatus
 _STATUS_STYLE = {"done": "green", "to do": "bold", "skipped": "dim"}
 _STAGE_STYLE = {"early": "", "middle": "yellow", "late": "bold red", "current": "dim"}
 SORTS = ("sequence", "amount", "days")
+# Stops read for the first paint of a long route; the rest follow at once.
+FIRST_PAINT = 100
 _COLUMNS = (
     ("sequence", N_("#")),
     ("borrower", N_("Borrower")),
@@ -85,9 +87,26 @@ class RouteScreen(Screen):
         self._shown_once = True
 
     def reload(self, highlight_next: bool = True) -> None:
-        """Read the day's stops again; highlight the next one to do, or stay where we were."""
+        """Read the day's stops again; highlight the next one to do, or stay where we were.
+
+        A long route paints its first screenful at once and reads the rest just
+        after, so the collector sees the day without waiting for all of it.
+        """
+        assert self.day is not None
+        screenful = FIRST_PAINT
+        self.stops = self.app.store.route(self.day, first=screenful)
+        self.complete = len(self.stops) < screenful
+        self._show(highlight_next)
+        if not self.complete:
+            self.call_after_refresh(self._read_the_rest, highlight_next)
+
+    def _read_the_rest(self, highlight_next: bool) -> None:
         assert self.day is not None
         self.stops = self.app.store.route(self.day)
+        self.complete = True
+        self._show(highlight_next)
+
+    def _show(self, highlight_next: bool) -> None:
         self._cell_cache: dict[str, tuple] = {}
         # Built once per read: what the filter searches, and the columns' widths.
         self._search = [
@@ -175,6 +194,9 @@ class RouteScreen(Screen):
     def _show_totals(self) -> None:
         assert self.day is not None
         stops = self.stops
+        if not self.complete:
+            self.query_one("#route-totals", Static).update(_("reading the rest of the route…"))
+            return
         done = sum(s.status == "done" for s in stops)
         left = sum(s.status == "to do" for s in stops)
         due = sum(s.promise_due_today for s in stops)
