@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 
 from fieldapp.store import Store
-from fieldapp.tui.app import FieldApp
 from fieldapp.tui.keys import KeysScreen
 from fieldapp.tui.outcome import OutcomeScreen
 from fieldapp.tui.receipt import ReceiptScreen
@@ -20,36 +17,7 @@ from fieldapp.tui.script import ScriptScreen
 from fieldapp.tui.summary import SummaryScreen
 from fieldapp.tui.visit import VisitScreen
 from tests.conftest import DAY
-
-
-def drive(home: Path, steps, size=(120, 40), language: str | None = None):
-    if language:
-        store = Store(home)
-        store.set_settings(ui_language=language)
-        store.close()
-
-    async def scenario():
-        app = FieldApp(home, sync_on_start=False)
-        async with app.run_test(size=size, notifications=True) as pilot:
-            await pilot.pause()
-            return await steps(app, pilot)
-
-    return asyncio.run(scenario())
-
-
-def rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#route", RouteList)
-    return [table.row_texts(i) for i in range(table.row_count)]
-
-
-def text_of(app, selector: str) -> str:
-    """What a Static shows, as plain text, whatever it was given (str, Text, a Rich table)."""
-    from rich.console import Console
-
-    content = app.screen.query_one(selector, Static).content
-    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
-    console.print(content)
-    return console.export_text()
+from tests.ui import drive, rows, text_of
 
 
 def test_filter_as_you_type_by_name_account_and_phone(home):

@@ -26,12 +26,31 @@ class Terminal:
         self.home = home
         self.name = name
         self.exit_file = home.parent / f"{name}.exit"
-        self.socket = ["-L", f"fieldapp-test-{os.getpid()}"]
+        # A tmux server of its own, so closing one terminal never races the next.
+        self.socket = ["-L", f"fieldapp-test-{os.getpid()}-{name}"]
 
     def start(self) -> Terminal:
         env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}"
         command = f"{env} {shlex.quote(sys.executable)} -m fieldapp; echo $? > {self.exit_file}"
-        self._tmux("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command)
+        started = subprocess.run(
+            [
+                "tmux",
+                *self.socket,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                command,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert started.returncode == 0, started.stderr
         return self
 
     def _tmux(self, *args: str) -> str:
@@ -43,7 +62,7 @@ class Terminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.name)
 
-    def wait_for(self, text: str, seconds: float = 20) -> str:
+    def wait_for(self, text: str, seconds: float = 40) -> str:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             shown = self.screen()

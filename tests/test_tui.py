@@ -12,28 +12,15 @@ from fieldapp.tui.outcome import OutcomeScreen
 from fieldapp.tui.route import RouteScreen
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.visit import VisitScreen
+from tests import ui
 
 
 def drive(home: Path, steps, size=(120, 40), sync_on_start=False):
-    """Run the app headless, hand the pilot to `steps`, return what it returns."""
-
     # Mette's laptop speaks Danish; these tests read the English screens.
-    store = Store(home)
-    store.set_settings(ui_language="en")
-    store.close()
-
-    async def scenario():
-        app = FieldApp(home, sync_on_start=sync_on_start)
-        async with app.run_test(size=size, notifications=True) as pilot:
-            await pilot.pause()
-            return await steps(app, pilot)
-
-    return asyncio.run(scenario())
+    return ui.drive(home, steps, size, language="en", sync_on_start=sync_on_start)
 
 
-def route_rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#route", RouteList)
-    return [table.row_texts(i) for i in range(table.row_count)]
+route_rows = ui.rows
 
 
 def test_route_shows_the_stops_in_order(laptop):
