@@ -141,7 +141,7 @@ watch(DataTable, lambda table: table.row_count > 0)
 """
 
 
-def _process_seconds(body: str, *args: str, runs: int = 7) -> float:
+def _process_seconds(body: str, *args: str, runs: int = 15) -> float:
     """Median wall time from spawning the process to its table's first painted row.
 
     Bytecode caching is allowed (this machine sets PYTHONDONTWRITEBYTECODE) and a

@@ -102,9 +102,7 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     finally:
         store.close()
     if as_json:
-        click.echo(
-            json.dumps([s.model_dump(mode="json") for s in stops], ensure_ascii=False, indent=2)
-        )
+        click.echo(json.dumps([s.as_json() for s in stops], ensure_ascii=False, indent=2))
         return
     if not stops:
         click.echo(f"no visits on {day}")

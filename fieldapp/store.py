@@ -7,135 +7,66 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlite_utils import Database, Migrations
-
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.corrections import Correction, check_correction
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.money import to_decimal_text
-from fieldapp.domain.outcomes import CheckedOutcome, OutcomeCode
-from fieldapp.domain.route import DaySummary, OutcomeRecord, RouteStop, VisitDetail
 from fieldapp.domain.stages import days_past_due, local_today, stage_for
+from fieldapp.domain.stops import RouteStop
 
-if TYPE_CHECKING:  # the wire models are only needed when a sync runs
+# The pydantic models come in when first needed, not on the way to the route:
+# the first screen is drawn from plain rows.
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from fieldapp.domain.accounts import Account
+    from fieldapp.domain.corrections import Correction
+    from fieldapp.domain.outcomes import CheckedOutcome
+    from fieldapp.domain.route import DaySummary, OutcomeRecord, VisitDetail
     from sync.protocol import MutationResult, PullResponse
 
 DB_NAME = "fieldapp.db"
-_ACCOUNT_FIELDS = tuple(Account.model_fields)
+# The columns of an account, as domain.accounts.Account declares them (a test
+# holds the two together).
+_ACCOUNT_FIELDS = (
+    "account_id",
+    "borrower_name",
+    "address",
+    "city",
+    "postal_code",
+    "lat",
+    "lon",
+    "phone",
+    "email",
+    "language",
+    "timezone",
+    "currency",
+    "outstanding_minor",
+    "overdue_minor",
+    "principal_minor",
+    "installment_minor",
+    "oldest_due_date",
+    "product",
+    "security",
+    "guarantor_name",
+    "guarantor_phone",
+    "employer_name",
+    "employer_phone",
+    "spouse_name",
+    "spouse_phone",
+)
 
-migrations = Migrations("fieldapp")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db["settings"].create({"key": str, "value": str}, pk="key")
-    account_columns = {
-        name: (int if name.endswith("_minor") else float if name in ("lat", "lon") else str)
-        for name in _ACCOUNT_FIELDS
-    }
-    db["accounts"].create(account_columns, pk="account_id", not_null={"borrower_name", "currency"})
-    db["visits"].create(
-        {"visit_id": str, "account_id": str, "visit_date": str, "sequence": int},
-        pk="visit_id",
-    )
-    db["visits"].create_index(["visit_date", "sequence"])
-    db["visits"].create_index(["account_id"])
-    db["outcomes"].create(
-        {
-            "id": str,
-            "visit_id": str,
-            "account_id": str,
-            "outcome": str,
-            "amount_minor": int,
-            "currency": str,
-            "promise_date": str,
-            "method": str,
-            "note": str,
-            "receipt_no": str,
-            "recorded_at": str,
-        },
-        pk="id",
-    )
-    db["outcomes"].create_index(["visit_id"])
-    db["outcomes"].create_index(["account_id"])
-    db["outcomes"].create_index(["receipt_no"], unique=True)
-    # The outbox: every local change waiting for head office, in the order made.
-    db.execute(
-        """
-        CREATE TABLE outbox (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            mutation_id TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending',
-            message TEXT
-        )
-        """
-    )
-
-
-@migrations()
-def m002_corrections_and_scope(db: Database) -> None:
-    db["corrections"].create(
-        {
-            "id": str,
-            "account_id": str,
-            "field": str,
-            "value": str,
-            "base_value": str,
-            "recorded_at": str,
-        },
-        pk="id",
-    )
-    db["corrections"].create_index(["account_id"])
-    # Which download of the scope last brought a visit: after a cursor reset,
-    # visits an earlier generation brought and the new one did not are gone.
-    db["visits"].add_column("generation", int, not_null_default=0)
-    # Which outcome or correction a mutation carries, to tell "waiting" from "sent".
-    db["outbox"].add_column("record_id", str)
-    db.execute("UPDATE outbox SET record_id = json_extract(payload, '$.id')")
-    db["outbox"].create_index(["record_id"])
-
-
-@migrations()
-def m003_collectors_day(db: Database) -> None:
-    db["outcomes"].add_column("details", str)
-    db["visits"].add_column("skipped_at", str)
-    # Earlier outcomes of the borrowers on this laptop, as head office knows them.
-    db["history"].create(
-        {
-            "id": str,
-            "account_id": str,
-            "collector": str,
-            "outcome": str,
-            "amount_minor": int,
-            "currency": str,
-            "promise_date": str,
-            "method": str,
-            "note": str,
-            "receipt_no": str,
-            "recorded_at": str,
-            "details": str,
-        },
-        pk="id",
-    )
-    db["history"].create_index(["account_id"])
-    # A half-filled outcome form, saved as it is typed, restored after a crash.
-    db["drafts"].create({"visit_id": str, "fields": str, "updated_at": str}, pk="visit_id")
-    # Scripts and policy published by head office.
-    db["content"].create({"key": str, "kind": str, "version": int, "body": str}, pk="key")
-
-
-@migrations()
-def m004_outcome_lookups(db: Database) -> None:
-    # The route asks which borrowers have a promise due today or a dispute.
-    db["outcomes"].create_index(["outcome", "promise_date"])
-    db["history"].create_index(["outcome", "promise_date"])
+# The schema's migrations, in order (fieldapp/schema.py holds them). Checked on
+# open without loading sqlite-utils, so a laptop that is up to date opens fast.
+MIGRATIONS = (
+    "m001_initial",
+    "m002_corrections_and_scope",
+    "m003_collectors_day",
+    "m004_outcome_lookups",
+)
 
 
 class VisitNotFound(LookupError):
@@ -148,24 +79,42 @@ class Store:
     def __init__(self, home: Path) -> None:
         home.mkdir(parents=True, exist_ok=True)
         self.path = home / DB_NAME
-        conn = sqlite3.connect(self.path, timeout=30)
-        self.db = Database(conn)
+        self.conn = sqlite3.connect(self.path, timeout=30)
         # WAL lets the sync worker write while the screen reads; FULL makes each
         # commit survive a power cut, because a receipt once shown must exist.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
         # A borrower's data that leaves the laptop leaves the file too.
-        self.db.execute("PRAGMA secure_delete=ON")
-        self.db.execute("PRAGMA busy_timeout=30000")
-        migrations.apply(self.db)
+        self.conn.execute("PRAGMA secure_delete=ON")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        if not self._schema_is_current():
+            from fieldapp.schema import migrations
+
+            migrations.apply(self.db)
+
+    @cached_property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection, for writes and transactions."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def _schema_is_current(self) -> bool:
+        try:
+            rows = self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'fieldapp'"
+            )
+        except sqlite3.OperationalError:
+            return False  # a new database
+        return set(MIGRATIONS) <= {row[0] for row in rows}
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     # settings -----------------------------------------------------------------
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
     def set_settings(self, **values: str | None) -> None:
@@ -195,7 +144,7 @@ class Store:
 
     def _stops(self, where: str, params: list, limit: int = -1) -> list[RouteStop]:
         today = self.today().isoformat()
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"""
             SELECT v.visit_id, v.visit_date, v.sequence, v.skipped_at, a.account_id,
                    a.borrower_name, a.address, a.phone, a.currency, a.overdue_minor,
@@ -215,7 +164,7 @@ class Store:
         return [self._stop(row, todays, due_today, on_hold) for row in _dicts(rows)]
 
     def _accounts_with(self, condition: str, params: list) -> set[str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT account_id FROM outcomes WHERE {condition} "
             f"UNION SELECT account_id FROM history WHERE {condition}",
             params + params,
@@ -229,6 +178,8 @@ class Store:
         )
 
     def visit(self, visit_id: str) -> VisitDetail:
+        from fieldapp.domain.route import VisitDetail
+
         stops = self._stops("v.visit_id = :visit", [("visit", visit_id)])
         if not stops:
             raise VisitNotFound(f"visit {visit_id} is not on this laptop")
@@ -264,6 +215,8 @@ class Store:
 
     def outcomes_for_account(self, account_id: str) -> list[OutcomeRecord]:
         """This laptop's outcomes and head office's history of the account, newest first."""
+        from fieldapp.domain.route import OutcomeRecord
+
         mine = _dicts(
             self.db.execute(
                 """
@@ -299,7 +252,7 @@ class Store:
         dpd = days_past_due(date.fromisoformat(row["oldest_due_date"]), todays[zone])
         status = "done" if row["done"] else "skipped" if row["skipped_at"] else "to do"
         # Rows come from our own schema: construct without validating again.
-        return RouteStop.model_construct(
+        return RouteStop(
             visit_id=row["visit_id"],
             account_id=row["account_id"],
             visit_date=date.fromisoformat(row["visit_date"]),
@@ -324,11 +277,13 @@ class Store:
 
         The visit's draft goes in the same transaction: saved means the form is done.
         """
+        from fieldapp.domain.route import OutcomeRecord
+
         account_id = self._visit_account(visit_id)
         now = datetime.now(UTC)
         with self.db.atomic():
             receipt_no = None
-            if checked.outcome is OutcomeCode.PAID:
+            if checked.outcome == "paid":
                 receipt_no = self._next_receipt_no()
             record = OutcomeRecord(
                 id=new_id(),
@@ -381,6 +336,8 @@ class Store:
 
     def record_correction(self, account_id: str, field: str, value: str) -> Correction:
         """Save a corrected phone, address or e-mail; it goes up, it overwrites nothing."""
+        from fieldapp.domain.corrections import Correction, check_correction
+
         value = check_correction(field, value)
         account = self._account_row(account_id)
         now = datetime.now(UTC)
@@ -400,6 +357,8 @@ class Store:
 
     def corrections_for_account(self, account_id: str) -> list[Correction]:
         """Corrections newest first, each marked where head office now holds a third value."""
+        from fieldapp.domain.corrections import Correction
+
         current = self._account_row(account_id)
         rows = _dicts(
             self.db.execute(
@@ -447,7 +406,9 @@ class Store:
     # outbox (the sync client's port) --------------------------------------------
 
     def pending_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[
+            0
+        ]
 
     def refused(self) -> list[dict]:
         return _dicts(self.db.execute("SELECT * FROM outbox WHERE state = 'refused' ORDER BY seq"))
@@ -578,11 +539,13 @@ class Store:
 
         Pass the day's `stops` when they were just read, to spare reading them again.
         """
+        from fieldapp.domain.route import DaySummary
+
         stops = self.route(day) if stops is None else stops
         zone = _zone(self.setting("timezone"))
         start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
         rows = _dicts(
-            self.db.execute(
+            self.conn.execute(
                 "SELECT outcome, amount_minor, currency, method FROM outcomes "
                 "WHERE recorded_at >= ? AND recorded_at < ?",
                 [start.isoformat(), (start + timedelta(days=1)).isoformat()],
@@ -625,6 +588,8 @@ def _account_select() -> str:
 
 
 def _account(row: dict) -> Account:
+    from fieldapp.domain.accounts import Account
+
     return Account.model_validate({name: row[name] for name in _ACCOUNT_FIELDS})
 
 

@@ -120,3 +120,44 @@ def test_the_database_is_durable_and_scrubs_deleted_data(store):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA synchronous").fetchone()[0] >= 1  # NORMAL or FULL
     assert store.db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_the_store_knows_every_account_field():
+    from fieldapp import store as store_module
+
+    assert tuple(Account.model_fields) == store_module._ACCOUNT_FIELDS
+
+
+def test_the_route_is_drawn_without_pydantic():
+    # The first screen must not wait for model building (see bench/RESULTS.md).
+    import subprocess
+    import sys
+
+    code = "import sys, fieldapp.tui.app; print('pydantic' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+
+
+def test_the_quick_schema_check_knows_every_migration():
+    from fieldapp.schema import migrations
+    from fieldapp.store import MIGRATIONS
+
+    assert tuple(m.name for m in migrations._migrations) == MIGRATIONS
+
+
+def test_an_older_database_is_migrated_on_open(tmp_path):
+    import sqlite3
+
+    Store(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / "fieldapp.db")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_outcome_lookups'")
+    conn.execute("DROP INDEX idx_outcomes_outcome_promise_date")
+    conn.execute("DROP INDEX idx_history_outcome_promise_date")
+    conn.commit()
+    conn.close()
+    reopened = Store(tmp_path)
+    try:
+        indexes = {r[1] for r in reopened.conn.execute("PRAGMA index_list(outcomes)")}
+        assert "idx_outcomes_outcome_promise_date" in indexes
+    finally:
+        reopened.close()

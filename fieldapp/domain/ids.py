@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import uuid6
-
 
 def new_id() -> str:
     """A UUIDv7: unique without coordination and roughly time-ordered."""
+    # Imported on first use: the route screen never needs it.
+    import uuid6
+
     return str(uuid6.uuid7())

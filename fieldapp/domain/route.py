@@ -8,29 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fieldapp.domain.accounts import Account
 from fieldapp.domain.outcomes import OutcomeDetails
-from fieldapp.domain.stages import Stage
-
-
-class RouteStop(BaseModel):
-    """One line of the day's route."""
-
-    model_config = ConfigDict(frozen=True)
-
-    visit_id: str
-    account_id: str
-    visit_date: date
-    sequence: int
-    borrower_name: str
-    address: str
-    overdue_amount: str
-    overdue_minor: int
-    currency: str
-    days_past_due: int
-    stage: Stage
-    status: str  # "to do", "done" once an outcome is recorded, or "skipped"
-    phone: str | None = None
-    promise_due_today: bool = False
-    on_hold: bool = False  # a dispute was recorded: no collection until review
+from fieldapp.domain.stops import RouteStop
 
 
 class OutcomeRecord(BaseModel):

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from fieldapp.domain.money import format_money
-from fieldapp.domain.route import RouteStop
+from fieldapp.domain.stops import RouteStop
 from fieldapp.i18n import N_, _, format_day_long, language
 from fieldapp.tui.footer import Footer
 from fieldapp.tui.format import plain

@@ -1,0 +1,117 @@
+"""The laptop database's schema as sqlite-utils migrations, applied in order on open."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from fieldapp.store import _ACCOUNT_FIELDS
+
+migrations = Migrations("fieldapp")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    account_columns = {
+        name: (int if name.endswith("_minor") else float if name in ("lat", "lon") else str)
+        for name in _ACCOUNT_FIELDS
+    }
+    db["accounts"].create(account_columns, pk="account_id", not_null={"borrower_name", "currency"})
+    db["visits"].create(
+        {"visit_id": str, "account_id": str, "visit_date": str, "sequence": int},
+        pk="visit_id",
+    )
+    db["visits"].create_index(["visit_date", "sequence"])
+    db["visits"].create_index(["account_id"])
+    db["outcomes"].create(
+        {
+            "id": str,
+            "visit_id": str,
+            "account_id": str,
+            "outcome": str,
+            "amount_minor": int,
+            "currency": str,
+            "promise_date": str,
+            "method": str,
+            "note": str,
+            "receipt_no": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )
+    db["outcomes"].create_index(["visit_id"])
+    db["outcomes"].create_index(["account_id"])
+    db["outcomes"].create_index(["receipt_no"], unique=True)
+    # The outbox: every local change waiting for head office, in the order made.
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            mutation_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            message TEXT
+        )
+        """
+    )
+
+
+@migrations()
+def m002_corrections_and_scope(db: Database) -> None:
+    db["corrections"].create(
+        {
+            "id": str,
+            "account_id": str,
+            "field": str,
+            "value": str,
+            "base_value": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )
+    db["corrections"].create_index(["account_id"])
+    # Which download of the scope last brought a visit: after a cursor reset,
+    # visits an earlier generation brought and the new one did not are gone.
+    db["visits"].add_column("generation", int, not_null_default=0)
+    # Which outcome or correction a mutation carries, to tell "waiting" from "sent".
+    db["outbox"].add_column("record_id", str)
+    db.execute("UPDATE outbox SET record_id = json_extract(payload, '$.id')")
+    db["outbox"].create_index(["record_id"])
+
+
+@migrations()
+def m003_collectors_day(db: Database) -> None:
+    db["outcomes"].add_column("details", str)
+    db["visits"].add_column("skipped_at", str)
+    # Earlier outcomes of the borrowers on this laptop, as head office knows them.
+    db["history"].create(
+        {
+            "id": str,
+            "account_id": str,
+            "collector": str,
+            "outcome": str,
+            "amount_minor": int,
+            "currency": str,
+            "promise_date": str,
+            "method": str,
+            "note": str,
+            "receipt_no": str,
+            "recorded_at": str,
+            "details": str,
+        },
+        pk="id",
+    )
+    db["history"].create_index(["account_id"])
+    # A half-filled outcome form, saved as it is typed, restored after a crash.
+    db["drafts"].create({"visit_id": str, "fields": str, "updated_at": str}, pk="visit_id")
+    # Scripts and policy published by head office.
+    db["content"].create({"key": str, "kind": str, "version": int, "body": str}, pk="key")
+
+
+@migrations()
+def m004_outcome_lookups(db: Database) -> None:
+    # The route asks which borrowers have a promise due today or a dispute.
+    db["outcomes"].create_index(["outcome", "promise_date"])
+    db["history"].create_index(["outcome", "promise_date"])
