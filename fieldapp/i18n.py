@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 
 LANGUAGES = {"en": "English", "da": "Dansk", "zh": "中文"}
 LOCALES = {"en": "en_GB", "da": "da_DK", "zh": "zh_CN"}
@@ -65,7 +63,3 @@ def format_day_long(day: date) -> str:
 
 def format_time(moment: datetime) -> str:
     return babel_dates.format_time(moment, format="short", locale=locale())
-
-
-def format_number(value: int | Decimal) -> str:
-    return babel_numbers.format_decimal(value, locale=locale())

@@ -331,9 +331,6 @@ class Store:
         row = self.db.execute("SELECT fields FROM drafts WHERE visit_id = ?", [visit_id]).fetchone()
         return json.loads(row[0]) if row else None
 
-    def discard_draft(self, visit_id: str) -> None:
-        self.db.execute("DELETE FROM drafts WHERE visit_id = ?", [visit_id])
-
     def record_correction(self, account_id: str, field: str, value: str) -> Correction:
         """Save a corrected phone, address or e-mail; it goes up, it overwrites nothing."""
         from fieldapp.domain.corrections import Correction, check_correction
