@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldapp.content import policy
@@ -31,7 +30,7 @@ def record_outcome(
         outstanding_minor=account.outstanding_minor,
         # Promise dates and callbacks are the borrower's local dates and times.
         today=store.local_today(zone_name),
-        now=datetime.now(UTC).astimezone(_zone(zone_name)),
+        now=store.now().astimezone(_zone(zone_name)),
         longest_promise_days=policy(store.published_content()).longest_promise_days,
     )
     if script is not None:

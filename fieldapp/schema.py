@@ -115,3 +115,10 @@ def m004_outcome_lookups(db: Database) -> None:
     # The route asks which borrowers have a promise due today or a dispute.
     db["outcomes"].create_index(["outcome", "promise_date"])
     db["history"].create_index(["outcome", "promise_date"])
+
+
+@migrations()
+def m005_account_region(db: Database) -> None:
+    # Head office's sales region, for bulk assignment; m001 already makes it on a new laptop.
+    if "region" not in db["accounts"].columns_dict:
+        db["accounts"].add_column("region", str)

@@ -37,6 +37,7 @@ _ACCOUNT_FIELDS = (
     "address",
     "city",
     "postal_code",
+    "region",
     "lat",
     "lon",
     "phone",
@@ -66,6 +67,7 @@ MIGRATIONS = (
     "m002_corrections_and_scope",
     "m003_collectors_day",
     "m004_outcome_lookups",
+    "m005_account_region",
 )
 
 
@@ -139,6 +141,18 @@ class Store:
         if pinned := os.environ.get("FIELDAPP_TODAY"):
             return date.fromisoformat(pinned)
         return local_today(zone)
+
+    def now(self) -> datetime:
+        """This moment; on a pinned day (FIELDAPP_TODAY), that day at this time of day.
+
+        Outcomes then fall on the day the app shows, so a training session's
+        summary and its screenshots hold together.
+        """
+        moment = datetime.now(UTC)
+        if pinned := os.environ.get("FIELDAPP_TODAY"):
+            local = moment.astimezone(_zone(self.setting("timezone")))
+            moment = datetime.combine(date.fromisoformat(pinned), local.timetz()).astimezone(UTC)
+        return moment
 
     # route and visits ---------------------------------------------------------
 
@@ -280,7 +294,7 @@ class Store:
         from fieldapp.domain.route import OutcomeRecord
 
         account_id = self._visit_account(visit_id)
-        now = datetime.now(UTC)
+        now = self.now()
         with self.db.atomic():
             receipt_no = None
             if checked.outcome == "paid":
@@ -337,7 +351,7 @@ class Store:
 
         value = check_correction(field, value)
         account = self._account_row(account_id)
-        now = datetime.now(UTC)
+        now = self.now()
         correction = Correction(
             id=new_id(),
             account_id=account_id,

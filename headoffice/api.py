@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp import __version__
+from headoffice.supervisor_api import FILE_LIMIT, Refused, supervisor_router
 from headoffice.syncstore import SqlSyncStorage
 from sync.protocol import (
     MAX_BODY_BYTES,
@@ -40,20 +41,28 @@ _ERRORS = {
 }
 
 
-class BodyLimit:
-    """Refuse bodies over the limit before they are read into memory (413)."""
+FILE_PATHS = frozenset({"/supervisor/portfolio", "/supervisor/payments"})
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class BodyLimit:
+    """Refuse bodies over the limit before they are read into memory (413).
+
+    File uploads to the supervisor API (portfolio, payments) get `file_limit`.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, file_limit: int) -> None:
         self.app = app
         self.limit = limit
+        self.file_limit = file_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.file_limit if scope["path"] in FILE_PATHS else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _too_large(self.limit)(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(limit)(scope, receive, send)
             return
         seen = 0
 
@@ -61,14 +70,14 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _BodyTooLarge:
-            await _too_large(self.limit)(scope, receive, send)
+            await _too_large(limit)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
@@ -88,7 +97,13 @@ def create_app(engine: Engine) -> FastAPI:
     )
     server = SyncServer(SqlSyncStorage(engine))
     app.state.engine = engine
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, file_limit=FILE_LIMIT)
+    app.include_router(supervisor_router(engine))
+
+    @app.exception_handler(Refused)
+    async def _supervisor_refused(_request: Request, error: Refused) -> JSONResponse:
+        body = {"detail": error.detail} | ({"problems": error.problems} if error.problems else {})
+        return JSONResponse(body, status_code=error.status_code)
 
     @app.exception_handler(SyncRefused)
     async def _refused(_request: Request, error: SyncRefused) -> JSONResponse:

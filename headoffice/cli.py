@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from fieldapp.domain.days import parse_day
+from fieldapp.domain.money import format_money
+from fieldapp.domain.stages import Stage
 from headoffice import db, exports, portfolio, roster
 
 db_option = click.option(
@@ -23,15 +25,30 @@ db_option = click.option(
 )
 
 
-def _engine(db_url: str | None) -> Engine:
+def _engine(db_url: str | None, migrate: bool = True) -> Engine:
     try:
-        return db.connect(db_url)
+        return db.connect(db_url, migrate=migrate)
     except SQLAlchemyError as error:
-        raise click.ClickException(
-            f"cannot open the database: {error.__class__.__name__}: {str(error).splitlines()[0]}"
-        ) from None
+        raise click.ClickException(f"cannot open the database: {_first_line(error)}") from None
     except ValueError as error:
         raise click.ClickException(f"cannot open the database: {error}") from None
+
+
+def _first_line(error: Exception) -> str:
+    # SQLAlchemy's messages run to several lines and a link; the first says it.
+    return f"{error.__class__.__name__}: {str(error).splitlines()[0]}"
+
+
+def _point(_ctx, _param, value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give it as LAT,LON, like 55.676,12.568") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise click.BadParameter("latitude is -90..90 and longitude -180..180")
+    return lat, lon
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -49,9 +66,11 @@ def main() -> None:
     \b
     A typical morning:
       headoffice import-portfolio overdue.csv
+      headoffice import-payments payments.csv
       headoffice collector add "Mette Jensen" --language da --timezone Europe/Copenhagen
-      headoffice assign --collector "Mette Jensen" --date 2026-11-23 A-1001 A-1002
+      headoffice assign --collector "Mette Jensen" --date 2026-11-23 --postal-code 21 --optimise
       headoffice serve
+      headoffice console --token SUPERVISOR-TOKEN
     """
 
 
@@ -59,15 +78,45 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
-def serve(db_url: str | None, host: str, port: int) -> None:
-    """Run the head-office server (API docs at /docs)."""
-    import uvicorn
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port (use PostgreSQL when more than one).",
+)
+def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
+    """Run the head-office server (API docs at /docs); migrates the database first."""
+    from headoffice.serving import run
 
-    from headoffice.api import create_app
-
-    engine = _engine(db_url)
+    engine = _engine(db_url)  # migrates once, before any worker starts
+    url = str(engine.url)
+    engine.dispose()
+    if workers > 1 and url.startswith("sqlite"):
+        click.echo("note: several workers on one SQLite file take turns to write", err=True)
     click.echo(f"head office listening on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    run(db_url or db.default_url(), host, port, workers)
+
+
+@main.command()
+@db_option
+def migrate(db_url: str | None) -> None:
+    """Bring the database to this version's schema (serve does it on start too)."""
+    from headoffice.migrate import migrate as run_migrations
+
+    engine = _engine(db_url, migrate=False)
+    try:
+        before, after = run_migrations(engine)
+    except OperationalError as error:
+        raise click.ClickException(f"cannot open the database: {_first_line(error)}") from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"migration failed, nothing was changed: {_first_line(error)}"
+        ) from None
+    if before == after:
+        click.echo(f"the database is up to date (revision {after})")
+    else:
+        click.echo(f"migrated the database from revision {before or 'empty'} to {after}")
 
 
 @main.command("import-portfolio")
@@ -88,7 +137,13 @@ def import_portfolio(db_url: str | None, file: Path) -> None:
         raise click.ClickException(
             f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
         ) from None
-    summary = portfolio.import_accounts(_engine(db_url), found)
+    engine = _engine(db_url)
+    # A progress bar only where it helps: big files on a terminal.
+    show = len(found) >= 5000 and sys.stderr.isatty()
+    with click.progressbar(
+        length=len(found), label="importing", file=sys.stderr, hidden=not show
+    ) as bar:
+        summary = portfolio.import_accounts(engine, found, progress=bar.update)
     click.echo(
         f"imported {len(found)} account(s) from {file}: "
         f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
@@ -155,11 +210,44 @@ def collector_revoke(db_url: str | None, name: str) -> None:
 @db_option
 @click.option("--collector", "who", required=True, help="Collector's name.")
 @click.option("--date", "visit_date", required=True, callback=_date, help="Route date, YYYY-MM-DD.")
-@click.argument("account_ids", nargs=-1, required=True)
-def assign(db_url: str | None, who: str, visit_date: date, account_ids: tuple[str, ...]) -> None:
-    """Put accounts on a collector's route; the order given is the route order."""
-    count = _roster(roster.assign, _engine(db_url), who, visit_date, list(account_ids))
-    click.echo(f"assigned {count} visit(s) to {who} on {visit_date}")
+@click.option("--region", help="Every account in this region.")
+@click.option("--postal-code", help="Every account whose postal code starts with this.")
+@click.option(
+    "--stage", type=click.Choice([s.value for s in Stage]), help="Every account at this stage."
+)
+@click.option("--optimise", is_flag=True, help="Order the route by distance (needs lat/lon).")
+@click.option("--start", callback=_point, metavar="LAT,LON", help="Where the walk starts.")
+@click.argument("account_ids", nargs=-1)
+def assign(
+    db_url: str | None,
+    who: str,
+    visit_date: date,
+    region: str | None,
+    postal_code: str | None,
+    stage: str | None,
+    optimise: bool,
+    start: tuple[float, float] | None,
+    account_ids: tuple[str, ...],
+) -> None:
+    """Put accounts on a collector's route: named, or all of a region, postal code or stage.
+
+    The order given is the route order, unless --optimise plans the shortest
+    walk from --start (nearest neighbour, then 2-opt). An account on someone
+    else's route that day moves to this collector.
+    """
+    from headoffice.assignment import Selection
+    from headoffice.assignment import assign as assign_accounts
+    from headoffice.clock import today
+
+    selection = Selection(account_ids, region, postal_code, Stage(stage) if stage else None)
+    done = _roster(
+        assign_accounts, _engine(db_url), who, visit_date, selection, today(), optimise, start
+    )
+    click.echo(f"assigned {len(done.account_ids)} visit(s) to {who} on {visit_date}")
+    if done.km is not None:
+        click.echo(f"planned walk: {done.km:.1f} km")
+    if done.without_coordinates:
+        click.echo(f"{len(done.without_coordinates)} without coordinates are at the end")
 
 
 @main.command()
@@ -194,6 +282,160 @@ def export(db_url: str | None, what: str, fmt: str, output: Path | None) -> None
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+@main.command("import-payments")
+@db_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def import_payments(db_url: str | None, file: Path) -> None:
+    """Load payments from core banking (account_id, amount, currency, paid_on, reference).
+
+    All rows or none; a reference already loaded is skipped, so a file can be
+    loaded again safely. Promises are judged kept or broken against these.
+    """
+    from headoffice.payments import import_payments as load
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read {file}: {error}") from None
+    try:
+        summary = load(_engine(db_url), text)
+    except portfolio.ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        raise click.ClickException(
+            f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
+        ) from None
+    click.echo(f"{summary.new} new payment(s), {summary.already_known} already loaded")
+
+
+@main.command("review")
+@db_option
+@click.option("--all", "show_all", is_flag=True, help="Resolved items too, with their notes.")
+def review_list(db_url: str | None, show_all: bool) -> None:
+    """The review queue: disputes, hardship, late outcomes, conflicts, legal candidates."""
+    from headoffice.clock import today
+    from headoffice.review import review_queue
+
+    items = review_queue(_engine(db_url), today(), include_resolved=show_all)
+    if not items:
+        click.echo("nothing to review")
+    for item in items:
+        when = f"{item.at:%Y-%m-%d}" if item.at else ""
+        click.echo(
+            f"{item.kind:<9} {item.ref:<38} {item.account_id:<12} {item.borrower_name:<24} "
+            f"{item.collector:<16} {when}  {item.summary}"
+        )
+        if item.resolution:
+            r = item.resolution
+            click.echo(f"{'':<9} resolved by {r.resolved_by} {r.resolved_at:%Y-%m-%d}: {r.note}")
+
+
+@main.command()
+@db_option
+@click.argument("kind")
+@click.argument("ref")
+@click.option("--note", required=True, help="What was decided; kept with the item.")
+@click.option("--by", "by", default="head office", show_default=True, help="Who decided.")
+def resolve(db_url: str | None, kind: str, ref: str, note: str, by: str) -> None:
+    """Resolve a review item (KIND and REF as `headoffice review` lists them)."""
+    from headoffice.clock import today
+    from headoffice.review import ReviewError
+    from headoffice.review import resolve as record
+
+    try:
+        record(_engine(db_url), today(), kind, ref, note, by)
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"resolved {kind} {ref}")
+
+
+@main.command("numbers")
+@db_option
+@click.option(
+    "--by", type=click.Choice(["collector", "stage", "day"]), default="collector", show_default=True
+)
+@click.option("--since", callback=_date, help="First day, YYYY-MM-DD [default: 13 days ago].")
+@click.option("--until", callback=_date, help="Last day, YYYY-MM-DD [default: today].")
+def numbers_command(db_url: str | None, by: str, since: date | None, until: date | None) -> None:
+    """Contact rate, promises taken and kept, and money collected."""
+    from headoffice.clock import today
+    from headoffice.numbers import numbers, totals
+
+    until = until or today()
+    since = since or until - timedelta(days=13)
+    try:
+        found = numbers(_engine(db_url), by, since, until, today())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{by:<20} {'visits':>7} {'contact':>8} {'promised':>9} {'kept':>5} "
+        f"{'broken':>7}  collected"
+    )
+    for row in [*found, totals(found)]:
+        money = ", ".join(format_money(m, c) for c, m in sorted(row.collected.items())) or "-"
+        click.echo(
+            f"{row.key:<20} {row.visits:>7} {row.contact_rate:>8.0%} {row.promises_taken:>9} "
+            f"{row.promises_kept:>5} {row.promises_broken:>7}  {money}"
+        )
+
+
+@main.group()
+def supervisor() -> None:
+    """Supervisors' tokens for the supervisor API and the console."""
+
+
+@supervisor.command("add")
+@db_option
+@click.argument("name")
+def supervisor_add(db_url: str | None, name: str) -> None:
+    """Add a supervisor; the last line printed is their token (shown only now)."""
+    from headoffice.supervisors import add_supervisor
+
+    token = _roster(add_supervisor, _engine(db_url), name)
+    click.echo(f"added supervisor {name}; open the console with:")
+    click.echo(f"  headoffice console --server URL --token {token}")
+    click.echo(token)
+
+
+@supervisor.command("revoke")
+@db_option
+@click.argument("name")
+def supervisor_revoke(db_url: str | None, name: str) -> None:
+    """Stop a supervisor's token from working."""
+    from headoffice.supervisors import revoke_supervisor
+
+    _roster(revoke_supervisor, _engine(db_url), name)
+    click.echo(f"revoked supervisor {name}")
+
+
+@main.command()
+@click.option(
+    "--server",
+    envvar="HEADOFFICE_URL",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    help="Head office's address [env HEADOFFICE_URL].",
+)
+@click.option(
+    "--token",
+    envvar="HEADOFFICE_TOKEN",
+    required=True,
+    help="Supervisor token [env HEADOFFICE_TOKEN].",
+)
+@click.option("--web", is_flag=True, help="Serve the console to a browser instead (textual-serve).")
+@click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
+def console(server: str, token: str, web: bool, web_port: int) -> None:
+    """The supervisors' console: assignment board, review queue and numbers."""
+    if web:
+        from headoffice.console.web import serve_console
+
+        serve_console(server, token, port=web_port)
+        return
+    from headoffice.console.app import SupervisorConsole
+
+    SupervisorConsole(server, token).run()
 
 
 def _roster(action, *args):

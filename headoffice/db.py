@@ -28,7 +28,8 @@ accounts = sa.Table(
     sa.Column("borrower_name", sa.String(200), nullable=False),
     sa.Column("address", sa.String(500), nullable=False),
     sa.Column("city", sa.String(100)),
-    sa.Column("postal_code", sa.String(20)),
+    sa.Column("postal_code", sa.String(20), index=True),
+    sa.Column("region", sa.String(100), index=True),
     sa.Column("lat", sa.Float),
     sa.Column("lon", sa.Float),
     sa.Column("phone", sa.String(40)),
@@ -157,6 +158,46 @@ content = sa.Table(
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Supervisors at head office: their own tokens, for the supervisor API only.
+supervisors = sa.Table(
+    "supervisors",
+    metadata,
+    sa.Column("supervisor_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+# Money that arrived on an account: cash or transfer taken in the field (the
+# outcome's id) or a core-banking payment file (`import:` and its reference).
+# Promises are judged kept or broken against this table alone.
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.String(140), primary_key=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("paid_on", sa.Date, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("reference", sa.String(100)),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A supervisor's decision on a review-queue item, with the note that explains it.
+# The queue itself is computed from outcomes, corrections and accounts; an item
+# is (kind, ref) and leaves the queue once it has a resolution here.
+resolutions = sa.Table(
+    "resolutions",
+    metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("ref", sa.String(64), primary_key=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("resolved_by", sa.String(100), nullable=False),
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 applied_mutations = sa.Table(
     "applied_mutations",
     metadata,
@@ -184,8 +225,8 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def connect(url: str | None = None) -> Engine:
-    """An engine for the URL with its schema in place (created if missing)."""
+def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """An engine for the URL with its schema brought up to date (created if missing)."""
     url = normalise_url(url or default_url())
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
@@ -198,31 +239,11 @@ def connect(url: str | None = None) -> Engine:
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)
-    metadata.create_all(engine)
-    _add_missing_columns(engine)
-    with engine.begin() as conn:
-        if conn.execute(sa.select(counters).where(counters.c.name == "change")).first() is None:
-            conn.execute(counters.insert().values(name="change", value=0))
+    if migrate:
+        from headoffice.migrate import migrate as run_migrations
+
+        run_migrations(engine)
     return engine
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    # Additive changes only, until versioned migrations arrive: a column added
-    # to a table in code is added, nullable, to an older database. Nothing is
-    # ever dropped or rewritten.
-    inspector = sa.inspect(engine)
-    missing = [
-        (table.name, column)
-        for table in metadata.sorted_tables
-        for column in table.columns
-        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
-    ]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for table_name, column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{column.name}" {kind}')
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,14 @@ def read_portfolio(path: Path) -> list[Account]:
         ) from None
     except csv.Error as error:
         raise ImportRefused([f"{path}: not a readable CSV file ({error})"]) from None
+
+
+def parse_portfolio(text: str) -> list[Account]:
+    """Check every row of a portfolio sent as text (the supervisor API); as read_portfolio."""
+    try:
+        return _read_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as error:
+        raise ImportRefused([f"not a readable CSV file ({error})"]) from None
 
 
 def _read_rows(reader: Iterable[list[str]]) -> list[Account]:

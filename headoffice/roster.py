@@ -230,3 +230,22 @@ def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
     missing = [a for a in account_ids if a not in known]
     if missing:
         raise RosterError(f"unknown account(s): {', '.join(missing)}")
+
+
+def collector_list(engine: Engine) -> list[dict]:
+    """Every collector with their language, time zone and active laptops."""
+    laptops = (
+        sa.select(sa.func.count(devices.c.device_id))
+        .where(devices.c.collector_id == collectors.c.collector_id, devices.c.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                collectors.c.name,
+                collectors.c.language,
+                collectors.c.timezone,
+                laptops.label("laptops"),
+            ).order_by(collectors.c.name)
+        )
+        return [dict(row._mapping) for row in rows]

@@ -20,8 +20,10 @@ from headoffice.db import (
     counters,
     devices,
     outcomes,
+    payments,
     visits,
 )
+from headoffice.payments import field_payment
 from sync.protocol import (
     ContentWire,
     CorrectContact,
@@ -168,6 +170,10 @@ class SqlSyncStorage:
                 )
         if rows:
             conn.execute(outcomes.insert(), rows)
+            # Money taken at the door counts toward promises from the moment it arrives.
+            paid = [field_payment(row, now) for row in rows if row["outcome"] == "paid"]
+            if paid:
+                conn.execute(payments.insert(), paid)
         return answers
 
     def _apply_corrections(

@@ -14,11 +14,17 @@ from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop
 from headoffice import db, portfolio, roster
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
+from tests.postgres import scratch_database
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'headoffice.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path: Path):
+    """Every server test runs on the embedded SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'headoffice.db'}"
+        return
+    with scratch_database(request.node.name) as url:
+        yield url
 
 
 @pytest.fixture

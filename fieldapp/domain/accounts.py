@@ -28,6 +28,7 @@ OPTIONAL_COLUMNS = (
     "email",
     "city",
     "postal_code",
+    "region",
     "lat",
     "lon",
     "language",
@@ -57,6 +58,7 @@ class Account(BaseModel):
     address: str
     city: str | None = None
     postal_code: str | None = None
+    region: str | None = None
     lat: float | None = None
     lon: float | None = None
     phone: str | None = None
@@ -95,6 +97,7 @@ class PortfolioRow(BaseModel):
     email: str | None = Field(None, max_length=200)
     city: str | None = Field(None, max_length=100)
     postal_code: str | None = Field(None, max_length=20)
+    region: str | None = Field(None, max_length=100)
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     language: str | None = None

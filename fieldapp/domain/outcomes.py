@@ -31,6 +31,19 @@ class OutcomeCode(StrEnum):
     DECEASED = "deceased"
 
 
+# Outcomes where the collector spoke with the borrower: the contact rate counts these.
+RIGHT_PARTY_CONTACTS = frozenset(
+    {
+        OutcomeCode.PROMISE,
+        OutcomeCode.PAID,
+        OutcomeCode.REFUSED,
+        OutcomeCode.DISPUTE,
+        OutcomeCode.HARDSHIP,
+        OutcomeCode.CALLBACK,
+    }
+)
+
+
 class PaymentMethod(StrEnum):
     """How money changed hands."""
 

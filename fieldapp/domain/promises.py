@@ -27,9 +27,14 @@ def promise_state(
         and promise.recorded_at <= o.recorded_at
         and o.recorded_at.date() <= promise.promise_date
     )
-    if paid >= promise.amount_minor:
+    return judge_promise(promise.amount_minor, paid, promise.promise_date, today)
+
+
+def judge_promise(promised_minor: int, paid_minor: int, due: date, today: date) -> PromiseState:
+    """Kept once payments reach the amount; broken when the date passed without; else open."""
+    if paid_minor >= promised_minor:
         return PromiseState.KEPT
-    return PromiseState.BROKEN if today > promise.promise_date else PromiseState.OPEN
+    return PromiseState.BROKEN if today > due else PromiseState.OPEN
 
 
 def promises_with_state(

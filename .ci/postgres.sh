@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Start a throwaway PostgreSQL cluster on a loopback port, as the postgres user,
+# and print its URL. Usage: bash .ci/postgres.sh [PORT] [DATA_DIR]
+# Needs Debian's postgresql package (.ci/run installs it).
+set -euo pipefail
+port=${1:-55432}
+data=${2:-/tmp/fieldapp-pg-$port}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$bin" ]; then
+    echo "postgres.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2
+    exit 1
+fi
+as_postgres() {
+    if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; fi
+}
+if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data" && chown postgres "$data"
+    as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+fi
+if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    # A throwaway cluster: durability traded for speed, loopback only.
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o \
+        "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+fi
+echo "postgresql://postgres@127.0.0.1:$port/postgres"

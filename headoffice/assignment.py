@@ -1,0 +1,112 @@
+"""Bulk assignment: pick accounts by region, postal code or stage, and order the route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from fieldapp.domain.stages import Stage
+from headoffice import roster
+from headoffice.db import accounts
+from headoffice.roster import RosterError
+from headoffice.routing import Point, plan_route, route_length
+
+# Days past due that each stage covers, as (fewest, most); None is open-ended.
+_STAGE_DAYS = {
+    Stage.CURRENT: (None, 0),
+    Stage.EARLY: (1, 30),
+    Stage.MIDDLE: (31, 90),
+    Stage.LATE: (91, None),
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which accounts to put on a route: named, or picked by what they have in common."""
+
+    account_ids: tuple[str, ...] = ()
+    region: str | None = None
+    postal_code: str | None = None  # a prefix: "21" takes 2100 and 2150
+    stage: Stage | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.account_ids or self.region or self.postal_code or self.stage)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What was put on the route, in route order."""
+
+    account_ids: list[str]
+    km: float | None  # the planned walk, when the order was computed
+    without_coordinates: list[str]
+
+
+def select(engine: Engine, selection: Selection, today: date) -> list[str]:
+    """The account ids matching the selection, in the portfolio's order (postal code, id)."""
+    if selection.is_empty():
+        raise RosterError("say which accounts: by id, region, postal code or stage")
+    if selection.account_ids:
+        return list(selection.account_ids)
+    query = sa.select(accounts.c.account_id).order_by(accounts.c.postal_code, accounts.c.account_id)
+    if selection.region:
+        query = query.where(sa.func.lower(accounts.c.region) == selection.region.strip().lower())
+    if selection.postal_code:
+        query = query.where(accounts.c.postal_code.startswith(selection.postal_code.strip()))
+    if selection.stage:
+        fewest, most = _STAGE_DAYS[Stage(selection.stage)]
+        if most is not None:
+            query = query.where(accounts.c.oldest_due_date >= today - timedelta(days=most))
+        if fewest is not None:
+            query = query.where(accounts.c.oldest_due_date <= today - timedelta(days=fewest))
+    with engine.connect() as conn:
+        found = list(conn.execute(query).scalars())
+    if not found:
+        raise RosterError("no account matches that selection")
+    return found
+
+
+def assign(
+    engine: Engine,
+    collector: str,
+    visit_date: date,
+    selection: Selection,
+    today: date,
+    optimise: bool = False,
+    start: Point | None = None,
+) -> Assignment:
+    """Put the selected accounts on the collector's route, in the given or a computed order."""
+    account_ids = select(engine, selection, today)
+    km = None
+    missing: list[str] = []
+    if optimise:
+        account_ids, km, missing = _optimised(engine, account_ids, start)
+    roster.assign(engine, collector, visit_date, account_ids)
+    return Assignment(account_ids, km, missing)
+
+
+def _optimised(
+    engine: Engine, account_ids: list[str], start: Point | None
+) -> tuple[list[str], float, list[str]]:
+    # Stops without coordinates cannot be placed; they follow the planned walk.
+    where: dict[str, Point] = {}
+    with engine.connect() as conn:
+        for first in range(0, len(account_ids), 500):
+            chunk = account_ids[first : first + 500]
+            rows = conn.execute(
+                sa.select(accounts.c.account_id, accounts.c.lat, accounts.c.lon).where(
+                    accounts.c.account_id.in_(chunk)
+                )
+            )
+            where |= {r.account_id: (r.lat, r.lon) for r in rows if r.lat is not None}
+    placed = [a for a in account_ids if a in where]
+    missing = [a for a in account_ids if a not in where]
+    if not placed:
+        return account_ids, 0.0, missing
+    points = [where[a] for a in placed]
+    origin = start or points[0]
+    order = plan_route(origin, points)
+    return [placed[i] for i in order] + missing, route_length(origin, points, order), missing

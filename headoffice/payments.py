@@ -1,0 +1,159 @@
+"""Payments that arrived on accounts: from the field, and from core banking's payment files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.engine import Engine
+
+from fieldapp.domain.errors import from_validation_error
+from fieldapp.domain.money import check_currency, parse_amount
+from headoffice.db import accounts, payments
+from headoffice.portfolio import ImportRefused
+
+PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
+
+
+class PaymentRow(BaseModel):
+    """One line of a payment file, checked column by column."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=64)
+    amount: str = Field(min_length=1)
+    currency: str
+    paid_on: date
+    reference: str = Field(min_length=1, max_length=100)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        return check_currency(value)
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    """What a payment file added."""
+
+    new: int
+    already_known: int
+
+
+def field_payment(outcome: dict, received_at: datetime) -> dict:
+    """The payment row for a `paid` outcome, keyed by the outcome's id."""
+    return {
+        "id": outcome["id"],
+        "account_id": outcome["account_id"],
+        "amount_minor": outcome["amount_minor"],
+        "currency": outcome["currency"],
+        "paid_on": outcome["recorded_at"].date(),
+        "source": "field",
+        "reference": outcome.get("receipt_no"),
+        "received_at": received_at,
+    }
+
+
+def import_payments(engine: Engine, text: str) -> PaymentSummary:
+    """Add the payments in a CSV file; all rows or none; a reference seen before is skipped.
+
+    Raises ImportRefused listing each bad row as `line N, column C: reason`.
+    """
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if not rows:
+        raise ImportRefused(["the file is empty; expected a header line"])
+    header = [name.strip() for name in rows[0]]
+    missing = [c for c in PAYMENT_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in PAYMENT_COLUMNS]
+    problems = [f"line 1: column {c} is missing" for c in missing]
+    problems += [f"line 1: column {c} is not a payment column" for c in unknown]
+    if problems:
+        raise ImportRefused(problems)
+    found: list[dict] = []
+    seen: dict[str, int] = {}
+    for number, values in enumerate(rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(f"line {number}: {len(values)} values for {len(header)} columns")
+            continue
+        try:
+            row = PaymentRow.model_validate(dict(zip(header, values, strict=True)))
+            amount = parse_amount(row.amount, row.currency)
+        except ValidationError as error:
+            for column, reason in from_validation_error(error).items():
+                problems.append(f"line {number}, column {column}: {reason}")
+            continue
+        except ValueError as error:
+            problems.append(f"line {number}, column amount: {error}")
+            continue
+        if amount <= 0:
+            problems.append(f"line {number}, column amount: must be more than zero")
+            continue
+        if row.reference in seen:
+            problems.append(
+                f"line {number}, column reference: {row.reference!r} is also on line "
+                f"{seen[row.reference]}"
+            )
+            continue
+        seen[row.reference] = number
+        found.append(
+            {
+                "id": f"import:{row.reference}",
+                "account_id": row.account_id,
+                "amount_minor": amount,
+                "currency": row.currency,
+                "paid_on": row.paid_on,
+                "source": "import",
+                "reference": row.reference,
+                "_line": number,
+            }
+        )
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        known = _known_accounts(conn, {p["account_id"] for p in found})
+        for payment in found:
+            if payment["account_id"] not in known:
+                problems.append(
+                    f"line {payment['_line']}, column account_id: "
+                    f"no account {payment['account_id']!r} in the portfolio"
+                )
+            elif known[payment["account_id"]] != payment["currency"]:
+                problems.append(
+                    f"line {payment['_line']}, column currency: the account is in "
+                    f"{known[payment['account_id']]}, not {payment['currency']}"
+                )
+        if problems:
+            raise ImportRefused(sorted(problems, key=_line_number))
+        already = set(
+            conn.execute(
+                sa.select(payments.c.id).where(payments.c.id.in_([p["id"] for p in found]))
+            ).scalars()
+        )
+        new = [
+            {k: v for k, v in p.items() if k != "_line"} | {"received_at": now}
+            for p in found
+            if p["id"] not in already
+        ]
+        if new:
+            conn.execute(payments.insert(), new)
+    return PaymentSummary(new=len(new), already_known=len(found) - len(new))
+
+
+def _known_accounts(conn: sa.Connection, ids: set[str]) -> dict[str, str]:
+    known: dict[str, str] = {}
+    chunks = sorted(ids)
+    for start in range(0, len(chunks), 500):
+        query = sa.select(accounts.c.account_id, accounts.c.currency).where(
+            accounts.c.account_id.in_(chunks[start : start + 500])
+        )
+        known.update({row.account_id: row.currency for row in conn.execute(query)})
+    return known
+
+
+def _line_number(problem: str) -> int:
+    return int(problem.split()[1].rstrip(",:"))

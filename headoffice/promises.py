@@ -1,0 +1,83 @@
+"""Promises to pay as head office sees them: kept when payments reach the amount by the date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fieldapp.domain.promises import PromiseState, judge_promise
+from headoffice.db import outcomes, payments
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One promise with what was paid toward it and its state on `today`."""
+
+    outcome_id: str
+    account_id: str
+    collector_id: int
+    recorded_at: datetime
+    due: date
+    amount_minor: int
+    currency: str
+    paid_minor: int
+    state: PromiseState
+
+
+def promises(conn: Connection, today: date, account_ids: set[str] | None = None) -> list[Promise]:
+    """Every promise (of these accounts, or all), judged against the payments table."""
+    query = sa.select(
+        outcomes.c.id,
+        outcomes.c.account_id,
+        outcomes.c.collector_id,
+        outcomes.c.recorded_at,
+        outcomes.c.promise_date,
+        outcomes.c.amount_minor,
+        outcomes.c.currency,
+    ).where(
+        outcomes.c.outcome == "promise",
+        outcomes.c.promise_date.is_not(None),
+        outcomes.c.amount_minor.is_not(None),
+    )
+    if account_ids is not None:
+        query = query.where(outcomes.c.account_id.in_(sorted(account_ids)))
+    made = conn.execute(query).all()
+    paid_by_account: dict[str, list] = defaultdict(list)
+    wanted = sorted({row.account_id for row in made})
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            sa.select(
+                payments.c.account_id,
+                payments.c.paid_on,
+                payments.c.amount_minor,
+                payments.c.currency,
+            ).where(payments.c.account_id.in_(wanted[start : start + 500]))
+        )
+        for row in rows:
+            paid_by_account[row.account_id].append(row)
+    found = []
+    for row in made:
+        made_on = row.recorded_at.date()
+        paid = sum(
+            p.amount_minor
+            for p in paid_by_account[row.account_id]
+            if p.currency == row.currency and made_on <= p.paid_on <= row.promise_date
+        )
+        found.append(
+            Promise(
+                outcome_id=row.id,
+                account_id=row.account_id,
+                collector_id=row.collector_id,
+                recorded_at=row.recorded_at,
+                due=row.promise_date,
+                amount_minor=row.amount_minor,
+                currency=row.currency,
+                paid_minor=paid,
+                state=judge_promise(row.amount_minor, paid, row.promise_date, today),
+            )
+        )
+    return found

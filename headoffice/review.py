@@ -1,0 +1,227 @@
+"""The supervisors' review queue: what needs a person's decision, and the decisions with notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldapp.domain.money import format_money
+from fieldapp.domain.promises import PromiseState
+from fieldapp.domain.stages import days_past_due
+from headoffice.db import accounts, collectors, corrections, outcomes, resolutions
+from headoffice.promises import promises
+
+# What lands in the queue, in the order a supervisor works through it.
+KINDS = {
+    "dispute": "borrower disputes the debt; collection is on hold",
+    "hardship": "borrower asks for a hardship arrangement",
+    "late": "outcome arrived for a visit that was recalled or moved",
+    "conflict": "contact correction based on a value head office has since changed",
+    "legal": "90+ days past due with a broken promise: candidate for legal referral",
+}
+LEGAL_DAYS = 90
+
+
+class ReviewError(ValueError):
+    """A resolution that cannot be recorded; nothing was changed. `status` is its HTTP code."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Resolution:
+    note: str
+    resolved_by: str
+    resolved_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One thing to decide: `kind` and `ref` (an outcome, correction or account id) name it."""
+
+    kind: str
+    ref: str
+    account_id: str
+    borrower_name: str
+    collector: str
+    at: datetime | None
+    summary: str
+    resolution: Resolution | None
+
+
+def review_queue(engine: Engine, today: date, include_resolved: bool = False) -> list[ReviewItem]:
+    """Open items (and resolved ones when asked), by kind then oldest first."""
+    with engine.connect() as conn:
+        items = _outcome_items(conn) + _conflict_items(conn) + _legal_items(conn, today)
+        done = {
+            (row.kind, row.ref): Resolution(row.note, row.resolved_by, row.resolved_at)
+            for row in conn.execute(sa.select(resolutions))
+        }
+    order = list(KINDS)
+    found = [
+        ReviewItem(**(item | {"resolution": done.get((item["kind"], item["ref"]))}))
+        for item in items
+    ]
+    if not include_resolved:
+        found = [item for item in found if item.resolution is None]
+    far_past = datetime.min.replace(tzinfo=UTC)
+    return sorted(found, key=lambda i: (order.index(i.kind), _aware(i.at) if i.at else far_past))
+
+
+def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str) -> Resolution:
+    """Record a decision on an open item; the note is required and kept."""
+    note = note.strip()
+    if kind not in KINDS:
+        raise ReviewError(f"{kind!r} is not a kind of review item ({', '.join(KINDS)})")
+    if not note:
+        raise ReviewError("say what was decided: the note is kept with the item")
+    if len(note) > 2000:
+        raise ReviewError("the note is over 2000 characters")
+    if not any(i.ref == ref for i in review_queue(engine, today, True) if i.kind == kind):
+        raise ReviewError(f"there is no {kind} item {ref!r} in the review queue", 404)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        earlier = conn.execute(
+            sa.select(resolutions).where(resolutions.c.kind == kind, resolutions.c.ref == ref)
+        ).first()
+        if earlier:
+            raise ReviewError(
+                f"{kind} {ref} was already resolved by {earlier.resolved_by} "
+                f"on {earlier.resolved_at:%Y-%m-%d}: {earlier.note}",
+                409,
+            )
+        conn.execute(
+            resolutions.insert().values(
+                kind=kind, ref=ref, note=note, resolved_by=by, resolved_at=now
+            )
+        )
+    return Resolution(note, by, now)
+
+
+def _outcome_items(conn: Connection) -> list[dict]:
+    query = (
+        sa.select(
+            outcomes.c.id,
+            outcomes.c.outcome,
+            outcomes.c.account_id,
+            outcomes.c.note,
+            outcomes.c.details,
+            outcomes.c.recorded_at,
+            outcomes.c.needs_review,
+            outcomes.c.review_reason,
+            accounts.c.borrower_name,
+            accounts.c.currency,
+            collectors.c.name.label("collector"),
+        )
+        .join(accounts, accounts.c.account_id == outcomes.c.account_id)
+        .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
+        .where(sa.or_(outcomes.c.outcome.in_(["dispute", "hardship"]), outcomes.c.needs_review))
+    )
+    items = []
+    for row in conn.execute(query):
+        base = {
+            "ref": row.id,
+            "account_id": row.account_id,
+            "borrower_name": row.borrower_name,
+            "collector": row.collector,
+            "at": row.recorded_at,
+        }
+        details = json.loads(row.details) if row.details else {}
+        if row.outcome == "dispute":
+            reason = details.get("dispute_reason") or row.note
+            items.append(base | {"kind": "dispute", "summary": reason or "no reason given"})
+        elif row.outcome == "hardship":
+            plan = _hardship_plan(details, row.currency)
+            summary = " ".join(filter(None, [plan, row.note])) or "no plan proposed"
+            items.append(base | {"kind": "hardship", "summary": summary})
+        if row.needs_review:
+            items.append(
+                base | {"kind": "late", "summary": f"{row.outcome}: {row.review_reason or 'late'}"}
+            )
+    return items
+
+
+def _hardship_plan(details: dict, currency: str) -> str:
+    if details.get("instalment_minor") and details.get("term_months"):
+        amount = format_money(details["instalment_minor"], currency)
+        return f"asks to pay {amount} a month for {details['term_months']} months."
+    return ""
+
+
+def _conflict_items(conn: Connection) -> list[dict]:
+    query = (
+        sa.select(
+            corrections,
+            accounts.c.borrower_name,
+            collectors.c.name.label("collector"),
+        )
+        .join(accounts, accounts.c.account_id == corrections.c.account_id)
+        .join(collectors, collectors.c.collector_id == corrections.c.collector_id)
+        .where(corrections.c.conflict)
+    )
+    return [
+        {
+            "kind": "conflict",
+            "ref": row.id,
+            "account_id": row.account_id,
+            "borrower_name": row.borrower_name,
+            "collector": row.collector,
+            "at": row.recorded_at,
+            "summary": f"{row.field}: field says {row.value!r}, head office has "
+            f"{row.server_value!r} (was {row.base_value!r})",
+        }
+        for row in conn.execute(query)
+    ]
+
+
+def _legal_items(conn: Connection, today: date) -> list[dict]:
+    cutoff = date.fromordinal(today.toordinal() - LEGAL_DAYS)
+    late = {
+        row.account_id: row
+        for row in conn.execute(
+            sa.select(
+                accounts.c.account_id,
+                accounts.c.borrower_name,
+                accounts.c.oldest_due_date,
+                accounts.c.overdue_minor,
+                accounts.c.currency,
+            ).where(accounts.c.oldest_due_date < cutoff, accounts.c.overdue_minor > 0)
+        )
+    }
+    if not late:
+        return []
+    names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())
+    broken: dict[str, list] = {}
+    for promise in promises(conn, today, set(late)):
+        if promise.state is PromiseState.BROKEN:
+            broken.setdefault(promise.account_id, []).append(promise)
+    items = []
+    for account_id, found in broken.items():
+        account = late[account_id]
+        last = max(found, key=lambda p: p.due)
+        dpd = days_past_due(account.oldest_due_date, today)
+        overdue = format_money(account.overdue_minor, account.currency)
+        items.append(
+            {
+                "kind": "legal",
+                "ref": account_id,
+                "account_id": account_id,
+                "borrower_name": account.borrower_name,
+                "collector": names.get(last.collector_id, ""),
+                "at": last.recorded_at,
+                "summary": f"{dpd} days past due, {overdue} overdue, "
+                f"{len(found)} broken promise(s), the last due {last.due}",
+            }
+        )
+    return items
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every time here is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,380 @@
+"""The supervisor API over the real server: roles, portfolio, assignment, review, numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.recording import record_outcome
+from fieldapp.store import Store
+from fieldapp.syncing import sync_once
+from headoffice import roster, supervisors
+from headoffice.db import outcomes
+from headoffice.review import review_queue
+from tests.helpers import HEADER, account_row, three_borrowers
+
+
+def csv_text(rows: list[dict], header: list[str] | None = None) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header or HEADER, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@pytest.fixture
+def boss(server, engine):
+    """Anna, a supervisor, talking to the live server with her own token."""
+    token = supervisors.add_supervisor(engine, "Anna")
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+@pytest.fixture
+def store(laptop):
+    sync_once(laptop)
+    store = Store(laptop)
+    yield store
+    store.close()
+
+
+ENDPOINTS = [
+    ("GET", "/supervisor/me", None),
+    ("GET", "/supervisor/collectors", None),
+    ("POST", "/supervisor/portfolio", "csv"),
+    ("POST", "/supervisor/payments", "csv"),
+    (
+        "POST",
+        "/supervisor/assignments",
+        {"collector": "Mette", "date": "2026-11-24", "account_ids": ["DK-1"]},
+    ),
+    ("POST", "/supervisor/recall", {"date": "2026-11-24", "account_ids": ["DK-1"]}),
+    ("GET", "/supervisor/board", None),
+    ("POST", "/supervisor/publish", None),
+    ("GET", "/supervisor/review", None),
+    ("POST", "/supervisor/review/dispute/x", {"note": "n"}),
+    ("GET", "/supervisor/numbers", None),
+]
+
+
+def call(server_url: str, method: str, path: str, body, token: str | None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body == "csv":
+        return httpx.request(method, server_url + path, content="account_id\n", headers=headers)
+    return httpx.request(method, server_url + path, json=body, headers=headers)
+
+
+def test_only_a_supervisor_token_opens_the_supervisor_api(server, engine, laptop):
+    # `laptop` enrolled Mette's laptop: its device token is a real, working one.
+    device_token = Store(laptop).setting("device_token")
+    enrollment = roster.new_enrollment(engine, "Mette")
+    supervisors.add_supervisor(engine, "Former")
+    gone = supervisors.add_supervisor(engine, "Gone")
+    supervisors.revoke_supervisor(engine, "Gone")
+    for method, path, body in ENDPOINTS:
+        for token, status in [
+            (None, 401),
+            ("not-a-token", 401),
+            (enrollment, 401),
+            (gone, 401),
+            (device_token, 403),
+        ]:
+            answer = call(server.url, method, path, body, token)
+            assert answer.status_code == status, (path, token, answer.text)
+            assert answer.json()["detail"]
+    # None of them changed anything, and the laptop's token works where it belongs.
+    assert sync_once(laptop).visits_received == 3
+
+
+def test_me_and_collectors(boss, laptop):
+    assert boss.get("/supervisor/me").json() == {"name": "Anna"}
+    assert boss.get("/supervisor/collectors").json() == [
+        {"name": "Mette", "language": "da", "timezone": "Europe/Copenhagen", "laptops": 1}
+    ]
+
+
+def test_portfolio_import_summarises_and_refuses_whole(boss):
+    rows = three_borrowers()
+    first = boss.post("/supervisor/portfolio", content=csv_text(rows))
+    assert first.json() == {"new": 3, "updated": 0, "unchanged": 0}
+    rows[0]["overdue_amount"] = "1600.00"
+    again = boss.post("/supervisor/portfolio", content=csv_text(rows))
+    assert again.json() == {"new": 0, "updated": 1, "unchanged": 2}
+    bad = [*rows, account_row("X-1", currency="DKX"), account_row("X-2", oldest_due_date="soon")]
+    refused = boss.post("/supervisor/portfolio", content=csv_text(bad))
+    assert refused.status_code == 422
+    problems = refused.json()["problems"]
+    assert any(p.startswith("line 5, column currency") for p in problems), problems
+    assert any(p.startswith("line 6, column oldest_due_date") for p in problems), problems
+    # Nothing of the refused file landed, not even its good rows' changes.
+    board = boss.get("/supervisor/board").json()
+    assert board["routes"] == []
+
+
+def test_bad_bodies_get_a_sentence_naming_the_field(boss):
+    answer = boss.post("/supervisor/assignments", json={"collector": "Mette", "date": "someday"})
+    assert answer.status_code == 422
+    assert "date" in answer.json()["detail"]
+    answer = boss.post("/supervisor/assignments", json={"collector": "Mette", "date": "2026-11-24"})
+    assert answer.status_code == 422
+    assert "say which accounts" in answer.json()["detail"]
+    answer = boss.post("/supervisor/portfolio", content=b"\xff\xfe\x00bad")
+    assert answer.status_code == 422 and "UTF-8" in answer.json()["detail"]
+    answer = boss.get("/supervisor/numbers", params={"since": "2026-11-30", "until": "2026-11-01"})
+    assert answer.status_code == 422 and "before it starts" in answer.json()["detail"]
+
+
+def regional_portfolio(today: date) -> list[dict]:
+    """Six accounts on a line of longitude in two regions, at three stages, out of order."""
+    rows = []
+    for n, (lat, region, postal, days) in enumerate(
+        [
+            (55.60, "Zealand", "2100", 10),
+            (55.90, "Zealand", "2150", 45),
+            (55.70, "Zealand", "2200", 120),
+            (56.10, "Jutland", "8000", 10),
+            (55.80, "Zealand", "2100", 45),
+            (56.00, "Jutland", "8200", 120),
+        ]
+    ):
+        rows.append(
+            account_row(
+                f"R-{n}",
+                lat=str(lat),
+                lon="12.0",
+                region=region,
+                postal_code=postal,
+                oldest_due_date=(today - timedelta(days=days)).isoformat(),
+            )
+        )
+    return rows
+
+
+REGION_HEADER = [*HEADER, "lat", "lon", "region", "postal_code"]
+
+
+def test_bulk_assignment_by_region_postal_code_and_stage(boss, engine, laptop, today):
+    boss.post("/supervisor/portfolio", content=csv_text(regional_portfolio(today), REGION_HEADER))
+    day = today.isoformat()
+
+    def assign(**how) -> dict:
+        answer = boss.post(
+            "/supervisor/assignments", json={"collector": "Mette", "date": day} | how
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    assert assign(region="jutland")["account_ids"] == ["R-3", "R-5"]
+    assert assign(postal_code="21")["account_ids"] == ["R-0", "R-4", "R-1"]
+    assert assign(stage="late")["account_ids"] == ["R-2", "R-5"]
+    optimised = assign(region="Zealand", optimise=True, start_lat=55.5, start_lon=12.0)
+    assert optimised["account_ids"] == ["R-0", "R-2", "R-4", "R-1"]
+    assert optimised["km"] == pytest.approx(44.5, abs=0.5)
+    nothing = boss.post(
+        "/supervisor/assignments", json={"collector": "Mette", "date": day, "region": "Funen"}
+    )
+    assert nothing.status_code == 422 and "no account matches" in nothing.json()["detail"]
+
+
+def test_assign_reassign_and_recall_reach_the_laptops(boss, engine, laptop, server, today):
+    lars_token = roster.add_collector(engine, "Lars", "da", "Europe/Copenhagen")
+    from fieldapp.syncing import enroll_laptop
+
+    lars = laptop.parent / "lars"
+    enroll_laptop(lars, server.url, lars_token, "Lars's laptop")
+    day = today.isoformat()
+    moved = boss.post(
+        "/supervisor/assignments", json={"collector": "Lars", "date": day, "account_ids": ["CN-1"]}
+    )
+    assert moved.status_code == 200
+    assert boss.post("/supervisor/recall", json={"date": day, "account_ids": ["EN-1"]}).json() == {
+        "recalled": 1
+    }
+    for home in (laptop, lars):
+        sync_once(home)
+    assert [s.account_id for s in Store(laptop).route(today)] == ["DK-1"]
+    assert [s.account_id for s in Store(lars).route(today)] == ["CN-1"]
+    board = {
+        r["collector"]: r["stops"]
+        for r in boss.get("/supervisor/board", params={"date": day}).json()["routes"]
+    }
+    assert [s["account_id"] for s in board["Mette"]] == ["DK-1"]
+    assert [s["account_id"] for s in board["Lars"]] == ["CN-1"]
+    again = boss.post("/supervisor/recall", json={"date": day, "account_ids": ["EN-1"]})
+    assert again.status_code == 422 and "EN-1" in again.json()["detail"]
+
+
+def test_publish_sends_new_content_once(boss, laptop):
+    first = boss.post("/supervisor/publish").json()["published"]
+    assert any(item.startswith("scripts/") for item in first)
+    assert boss.post("/supervisor/publish").json() == {"published": []}
+    sync_once(laptop)
+    assert Store(laptop).published_content()
+
+
+def test_review_queue_collects_and_resolves_with_notes(boss, engine, store, laptop, today):
+    record_outcome(
+        store,
+        store.visit_for_account("DK-1"),
+        {"outcome": "dispute", "dispute_reason": "paid in full in March", "note": ""},
+    )
+    record_outcome(
+        store,
+        store.visit_for_account("EN-1"),
+        {"outcome": "hardship", "instalment": "20.00", "term_months": "6", "note": "lost job"},
+    )
+    record_outcome(store, store.visit_for_account("CN-1"), {"outcome": "not_home"})
+    roster.recall(engine, today, ["CN-1"])
+    sync_once(laptop)
+    items = boss.get("/supervisor/review").json()
+    kinds = {(i["kind"], i["account_id"]) for i in items}
+    assert kinds == {("dispute", "DK-1"), ("hardship", "EN-1"), ("late", "CN-1")}
+    dispute = next(i for i in items if i["kind"] == "dispute")
+    assert dispute["summary"] == "paid in full in March" and dispute["collector"] == "Mette"
+    hardship = next(i for i in items if i["kind"] == "hardship")
+    assert "6 months" in hardship["summary"] and "lost job" in hardship["summary"]
+
+    path = f"/supervisor/review/dispute/{dispute['ref']}"
+    assert boss.post(path, json={"note": " "}).status_code == 422
+    done = boss.post(path, json={"note": "statement sent; hold 30 days"})
+    assert done.status_code == 200
+    assert done.json()["resolution"]["note"] == "statement sent; hold 30 days"
+    assert done.json()["resolution"]["resolved_by"] == "Anna"
+    twice = boss.post(path, json={"note": "again"})
+    assert twice.status_code == 409 and "already resolved by Anna" in twice.json()["detail"]
+    assert boss.post("/supervisor/review/dispute/nope", json={"note": "x"}).status_code == 404
+    assert boss.post("/supervisor/review/gossip/x", json={"note": "x"}).status_code == 422
+
+    open_kinds = {i["kind"] for i in boss.get("/supervisor/review").json()}
+    assert open_kinds == {"hardship", "late"}
+    everything = boss.get("/supervisor/review", params={"all": "true"}).json()
+    kept = next(i for i in everything if i["kind"] == "dispute")
+    assert kept["resolution"]["note"] == "statement sent; hold 30 days"
+
+
+def test_a_conflicting_correction_is_queued(boss, engine, store, laptop, today):
+    store.record_correction("DK-1", "phone", "+45 11 11 11 11")
+    rows = three_borrowers(**{"DK-1": {"phone": "+45 22 22 22 22"}})
+    boss.post("/supervisor/portfolio", content=csv_text(rows))
+    sync_once(laptop)
+    [item] = boss.get("/supervisor/review").json()
+    assert item["kind"] == "conflict" and item["account_id"] == "DK-1"
+    assert "+45 11 11 11 11" in item["summary"] and "+45 22 22 22 22" in item["summary"]
+
+
+def insert_promise(engine, account_id: str, made: date, due: date, amount: int, currency: str):
+    """A promise as if it had come from the field on `made`."""
+    with engine.begin() as conn:
+        collector_id = conn.execute(sa.text("SELECT min(collector_id) FROM collectors")).scalar()
+        conn.execute(
+            outcomes.insert().values(
+                id=f"promise-{account_id}-{made}",
+                visit_id="v",
+                account_id=account_id,
+                collector_id=collector_id,
+                device_id="d",
+                outcome="promise",
+                amount_minor=amount,
+                currency=currency,
+                promise_date=due,
+                note="",
+                recorded_at=datetime.combine(made, datetime.min.time(), UTC) + timedelta(hours=10),
+                received_at=datetime.now(UTC),
+                needs_review=False,
+            )
+        )
+
+
+def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, engine, laptop):
+    later = date.today() + timedelta(days=60)  # DK-1 and CN-1 are then 105 days past due
+    made = date.today()
+    insert_promise(engine, "DK-1", made, made + timedelta(days=7), 50000, "DKK")
+    insert_promise(engine, "CN-1", made, made + timedelta(days=7), 50000, "CNY")
+    pay = "account_id,amount,currency,paid_on,reference\n"
+    pay += f"CN-1,500.00,CNY,{made + timedelta(days=3)},BANK-1\n"
+    assert boss.post("/supervisor/payments", content=pay).json() == {"new": 1, "already_known": 0}
+    legal = [i for i in review_queue(engine, later) if i.kind == "legal"]
+    assert [i.account_id for i in legal] == ["DK-1"]
+    assert "105 days past due" in legal[0].summary
+    assert not [i for i in review_queue(engine, date.today()) if i.kind == "legal"]
+
+
+def test_payment_files_are_checked_and_loaded_once(boss, laptop):
+    good = "account_id,amount,currency,paid_on,reference\nDK-1,100.00,DKK,2026-11-20,B-1\n"
+    assert boss.post("/supervisor/payments", content=good).json() == {"new": 1, "already_known": 0}
+    assert boss.post("/supervisor/payments", content=good).json() == {"new": 0, "already_known": 1}
+    bad = (
+        "account_id,amount,currency,paid_on,reference\n"
+        "DK-1,100.00,CNY,2026-11-20,B-2\n"
+        "NOPE,1.00,DKK,2026-11-20,B-3\n"
+        "DK-1,-5,DKK,2026-11-20,B-4\n"
+        "DK-1,5.00,DKK,2026-11-20,B-4\n"
+    )
+    answer = boss.post("/supervisor/payments", content=bad)
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == [
+        "line 2, column currency: the account is in DKK, not CNY",
+        "line 3, column account_id: no account 'NOPE' in the portfolio",
+        "line 4, column amount: an amount cannot be negative",
+    ]
+    missing = boss.post("/supervisor/payments", content="account_id,amount\n")
+    assert "column currency is missing" in " ".join(missing.json()["problems"])
+
+
+def test_numbers_by_collector_stage_and_day(boss, engine, store, laptop, today):
+    record_outcome(
+        store,
+        store.visit_for_account("DK-1"),
+        {
+            "outcome": "promise",
+            "amount": "300.00",
+            "promise_date": (today + timedelta(days=5)).isoformat(),
+        },
+    )
+    record_outcome(
+        store,
+        store.visit_for_account("CN-1"),
+        {"outcome": "paid", "amount": "150.00", "method": "cash"},
+    )
+    record_outcome(store, store.visit_for_account("EN-1"), {"outcome": "not_home"})
+    sync_once(laptop)
+    by_collector = boss.get("/supervisor/numbers").json()
+    [mette] = by_collector["rows"]
+    assert mette["key"] == "Mette"
+    assert (mette["visits"], mette["contacts"], mette["promises_taken"]) == (3, 2, 1)
+    assert mette["contact_rate"] == pytest.approx(2 / 3, abs=1e-3)
+    assert mette["promises_kept"] == 0
+    assert mette["collected"] == {"CNY": 15000}
+    # A payment file brings DK-1's promise in: kept.
+    recorded = store.outcomes_for_account("DK-1")[0].recorded_at.date()
+    pay = f"account_id,amount,currency,paid_on,reference\nDK-1,300.00,DKK,{recorded},T-1\n"
+    boss.post("/supervisor/payments", content=pay)
+    assert boss.get("/supervisor/numbers").json()["total"]["promises_kept"] == 1
+    stages = boss.get("/supervisor/numbers", params={"by": "stage"}).json()["rows"]
+    assert {r["key"]: r["visits"] for r in stages} == {
+        "current": 0,
+        "early": 0,
+        "middle": 3,
+        "late": 0,
+    }
+    days = boss.get("/supervisor/numbers", params={"by": "day"}).json()["rows"]
+    assert [r["visits"] for r in days] == [3]
+    assert boss.get("/supervisor/numbers", params={"by": "mood"}).status_code == 422
+
+
+def test_outcome_details_stay_json_for_review(engine, store, laptop):
+    record_outcome(
+        store,
+        store.visit_for_account("DK-1"),
+        {"outcome": "dispute", "dispute_reason": "not my loan", "note": ""},
+    )
+    sync_once(laptop)
+    with engine.connect() as conn:
+        details = conn.execute(sa.select(outcomes.c.details)).scalar_one()
+    assert json.loads(details)["dispute_reason"] == "not my loan"
