@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -426,16 +427,61 @@ def supervisor_revoke(db_url: str | None, name: str) -> None:
 )
 @click.option("--web", is_flag=True, help="Serve the console to a browser instead (textual-serve).")
 @click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
-def console(server: str, token: str, web: bool, web_port: int) -> None:
-    """The supervisors' console: assignment board, review queue and numbers."""
+@click.option(
+    "--language",
+    envvar="HEADOFFICE_LANGUAGE",
+    type=click.Choice(["en", "da", "zh"]),
+    default="en",
+    show_default=True,
+    help="Console language [env HEADOFFICE_LANGUAGE].",
+)
+def console(server: str, token: str, web: bool, web_port: int, language: str) -> None:
+    """The supervisors' console: assignment board, review queue and numbers.
+
+    Keys: 1 board, 2 review, 3 numbers, ctrl+r refresh, ctrl+p every command.
+    """
     if web:
         from headoffice.console.web import serve_console
 
+        os.environ["HEADOFFICE_LANGUAGE"] = language
+        click.echo(f"console at http://127.0.0.1:{web_port} (ctrl+c stops)", err=True)
         serve_console(server, token, port=web_port)
         return
     from headoffice.console.app import SupervisorConsole
 
-    SupervisorConsole(server, token).run()
+    SupervisorConsole(server, token, language=language).run()
+
+
+@main.command()
+@click.option("--web", is_flag=True, help="Open the console in a browser instead.")
+@click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
+def demo(web: bool, web_port: int) -> None:
+    """A demo head office: a team with two weeks of work, and the console over it.
+
+    Everything lives in a temporary folder and goes when the demo stops.
+    """
+    import tempfile
+
+    from headoffice.clock import today
+    from headoffice.demo import seed_demo
+    from headoffice.embedded import EmbeddedServer
+    from headoffice.team_demo import seed_team
+
+    folder = Path(tempfile.mkdtemp(prefix="headoffice-demo-"))
+    engine = db.connect(f"sqlite:///{folder / 'headoffice.db'}")
+    seed_demo(engine, today())
+    token = seed_team(engine, today())
+    with EmbeddedServer(engine) as server:
+        click.echo(f"demo head office at {server.url}; supervisor token {token}", err=True)
+        if web:
+            from headoffice.console.web import serve_console
+
+            click.echo(f"console at http://127.0.0.1:{web_port} (ctrl+c stops)", err=True)
+            serve_console(server.url, token, port=web_port)
+        else:
+            from headoffice.console.app import SupervisorConsole
+
+            SupervisorConsole(server.url, token).run()
 
 
 def _roster(action, *args):

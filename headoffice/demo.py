@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from content import CONTENT_DIR
 from fieldapp.domain.accounts import Account
 from headoffice import db, portfolio, roster
+from headoffice.payments import field_payment
 from headoffice.publishing import publish
 
 # (name, address, city, postal code, phone) per language; invented people and places.
@@ -150,22 +151,23 @@ def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> Non
             promised = account.installment_minor or 100_00
             rows = [(first, when)] + ([(then, when + timedelta(days=5))] if then else [])
             for number, (code, moment) in enumerate(rows):
-                conn.execute(
-                    db.outcomes.insert().values(
-                        id=f"demo-{account.account_id}-{number}",
-                        visit_id=visit_of[account.account_id],
-                        account_id=account.account_id,
-                        collector_id=collector_id,
-                        device_id="demo",
-                        outcome=code,
-                        amount_minor=promised if code in ("promise", "paid") else None,
-                        currency=account.currency if code in ("promise", "paid") else None,
-                        promise_date=earlier + timedelta(days=7) if code == "promise" else None,
-                        method="transfer" if code == "paid" else None,
-                        note="",
-                        recorded_at=moment,
-                        received_at=moment,
-                        needs_review=False,
-                        details="{}",
-                    )
+                row = dict(
+                    id=f"demo-{account.account_id}-{number}",
+                    visit_id=visit_of[account.account_id],
+                    account_id=account.account_id,
+                    collector_id=collector_id,
+                    device_id="demo",
+                    outcome=code,
+                    amount_minor=promised if code in ("promise", "paid") else None,
+                    currency=account.currency if code in ("promise", "paid") else None,
+                    promise_date=earlier + timedelta(days=7) if code == "promise" else None,
+                    method="transfer" if code == "paid" else None,
+                    note="",
+                    recorded_at=moment,
+                    received_at=moment,
+                    needs_review=False,
+                    details="{}",
                 )
+                conn.execute(db.outcomes.insert().values(**row))
+                if code == "paid":
+                    conn.execute(db.payments.insert().values(**field_payment(row, moment)))

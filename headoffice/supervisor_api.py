@@ -74,7 +74,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
 
     @router.get("/me", summary="Who this token belongs to")
     def me(sup: Supervisor) -> Me:
-        return Me(name=sup.name)
+        return Me(name=sup.name, today=today())
 
     @router.get("/collectors", summary="Collectors and how many laptops each has")
     def list_collectors() -> list[CollectorInfo]:

@@ -22,7 +22,10 @@ class Problem(BaseModel):
 
 
 class Me(BaseModel):
+    """Who the token belongs to, and head office's today (the console's default day)."""
+
     name: str
+    today: date
 
 
 class CollectorInfo(BaseModel):

@@ -27,8 +27,9 @@ def free_port() -> int:
 class LiveServer:
     """`headoffice serve` as its own process on a loopback port; stop and start at will."""
 
-    def __init__(self, db_url: str, log: Path) -> None:
+    def __init__(self, db_url: str, log: Path, env: dict[str, str] | None = None) -> None:
         self.db_url = db_url
+        self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -48,6 +49,7 @@ class LiveServer:
             ],
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
+            env=self.env,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

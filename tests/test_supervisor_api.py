@@ -93,7 +93,7 @@ def test_only_a_supervisor_token_opens_the_supervisor_api(server, engine, laptop
 
 
 def test_me_and_collectors(boss, laptop):
-    assert boss.get("/supervisor/me").json() == {"name": "Anna"}
+    assert boss.get("/supervisor/me").json() == {"name": "Anna", "today": str(date.today())}
     assert boss.get("/supervisor/collectors").json() == [
         {"name": "Mette", "language": "da", "timezone": "Europe/Copenhagen", "laptops": 1}
     ]

@@ -1,0 +1,1 @@
+"""The supervisors' console: a Textual app over the supervisor API, in a terminal or a browser."""

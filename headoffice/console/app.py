@@ -1,0 +1,154 @@
+"""The supervisors' console: assignment board, review queue and numbers over the supervisor API."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Header, Static, TabbedContent, TabPane
+
+from fieldapp.i18n import LANGUAGES, N_, _, set_language
+from fieldapp.tui.footer import Footer
+from headoffice.console.board import BoardPane
+from headoffice.console.client import ConsoleError, SupervisorClient
+from headoffice.console.numbers import NumbersPane
+from headoffice.console.review import ReviewPane
+from themes import THEMES
+
+
+class ConsoleCommands(Provider):
+    """Everything the console does, searchable in ctrl+p."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        found = [
+            (_("Board"), partial(app.action_show, "board"), _("Routes of the day")),
+            (_("Review"), partial(app.action_show, "review"), _("What needs a decision")),
+            (_("Numbers"), partial(app.action_show, "numbers"), _("Contact rate, promises, cash")),
+            (_("Refresh"), app.action_refresh, _("Fetch everything again")),
+        ]
+        for pane in app.query("BoardPane, ReviewPane, NumbersPane"):
+            for binding in pane.BINDINGS:
+                action = getattr(pane, f"action_{binding.action.split('(')[0]}", None)
+                if action and binding.description and "(" not in binding.action:
+                    found.append(
+                        (_(binding.description), action, binding.key_display or binding.key)
+                    )
+        for theme in THEMES:
+            name = theme.name.removeprefix("fieldapp-")
+            found.append(
+                (_("Theme: {name}").format(name=name), partial(app.choose_theme, theme.name), "")
+            )
+        for code, name in LANGUAGES.items():
+            found.append(
+                (_("Language: {name}").format(name=name), partial(app.choose_language, code), "")
+            )
+        return found
+
+    async def discover(self) -> Hits:
+        for name, run, help_text in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_text in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+class SupervisorConsole(App):
+    """Head office's console for supervisors; every call runs in the background."""
+
+    TITLE = "fieldapp head office"
+    CSS_PATH = "console.tcss"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("1", "show('board')", N_("Board")),
+        Binding("2", "show('review')", N_("Review")),
+        Binding("3", "show('numbers')", N_("Numbers")),
+        Binding("ctrl+r", "refresh", N_("Refresh")),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        client: SupervisorClient | None = None,
+        language: str = "en",
+        theme: str = "fieldapp-dark",
+    ) -> None:
+        super().__init__()
+        set_language(language)
+        self.client = client or SupervisorClient(url, token)
+        self.url = url
+        self.supervisor = ""
+        for item in THEMES:
+            self.register_theme(item)
+        self.theme = theme
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="board"):
+            with TabPane(_("Board"), id="board"):
+                yield BoardPane()
+            with TabPane(_("Review"), id="review"):
+                yield ReviewPane()
+            with TabPane(_("Numbers"), id="numbers"):
+                yield NumbersPane()
+        yield Static(_("Connecting to {url}…").format(url=self.url), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.url
+        self.run_worker(self._connect, thread=True, exclusive=True, group="connect")
+
+    def _connect(self) -> None:
+        try:
+            me = self.client.me()
+        except ConsoleError as error:
+            self.call_from_thread(self.report, str(error), error=True)
+            return
+        self.call_from_thread(self._connected, me.name, me.today)
+
+    def _connected(self, name, today) -> None:
+        self.supervisor = name
+        self.sub_title = f"{name} · {self.url}"
+        self.report(_("Signed in as {name}").format(name=name))
+        board = self.query_one(BoardPane)
+        board.day = board.day or today
+        board.query_one("DataTable").focus()
+        self.action_refresh()
+
+    def report(self, message: str, error: bool = False) -> None:
+        """One line at the bottom: what just happened, or what went wrong."""
+        status = self.query_one("#status", Static)
+        status.update(message)
+        status.set_class(error, "error")
+
+    def action_show(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        pane = {"board": BoardPane, "review": ReviewPane, "numbers": NumbersPane}[tab]
+        self.query_one(pane).query_one("DataTable").focus()
+
+    def action_refresh(self) -> None:
+        if not self.supervisor:
+            self.run_worker(self._connect, thread=True, exclusive=True, group="connect")
+            return
+        for pane in (BoardPane, ReviewPane, NumbersPane):
+            self.query_one(pane).load()
+
+    def choose_theme(self, name: str) -> None:
+        self.theme = name
+
+    def choose_language(self, code: str) -> None:
+        set_language(code)
+        self.report(_("Language: {name}").format(name=LANGUAGES[code]))
+        # Titles and tables are drawn again in the new language.
+        self.action_refresh()
+
+    def on_unmount(self) -> None:
+        self.client.close()

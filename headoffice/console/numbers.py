@@ -1,0 +1,102 @@
+"""The numbers: contact rate, promises taken and kept, money collected; with a plot by day."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from fieldapp.domain.money import format_money
+from fieldapp.i18n import N_, _, language
+from fieldapp.tui.labels import label
+from headoffice.console.client import ConsoleError
+from headoffice.wire import NumbersWire
+
+GROUPINGS = ("collector", "stage", "day")
+_GROUP_LABELS = {"collector": N_("Collector"), "stage": N_("Stage"), "day": N_("Day")}
+
+
+class NumbersPane(Vertical):
+    """A table grouped by collector, stage or day, and the last two weeks plotted by day."""
+
+    BINDINGS = [Binding("g", "group", N_("Group by"))]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.by = "collector"
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Loading the numbers…"), id="numbers-title", classes="pane-title")
+        yield DataTable(id="numbers-table", cursor_type="row", zebra_stripes=True)
+        yield PlotextPlot(id="numbers-plot")
+
+    def load(self) -> None:
+        self.run_worker(self._fetch, thread=True, exclusive=True, group="numbers")
+
+    def _fetch(self) -> None:
+        try:
+            table = self.app.client.numbers(self.by)
+            days = table if self.by == "day" else self.app.client.numbers("day")
+        except ConsoleError as error:
+            self.app.call_from_thread(self.app.report, str(error), error=True)
+            return
+        self.app.call_from_thread(self.show, table, days)
+
+    def show(self, found: NumbersWire, days: NumbersWire) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for title, width in (
+            (_(_GROUP_LABELS[found.by]), 14), (_("Visits"), 7), (_("Contact rate"), 12),
+            (_("Promises"), 9), (_("Kept"), 6), (_("Broken"), 7), (_("Collected"), 40),
+        ):  # fmt: skip
+            table.add_column(title, width=width)
+        for row in [*found.rows, found.total]:
+            key = label(row.key) if found.by == "stage" else row.key
+            if row is found.total:
+                key = _("Total")
+            money = ", ".join(
+                format_money(minor, currency, language())
+                for currency, minor in sorted(row.collected.items())
+            )
+            table.add_row(
+                key,
+                str(row.visits),
+                f"{row.contact_rate:.0%}",
+                str(row.promises_taken),
+                str(row.promises_kept),
+                str(row.promises_broken),
+                money or "–",
+            )
+        self.query_one("#numbers-title", Static).update(
+            _("Numbers from {since} to {until}, by {by}").format(
+                since=found.since.isoformat(),
+                until=found.until.isoformat(),
+                by=_(_GROUP_LABELS[found.by]).lower(),
+            )
+        )
+        self._plot(days)
+
+    def _plot(self, days: NumbersWire) -> None:
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        labels = [row.key[5:] for row in days.rows]  # MM-DD
+        if labels:
+            plt.multiple_bar(
+                labels,
+                [
+                    [row.visits for row in days.rows],
+                    [row.contacts for row in days.rows],
+                    [row.promises_taken for row in days.rows],
+                ],
+                labels=[_("Visits"), _("Contacts"), _("Promises")],
+            )
+        plt.title(_("Visits, contacts and promises by day"))
+        plot.refresh()
+
+    def action_group(self) -> None:
+        self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
+        self.load()

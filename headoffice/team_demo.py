@@ -1,0 +1,170 @@
+"""A head-office demo team: collectors, a regional portfolio and two weeks of their work."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from fieldapp.domain.accounts import Account
+from headoffice import db, portfolio, roster
+from headoffice.payments import field_payment
+
+TEAM = (("Lars Berg", "da"), ("Wei Chen", "zh"), ("Fiona Grant", "en"))
+DEMO_SUPERVISOR = "Head Office Demo"
+
+# Invented streets in invented postal districts, with coordinates around two cities.
+_FIRST = ("Ida", "Emil", "Freja", "Oskar", "Alma", "Noah", "Clara", "Victor", "Ella", "Magnus")
+_LAST = ("Holm", "Dahl", "Lund", "Krogh", "Bech", "Vang", "Friis", "Storm", "Kjær", "Bruun")
+_AREAS = (
+    ("Zealand", "København", "2100", 55.70, 12.57),
+    ("Zealand", "Frederiksberg", "2000", 55.68, 12.53),
+    ("Zealand", "Valby", "2500", 55.66, 12.51),
+    ("Jutland", "Aarhus", "8000", 56.16, 10.20),
+    ("Jutland", "Aarhus N", "8200", 56.18, 10.19),
+    ("Jutland", "Viby J", "8260", 56.13, 10.16),
+)
+_DAYS_PAST_DUE = (6, 18, 29, 41, 57, 73, 86, 99, 125, 160)
+# Outcome codes and how often they come back from the field.
+_CODES = (
+    ("not_home", 30),
+    ("promise", 22),
+    ("paid", 14),
+    ("refused", 9),
+    ("callback", 8),
+    ("third_party", 6),
+    ("dispute", 4),
+    ("hardship", 4),
+    ("moved", 3),
+)
+
+
+def team_accounts(today: date, count: int = 60) -> list[Account]:
+    """Regional accounts with coordinates, spread over every stage."""
+    rng = random.Random(7)
+    found = []
+    for n in range(count):
+        region, city, postal, lat, lon = _AREAS[n % len(_AREAS)]
+        installment = rng.randrange(800, 4000) * 100
+        dpd = _DAYS_PAST_DUE[n % len(_DAYS_PAST_DUE)]
+        found.append(
+            Account(
+                account_id=f"T-{2001 + n}",
+                borrower_name=f"{_FIRST[n % 10]} {_LAST[(n // 10 + n) % 10]}",
+                address=f"{rng.choice(('Skovvej', 'Søgade', 'Engvej', 'Bakkevej'))} {n + 3}",
+                city=city,
+                postal_code=postal,
+                region=region,
+                lat=round(lat + rng.uniform(-0.03, 0.03), 5),
+                lon=round(lon + rng.uniform(-0.05, 0.05), 5),
+                phone=f"+45 40 {10 + n:02d} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
+                language="da",
+                timezone="Europe/Copenhagen",
+                currency="DKK",
+                outstanding_minor=installment * 20,
+                overdue_minor=installment * max(1, dpd // 30 + 1),
+                installment_minor=installment,
+                oldest_due_date=today - timedelta(days=dpd),
+            )
+        )
+    return found
+
+
+def seed_team(engine: Engine, today: date) -> str:
+    """Add the team, their last two weeks of visits and today's routes; return a supervisor token.
+
+    Deterministic for a given day, so that the console's screenshots hold still.
+    """
+    from headoffice.supervisors import add_supervisor
+
+    accounts = team_accounts(today)
+    portfolio.import_accounts(engine, accounts)
+    for name, language in TEAM:
+        roster.add_collector(engine, name, language, "Europe/Copenhagen")
+    rng = random.Random(11)
+    codes = [code for code, weight in _CODES for _ in range(weight)]
+    for back in range(13, -1, -1):
+        day = today - timedelta(days=back)
+        if day.weekday() == 6:  # nobody knocks on doors on Sundays
+            continue
+        picked = rng.sample(accounts, 24)
+        for index, (name, _language) in enumerate(TEAM):
+            route = [a.account_id for a in picked[index * 8 : index * 8 + 8]]
+            roster.assign(engine, name, day, route)
+        if back > 0:
+            _work_the_day(engine, day, rng, codes, {a.account_id: a for a in accounts})
+    return add_supervisor(engine, DEMO_SUPERVISOR)
+
+
+def _work_the_day(
+    engine: Engine, day: date, rng: random.Random, codes: list[str], by_id: dict[str, Account]
+) -> None:
+    with engine.begin() as conn:
+        routes = conn.execute(
+            sa.select(db.visits.c.visit_id, db.visits.c.account_id, db.visits.c.collector_id)
+            .where(db.visits.c.visit_date == day, db.visits.c.status == "assigned")
+            .order_by(db.visits.c.collector_id, db.visits.c.sequence)
+        ).all()
+        for order, visit in enumerate(routes):
+            account = by_id.get(visit.account_id)
+            if account is None or rng.random() < 0.1:  # a few stops stay undone
+                continue
+            code = rng.choice(codes)
+            moment = datetime.combine(day, time(9, 0), UTC) + timedelta(minutes=order * 25)
+            amount = promise_date = method = None
+            details: dict = {}
+            if code == "promise":
+                amount = account.installment_minor
+                promise_date = day + timedelta(days=rng.randrange(2, 10))
+            elif code == "paid":
+                amount = account.installment_minor // rng.choice((1, 2))
+                method = rng.choice(("cash", "transfer", "card"))
+            elif code == "dispute":
+                details = {"dispute_reason": rng.choice(_DISPUTES)}
+            elif code == "hardship":
+                details = {"instalment_minor": amount or 50000, "term_months": 6}
+            row = {
+                "id": f"team-{visit.visit_id}",
+                "visit_id": visit.visit_id,
+                "account_id": visit.account_id,
+                "collector_id": visit.collector_id,
+                "device_id": "team-demo",
+                "outcome": code,
+                "amount_minor": amount,
+                "currency": account.currency if amount else None,
+                "promise_date": promise_date,
+                "method": method,
+                "note": "",
+                "receipt_no": f"DEMO-{order:04d}" if code == "paid" else None,
+                "recorded_at": moment,
+                "received_at": moment + timedelta(hours=8),
+                "needs_review": False,
+                "details": json.dumps(details),
+            }
+            conn.execute(db.outcomes.insert().values(**row))
+            if code == "paid":
+                conn.execute(db.payments.insert().values(**field_payment(row, row["received_at"])))
+            elif code == "promise" and rng.random() < 0.6:
+                # Most promises are kept, by transfer before the date.
+                conn.execute(
+                    db.payments.insert().values(
+                        id=f"import:BANK-{visit.visit_id}",
+                        account_id=account.account_id,
+                        amount_minor=amount,
+                        currency=account.currency,
+                        paid_on=promise_date - timedelta(days=1),
+                        source="import",
+                        reference=f"BANK-{visit.visit_id}",
+                        received_at=moment,
+                    )
+                )
+
+
+_DISPUTES = (
+    "says the last instalment was paid at the branch",
+    "the amount does not match the contract",
+    "says the loan was settled by the guarantor",
+)
