@@ -256,8 +256,8 @@ def test_an_unreachable_head_office_is_one_line_and_nothing_hangs(tmp_path):
 
 def test_a_laptop_token_is_told_it_is_the_wrong_key(office, tmp_path):
     live, _token, engine = office
-    from fieldapp.syncing import enroll_laptop
     from fieldapp.store import Store
+    from fieldapp.syncing import enroll_laptop
     from headoffice import roster
 
     home = tmp_path / "laptop"
