@@ -17,9 +17,13 @@ if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$data" && chown postgres "$data"
     as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
+# Tests trade durability for speed (the cluster is thrown away); benchmarks set
+# FIELDAPP_PG_DURABLE=1 to measure with PostgreSQL's own defaults.
+options="-p $port -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300"
+if [ "${FIELDAPP_PG_DURABLE:-0}" != 1 ]; then
+    options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    # A throwaway cluster: durability traded for speed, loopback only.
-    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o \
-        "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o "$options" >/dev/null
 fi
 echo "postgresql://postgres@127.0.0.1:$port/postgres"
