@@ -27,6 +27,11 @@ case "${1:-}" in
         ;;
     test)
         shift
+        # Server tests run on PostgreSQL too when it is installed (CI installs it):
+        # a throwaway cluster on a loopback port; without it they are skipped.
+        if [ -z "${FIELDAPP_TEST_PG:-}" ] && [ "$(id -u)" = 0 ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+            FIELDAPP_TEST_PG=$(bash .ci/postgres.sh 55432 /tmp/fieldapp-test-pg) && export FIELDAPP_TEST_PG
+        fi
         .venv/bin/ruff format --check .
         .venv/bin/ruff check .
         .venv/bin/lint-imports

@@ -33,7 +33,40 @@ async def shoot(home: Path) -> None:
         app.save_screenshot("summary.svg", str(OUT))
 
 
+async def shoot_console(url: str, token: str) -> None:
+    from headoffice.console.app import SupervisorConsole
+
+    app = SupervisorConsole(url, token)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for tab, name in (
+            ("1", "console-board"),
+            ("2", "console-review"),
+            ("3", "console-numbers"),
+        ):
+            await pilot.press(tab)
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            app.save_screenshot(f"{name}.svg", str(OUT))
+
+
+def console_screenshots() -> None:
+    from headoffice import db
+    from headoffice.clock import today
+    from headoffice.demo import seed_demo
+    from headoffice.embedded import EmbeddedServer
+    from headoffice.team_demo import seed_team
+
+    engine = db.connect(f"sqlite:///{Path(tempfile.mkdtemp()) / 'headoffice.db'}")
+    seed_demo(engine, today())
+    token = seed_team(engine, today())
+    with EmbeddedServer(engine) as server:
+        asyncio.run(shoot_console(server.url, token))
+
+
 if __name__ == "__main__":
     home = run_demo(Path(tempfile.mkdtemp()) / "laptop", open_app=False)
     asyncio.run(shoot(home))
-    print(f"saved route, visit, script, outcome and summary SVGs in {OUT}")
+    console_screenshots()
+    print(f"saved the app's and the console's SVGs in {OUT}")
