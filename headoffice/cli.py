@@ -253,6 +253,21 @@ def assign(
 
 @main.command()
 @db_option
+@click.option("--from", "giver", required=True, help="Collector whose stops move.")
+@click.option("--to", "taker", required=True, help="Collector who takes them.")
+@click.option("--date", "visit_date", required=True, callback=_date, help="Route date, YYYY-MM-DD.")
+def reassign(db_url: str | None, giver: str, taker: str, visit_date: date) -> None:
+    """Move a collector's unvisited stops of a day to another (off sick, car broke down).
+
+    Stops with an outcome stay. The moved stops follow the taker's own; both
+    laptops change at their next sync.
+    """
+    moved = _roster(roster.reassign, _engine(db_url), giver, taker, visit_date)
+    click.echo(f"moved {len(moved)} stop(s) from {giver} to {taker} on {visit_date}")
+
+
+@main.command()
+@db_option
 @click.option("--date", "visit_date", required=True, callback=_date, help="Route date, YYYY-MM-DD.")
 @click.argument("account_ids", nargs=-1, required=True)
 def recall(db_url: str | None, visit_date: date, account_ids: tuple[str, ...]) -> None:

@@ -11,7 +11,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from fieldapp.domain.accounts import LANGUAGES
 from fieldapp.domain.ids import new_id
-from headoffice.db import accounts, collectors, devices, enrollments, reserve_changes, visits
+from headoffice.db import (
+    accounts,
+    collectors,
+    devices,
+    enrollments,
+    outcomes,
+    reserve_changes,
+    visits,
+)
 from sync.tokens import new_token, token_hash
 
 
@@ -216,6 +224,41 @@ def recall(engine: Engine, visit_date: date, account_ids: list[str]) -> int:
                 .values(status="recalled", seq=first + offset)
             )
     return len(found)
+
+
+def reassign(engine: Engine, giver: str, taker: str, visit_date: date) -> list[str]:
+    """Move a collector's unvisited stops of a day to another, after the taker's own.
+
+    For a collector off sick or stuck: stops that already have an outcome stay
+    where they are. Returns the moved account ids, in their old order.
+    """
+    if giver == taker:
+        raise RosterError("reassign from one collector to another, not to the same one")
+    with engine.connect() as conn:
+        giver_id = _collector_id(conn, giver)
+        taker_id = _collector_id(conn, taker)
+        day = (
+            sa.select(visits.c.visit_id, visits.c.account_id, visits.c.collector_id)
+            .where(visits.c.visit_date == visit_date, visits.c.status == "assigned")
+            .where(visits.c.collector_id.in_([giver_id, taker_id]))
+            .order_by(visits.c.sequence)
+        )
+        rows = conn.execute(day).all()
+        visited = set(
+            conn.execute(
+                sa.select(outcomes.c.visit_id).where(
+                    outcomes.c.visit_id.in_([r.visit_id for r in rows])
+                )
+            ).scalars()
+        )
+    moving = [
+        r.account_id for r in rows if r.collector_id == giver_id and r.visit_id not in visited
+    ]
+    if not moving:
+        raise RosterError(f"{giver} has no unvisited stops on {visit_date}")
+    keeping = [r.account_id for r in rows if r.collector_id == taker_id]
+    assign(engine, taker, visit_date, keeping + moving)
+    return moving
 
 
 def _require_accounts(conn: Connection, account_ids: list[str]) -> None:

@@ -27,6 +27,8 @@ from headoffice.wire import (
     PaymentsResult,
     Problem,
     PublishResult,
+    ReassignRequest,
+    ReassignResult,
     RecallRequest,
     RecallResult,
     ResolveRequest,
@@ -117,6 +119,14 @@ def supervisor_router(engine: Engine) -> APIRouter:
             km=None if done.km is None else round(done.km, 2),
             without_coordinates=done.without_coordinates,
         )
+
+    @router.post("/reassign", summary="Move a collector's unvisited stops to another")
+    def reassign(body: ReassignRequest) -> ReassignResult:
+        try:
+            moved = roster.reassign(engine, body.from_collector, body.to_collector, body.date)
+        except roster.RosterError as error:
+            raise Refused(422, str(error)) from None
+        return ReassignResult(moved=moved)
 
     @router.post("/recall", summary="Take visits back from whoever has them")
     def recall(body: RecallRequest) -> RecallResult:

@@ -75,6 +75,18 @@ class AssignResult(BaseModel):
     without_coordinates: list[str]
 
 
+class ReassignRequest(_Strict):
+    """Move one collector's unvisited stops of a day to another."""
+
+    from_collector: str = Field(min_length=1, max_length=100)
+    to_collector: str = Field(min_length=1, max_length=100)
+    date: date
+
+
+class ReassignResult(BaseModel):
+    moved: list[str]
+
+
 class RecallRequest(_Strict):
     date: date
     account_ids: list[str] = Field(min_length=1, max_length=5000)

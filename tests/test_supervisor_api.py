@@ -55,6 +55,11 @@ ENDPOINTS = [
         {"collector": "Mette", "date": "2026-11-24", "account_ids": ["DK-1"]},
     ),
     ("POST", "/supervisor/recall", {"date": "2026-11-24", "account_ids": ["DK-1"]}),
+    (
+        "POST",
+        "/supervisor/reassign",
+        {"from_collector": "Mette", "to_collector": "Lars", "date": "2026-11-24"},
+    ),
     ("GET", "/supervisor/board", None),
     ("POST", "/supervisor/publish", None),
     ("GET", "/supervisor/review", None),
@@ -378,3 +383,23 @@ def test_outcome_details_stay_json_for_review(engine, store, laptop):
     with engine.connect() as conn:
         details = conn.execute(sa.select(outcomes.c.details)).scalar_one()
     assert json.loads(details)["dispute_reason"] == "not my loan"
+
+
+def test_reassigning_moves_only_the_unvisited_stops(boss, engine, store, laptop, server, today):
+    from fieldapp.syncing import enroll_laptop
+
+    lars = laptop.parent / "lars"
+    enroll_laptop(lars, server.url, roster.add_collector(engine, "Lars", "da", "UTC"), "Lars")
+    record_outcome(store, store.visit_for_account("DK-1"), {"outcome": "not_home"})
+    sync_once(laptop)
+    body = {"from_collector": "Mette", "to_collector": "Lars", "date": today.isoformat()}
+    answer = boss.post("/supervisor/reassign", json=body)
+    assert answer.json() == {"moved": ["CN-1", "EN-1"]}
+    for home in (laptop, lars):
+        sync_once(home)
+    assert [s.account_id for s in Store(laptop).route(today)] == ["DK-1"]
+    assert [s.account_id for s in Store(lars).route(today)] == ["CN-1", "EN-1"]
+    again = boss.post("/supervisor/reassign", json=body)
+    assert again.status_code == 422 and "no unvisited stops" in again.json()["detail"]
+    same = boss.post("/supervisor/reassign", json=body | {"to_collector": "Mette"})
+    assert same.status_code == 422
