@@ -19,11 +19,18 @@ if [ ! -f "$data/PG_VERSION" ]; then
 fi
 # Tests trade durability for speed (the cluster is thrown away); benchmarks set
 # FIELDAPP_PG_DURABLE=1 to measure with PostgreSQL's own defaults.
-options="-p $port -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300"
+options="-c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300"
 if [ "${FIELDAPP_PG_DURABLE:-0}" != 1 ]; then
     options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 fi
-if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o "$options" >/dev/null
+if as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    # Already running from an earlier call: its port is line 4 of postmaster.pid.
+    port=$(sed -n 4p "$data/postmaster.pid")
+else
+    # Another server may hold the port (a developer's own cluster): take the next free one.
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        port=$((port + 1))
+    done
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o "-p $port $options" >/dev/null
 fi
 echo "postgresql://postgres@127.0.0.1:$port/postgres"
