@@ -133,11 +133,7 @@ def import_portfolio(db_url: str | None, file: Path) -> None:
     try:
         found = portfolio.read_portfolio(file)
     except portfolio.ImportRefused as refused:
-        for problem in refused.problems:
-            click.echo(f"{file}: {problem}", err=True)
-        raise click.ClickException(
-            f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
-        ) from None
+        raise _file_refused(file, refused) from None
     engine = _engine(db_url)
     # A progress bar only where it helps: big files on a terminal.
     show = len(found) >= 5000 and sys.stderr.isatty()
@@ -318,11 +314,7 @@ def import_payments(db_url: str | None, file: Path) -> None:
     try:
         summary = load(_engine(db_url), text)
     except portfolio.ImportRefused as refused:
-        for problem in refused.problems:
-            click.echo(f"{file}: {problem}", err=True)
-        raise click.ClickException(
-            f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
-        ) from None
+        raise _file_refused(file, refused) from None
     click.echo(f"{summary.new} new payment(s), {summary.already_known} already loaded")
 
 
@@ -497,6 +489,15 @@ def demo(web: bool, web_port: int) -> None:
             from headoffice.console.app import SupervisorConsole
 
             SupervisorConsole(server.url, token).run()
+
+
+def _file_refused(file: Path, refused: portfolio.ImportRefused) -> click.ClickException:
+    # Every problem on its own line, then one line that says nothing was loaded.
+    for problem in refused.problems:
+        click.echo(f"{file}: {problem}", err=True)
+    return click.ClickException(
+        f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
+    )
 
 
 def _roster(action, *args):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -14,6 +13,10 @@ from fieldapp.domain.promises import PromiseState
 from fieldapp.domain.stages import days_past_due
 from headoffice.db import accounts, collectors, corrections, outcomes, resolutions
 from headoffice.promises import promises
+
+# The wire's models are the queue's own: what the API sends is what the queue holds.
+from headoffice.wire import ResolutionWire as Resolution
+from headoffice.wire import ReviewItemWire as ReviewItem
 
 # What lands in the queue, in the order a supervisor works through it.
 KINDS = {
@@ -34,40 +37,18 @@ class ReviewError(ValueError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Resolution:
-    note: str
-    resolved_by: str
-    resolved_at: datetime
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """One thing to decide: `kind` and `ref` (an outcome, correction or account id) name it."""
-
-    kind: str
-    ref: str
-    account_id: str
-    borrower_name: str
-    collector: str
-    at: datetime | None
-    summary: str
-    resolution: Resolution | None
-
-
 def review_queue(engine: Engine, today: date, include_resolved: bool = False) -> list[ReviewItem]:
     """Open items (and resolved ones when asked), by kind then oldest first."""
     with engine.connect() as conn:
         items = _outcome_items(conn) + _conflict_items(conn) + _legal_items(conn, today)
         done = {
-            (row.kind, row.ref): Resolution(row.note, row.resolved_by, row.resolved_at)
+            (row.kind, row.ref): Resolution(
+                note=row.note, resolved_by=row.resolved_by, resolved_at=row.resolved_at
+            )
             for row in conn.execute(sa.select(resolutions))
         }
     order = list(KINDS)
-    found = [
-        ReviewItem(**(item | {"resolution": done.get((item["kind"], item["ref"]))}))
-        for item in items
-    ]
+    found = [ReviewItem(**item, resolution=done.get((item["kind"], item["ref"]))) for item in items]
     if not include_resolved:
         found = [item for item in found if item.resolution is None]
     far_past = datetime.min.replace(tzinfo=UTC)
@@ -101,7 +82,7 @@ def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str
                 kind=kind, ref=ref, note=note, resolved_by=by, resolved_at=now
             )
         )
-    return Resolution(note, by, now)
+    return Resolution(note=note, resolved_by=by, resolved_at=now)
 
 
 def _outcome_items(conn: Connection) -> list[dict]:

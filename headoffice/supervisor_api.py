@@ -151,7 +151,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
     @router.get("/review", summary="The review queue (open items; all=true adds resolved)")
     def review_queue(all: bool = False) -> list[ReviewItemWire]:
         items = review.review_queue(engine, today(), include_resolved=all)
-        return [ReviewItemWire.model_validate(item, from_attributes=True) for item in items]
+        return items
 
     @router.post("/review/{kind}/{ref}", summary="Resolve a review item with a note")
     def resolve(kind: str, ref: str, body: ResolveRequest, sup: Supervisor) -> ReviewItemWire:
@@ -164,7 +164,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             for i in review.review_queue(engine, today(), include_resolved=True)
             if i.kind == kind and i.ref == ref
         )
-        return ReviewItemWire.model_validate(item, from_attributes=True)
+        return item
 
     @router.get("/numbers", summary="Contact rate, promises and money collected")
     def get_numbers(

@@ -11,7 +11,7 @@ import pytest
 from fieldapp.demo import run_demo
 from fieldapp.domain.stages import local_today
 from fieldapp.store import Store
-from fieldapp.syncing import enroll_laptop
+from fieldapp.syncing import enroll_laptop, sync_once
 from headoffice import db, portfolio, roster
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
 from tests.postgres import scratch_database
@@ -62,6 +62,15 @@ def laptop(tmp_path: Path, engine, server, portfolio_file: Path, today: date) ->
     home = tmp_path / "laptop"
     enroll_laptop(home, server.url, token, "test laptop")
     return home
+
+
+@pytest.fixture
+def store(laptop):
+    """Mette's laptop store after its first sync (`laptop`'s route on it)."""
+    sync_once(laptop)
+    store = Store(laptop)
+    yield store
+    store.close()
 
 
 # The demo laptop for UI tests: a pinned day, so stages, titles and snapshots hold still.

@@ -28,47 +28,15 @@ def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
     assert twice.returncode == 1 and "already a supervisor called 'Anna'" in twice.stderr
     run("headoffice", "collector", "add", "Mette", *db)
 
-    planned = run(
-        "headoffice",
-        "assign",
-        "--collector",
-        "Mette",
-        "--date",
-        today.isoformat(),
-        "--region",
-        "zealand",
-        "--optimise",
-        "--start",
-        "55.5,12.0",
-        *db,
-    ).stdout
+    def assign(*options: str, check: bool = True):
+        day = ["--collector", "Mette", "--date", today.isoformat()]
+        return run("headoffice", "assign", *day, *options, *db, check=check)
+
+    planned = assign("--region", "zealand", "--optimise", "--start", "55.5,12.0").stdout
     assert "assigned 3 visit(s) to Mette" in planned and "planned walk: 33.4 km" in planned
-    bad_start = run(
-        "headoffice",
-        "assign",
-        "--collector",
-        "Mette",
-        "--date",
-        today.isoformat(),
-        "--region",
-        "zealand",
-        "--optimise",
-        "--start",
-        "north",
-        *db,
-        check=False,
-    )
+    bad_start = assign("--region", "zealand", "--optimise", "--start", "north", check=False)
     assert bad_start.returncode == 2 and "LAT,LON" in bad_start.stderr
-    nothing = run(
-        "headoffice",
-        "assign",
-        "--collector",
-        "Mette",
-        "--date",
-        today.isoformat(),
-        *db,
-        check=False,
-    )
+    nothing = assign(check=False)
     assert nothing.returncode == 1 and "say which accounts" in nothing.stderr
 
     payments = tmp_path / "pay.csv"

@@ -36,14 +36,6 @@ def boss(server, engine):
         yield client
 
 
-@pytest.fixture
-def store(laptop):
-    sync_once(laptop)
-    store = Store(laptop)
-    yield store
-    store.close()
-
-
 ENDPOINTS = [
     ("GET", "/supervisor/me", None),
     ("GET", "/supervisor/collectors", None),

@@ -14,14 +14,6 @@ from sync.client import SyncRejected
 from tests.helpers import three_borrowers, write_portfolio
 
 
-@pytest.fixture
-def store(laptop):
-    sync_once(laptop)
-    store = Store(laptop)
-    yield store
-    store.close()
-
-
 def file_bytes(home: Path) -> bytes:
     """Everything SQLite keeps on disk for this laptop: the database, its WAL, its journal."""
     return b"".join(p.read_bytes() for p in home.iterdir() if p.name.startswith("fieldapp.db"))

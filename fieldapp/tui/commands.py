@@ -10,7 +10,24 @@ from fieldapp.i18n import LANGUAGES, _
 from themes import THEMES
 
 
-class FieldCommands(Provider):
+class NamedCommands(Provider):
+    """A palette provider over a list of (name, callable, help); subclasses give the list."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, run, help_text in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_text in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+class FieldCommands(NamedCommands):
     """What the collector can do from anywhere, searchable in ctrl+p."""
 
     def _commands(self) -> list[tuple[str, object, str]]:
@@ -42,13 +59,3 @@ class FieldCommands(Provider):
             if action and binding.description:
                 found.append((_(binding.description), action, f"{binding.key}"))
         return found
-
-    async def discover(self) -> Hits:
-        for name, run, help_text in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, run, help_text in self._commands():
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), run, help=help_text)

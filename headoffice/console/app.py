@@ -6,10 +6,10 @@ from functools import partial
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldapp.i18n import LANGUAGES, N_, _, set_language
+from fieldapp.tui.commands import NamedCommands
 from fieldapp.tui.footer import Footer
 from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
@@ -18,7 +18,7 @@ from headoffice.console.review import ReviewPane
 from themes import THEMES
 
 
-class ConsoleCommands(Provider):
+class ConsoleCommands(NamedCommands):
     """Everything the console does, searchable in ctrl+p."""
 
     def _commands(self) -> list[tuple[str, object, str]]:
@@ -46,16 +46,6 @@ class ConsoleCommands(Provider):
                 (_("Language: {name}").format(name=name), partial(app.choose_language, code), "")
             )
         return found
-
-    async def discover(self) -> Hits:
-        for name, run, help_text in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, run, help_text in self._commands():
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), run, help=help_text)
 
 
 class SupervisorConsole(App):

@@ -31,7 +31,23 @@ _FIELD_OF = {
 }
 
 
-class AssignDialog(ModalScreen[str | None]):
+class _Dialog(ModalScreen[str | None]):
+    """A form that answers with a line for the status bar, or None when cancelled."""
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AssignDialog(_Dialog):
     """Whom, which day, which accounts, and whether to plan the walk."""
 
     BINDINGS = [
@@ -135,17 +151,8 @@ class AssignDialog(ModalScreen[str | None]):
 
         self.run_worker(send, thread=True, exclusive=True)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ResolveDialog(ModalScreen[str | None]):
+class ResolveDialog(_Dialog):
     """The item, and the note that says what was decided (kept with it)."""
 
     BINDINGS = [
@@ -201,12 +208,3 @@ class ResolveDialog(ModalScreen[str | None]):
             self.app.call_from_thread(self.dismiss, message)
 
         self.run_worker(send, thread=True, exclusive=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
