@@ -130,13 +130,18 @@ def import_portfolio(db_url: str | None, file: Path) -> None:
     problem is listed by line and column. Importing the same file twice changes
     nothing; a newer file updates balances.
     """
+    # Progress bars only where they help: big files, on a terminal.
+    lines = _count_lines(file)
+    show = lines >= 5000 and sys.stderr.isatty()
     try:
-        found = portfolio.read_portfolio(file)
+        with click.progressbar(
+            length=lines, label="checking ", file=sys.stderr, hidden=not show
+        ) as bar:
+            found = portfolio.read_portfolio(file, progress=bar.update)
+            bar.update(max(0, lines - bar.pos))  # the last lines since the last report
     except portfolio.ImportRefused as refused:
         raise _file_refused(file, refused) from None
     engine = _engine(db_url)
-    # A progress bar only where it helps: big files on a terminal.
-    show = len(found) >= 5000 and sys.stderr.isatty()
     with click.progressbar(
         length=len(found), label="importing", file=sys.stderr, hidden=not show
     ) as bar:
@@ -489,6 +494,14 @@ def demo(web: bool, web_port: int) -> None:
             from headoffice.console.app import SupervisorConsole
 
             SupervisorConsole(server.url, token).run()
+
+
+def _count_lines(file: Path) -> int:
+    try:
+        with file.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return 0  # read_portfolio says what is wrong with the file
 
 
 def _file_refused(file: Path, refused: portfolio.ImportRefused) -> click.ClickException:

@@ -37,11 +37,14 @@ class ImportSummary:
     unchanged: int
 
 
-def read_portfolio(path: Path) -> list[Account]:
-    """Read and check every row; raise ImportRefused listing each bad row as `line N`."""
+def read_portfolio(path: Path, progress: Callable[[int], None] | None = None) -> list[Account]:
+    """Read and check every row; raise ImportRefused listing each bad row as `line N`.
+
+    `progress` hears how many more lines were read, now and then.
+    """
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _read_rows(csv.reader(handle))
+            return _read_rows(csv.reader(handle), progress)
     except FileNotFoundError:
         raise ImportRefused([f"{path}: no such file"]) from None
     except UnicodeDecodeError as error:
@@ -60,7 +63,9 @@ def parse_portfolio(text: str) -> list[Account]:
         raise ImportRefused([f"not a readable CSV file ({error})"]) from None
 
 
-def _read_rows(reader: Iterable[list[str]]) -> list[Account]:
+def _read_rows(
+    reader: Iterable[list[str]], progress: Callable[[int], None] | None = None
+) -> list[Account]:
     rows = iter(reader)
     header = [name.strip() for name in next(rows, [])]
     problems = _header_problems(header)
@@ -71,6 +76,8 @@ def _read_rows(reader: Iterable[list[str]]) -> list[Account]:
     line = 1
     for cells in rows:
         line += 1
+        if progress and line % 1000 == 0:
+            progress(1000)
         if not any(cell.strip() for cell in cells):
             continue  # blank lines at the end of exports are common and harmless
         if len(cells) != len(header):

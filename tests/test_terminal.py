@@ -15,6 +15,7 @@ import pytest
 
 from fieldapp.store import Store
 from tests.conftest import DAY
+from tests.helpers import account_row, write_portfolio
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -22,16 +23,19 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 class Terminal:
     """One tmux session running fieldapp with its own home; bounded waits, always cleaned up."""
 
-    def __init__(self, home: Path, name: str) -> None:
+    def __init__(self, home: Path, name: str, program: str = "fieldapp") -> None:
         self.home = home
         self.name = name
+        self.program = program
         self.exit_file = home.parent / f"{name}.exit"
         # A tmux server of its own, so closing one terminal never races the next.
         self.socket = ["-L", f"fieldapp-test-{os.getpid()}-{name}"]
 
     def start(self) -> Terminal:
         env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}"
-        command = f"{env} {shlex.quote(sys.executable)} -m fieldapp; echo $? > {self.exit_file}"
+        command = (
+            f"{env} {shlex.quote(sys.executable)} -m {self.program}; echo $? > {self.exit_file}"
+        )
         started = subprocess.run(
             [
                 "tmux",
@@ -156,3 +160,22 @@ def test_kill_9_in_the_middle_of_a_form_loses_nothing(terminal, home):
     screen = again.wait_for("Vestergade 9, 8000 Aarhus")
     assert "Moved away" in screen
     assert "restored" in again.wait_for("restored")
+
+
+def test_a_big_portfolio_import_shows_its_progress(tmp_path):
+    # 6,000 rows: enough for the progress bars, which only a terminal gets.
+    rows = [account_row(f"B-{n:05d}") for n in range(6000)]
+    big = write_portfolio(tmp_path / "big.csv", rows)
+    database = f"sqlite:///{tmp_path / 'ho.db'}"
+    # The pane stays open after the import, for reading.
+    program = (
+        f"headoffice import-portfolio {shlex.quote(str(big))} --db {shlex.quote(database)}"
+        "; sleep 30"
+    )
+    terminal = Terminal(tmp_path, "import", program=program).start()
+    try:
+        shown = terminal.wait_for("imported 6000 account(s)")
+        assert "checking " in shown and "importing" in shown and "100%" in shown
+        assert "6000 new, 0 updated" in shown.replace("\n", "")
+    finally:
+        terminal.close()
