@@ -1,4 +1,4 @@
-"""The assignment board: every collector's route for a day, with what came back."""
+"""The assignment board: the team's day at a glance, and one collector's route in full."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ from sqlalchemy.engine import Engine
 
 from fieldapp.domain.stages import days_past_due, stage_for
 from headoffice.db import accounts, collectors, outcomes, visits
-from headoffice.wire import Board, CollectorRoute, Stop
+from headoffice.wire import Board, CollectorRoute, Stop, TeamRow
 
 
-def board(engine: Engine, day: date, today: date) -> Board:
-    """Routes of `day` by collector (every collector, even with nothing assigned)."""
+def board(engine: Engine, day: date, today: date, collector: str | None = None) -> Board:
+    """Routes of `day` by collector (every collector, even with nothing assigned), or one's."""
     with engine.connect() as conn:
-        names = list(
-            conn.execute(sa.select(collectors.c.name).order_by(collectors.c.name)).scalars()
-        )
-        rows = conn.execute(
+        query = sa.select(collectors.c.name).order_by(collectors.c.name)
+        if collector is not None:
+            query = query.where(collectors.c.name == collector)
+        names = list(conn.execute(query).scalars())
+        if collector is not None and not names:
+            raise LookupError(f"no collector called {collector!r}")
+        stops = (
             sa.select(
                 visits.c.visit_id,
                 visits.c.sequence,
@@ -33,7 +36,10 @@ def board(engine: Engine, day: date, today: date) -> Board:
             .join(collectors, collectors.c.collector_id == visits.c.collector_id)
             .where(visits.c.visit_date == day, visits.c.status == "assigned")
             .order_by(collectors.c.name, visits.c.sequence)
-        ).all()
+        )
+        if collector is not None:
+            stops = stops.where(collectors.c.name == collector)
+        rows = conn.execute(stops).all()
         latest: dict[str, str] = {}
         ids = [row.visit_id for row in rows]
         for start in range(0, len(ids), 500):
@@ -57,3 +63,40 @@ def board(engine: Engine, day: date, today: date) -> Board:
             )
         )
     return Board(date=day, routes=list(routes.values()))
+
+
+def team(engine: Engine, day: date) -> list[TeamRow]:
+    """One line per collector for `day`: visits, how many have an outcome, where."""
+    with engine.connect() as conn:
+        visited = (
+            sa.select(outcomes.c.visit_id).where(outcomes.c.visit_id == visits.c.visit_id).exists()
+        )
+        rows = conn.execute(
+            sa.select(
+                collectors.c.name,
+                visits.c.visit_id,
+                sa.case((visited, 1), else_=0).label("done"),
+                accounts.c.region,
+            )
+            .select_from(collectors)
+            .outerjoin(
+                visits,
+                sa.and_(
+                    visits.c.collector_id == collectors.c.collector_id,
+                    visits.c.visit_date == day,
+                    visits.c.status == "assigned",
+                ),
+            )
+            .outerjoin(accounts, accounts.c.account_id == visits.c.account_id)
+            .order_by(collectors.c.name)
+        ).all()
+    found: dict[str, TeamRow] = {}
+    for row in rows:
+        line = found.setdefault(row.name, TeamRow(collector=row.name, visits=0, done=0, regions=[]))
+        if row.visit_id is None:
+            continue
+        line.visits += 1
+        line.done += row.done
+        if row.region and row.region not in line.regions:
+            line.regions.append(row.region)
+    return list(found.values())

@@ -33,6 +33,7 @@ from headoffice.wire import (
     RecallResult,
     ResolveRequest,
     ReviewItemWire,
+    TeamRow,
 )
 
 _bearer = HTTPBearer(auto_error=False)
@@ -135,9 +136,18 @@ def supervisor_router(engine: Engine) -> APIRouter:
         except roster.RosterError as error:
             raise Refused(422, str(error)) from None
 
-    @router.get("/board", summary="Every collector's route for a day")
-    def day_board(day: Annotated[date | None, Query(alias="date")] = None) -> Board:
-        return board.board(engine, day or today(), today())
+    @router.get("/board", summary="Every collector's route for a day, or one collector's")
+    def day_board(
+        day: Annotated[date | None, Query(alias="date")] = None, collector: str | None = None
+    ) -> Board:
+        try:
+            return board.board(engine, day or today(), today(), collector)
+        except LookupError as error:
+            raise Refused(404, str(error.args[0])) from None
+
+    @router.get("/team", summary="The team's day: one line per collector")
+    def team_day(day: Annotated[date | None, Query(alias="date")] = None) -> list[TeamRow]:
+        return board.team(engine, day or today())
 
     @router.post("/publish", summary="Publish the call scripts and contact policy fieldapp ships")
     def publish_content() -> PublishResult:

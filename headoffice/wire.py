@@ -118,6 +118,15 @@ class Board(BaseModel):
     routes: list[CollectorRoute]
 
 
+class TeamRow(BaseModel):
+    """A collector's day in one line, for the board's team view."""
+
+    collector: str
+    visits: int
+    done: int
+    regions: list[str]
+
+
 class PublishResult(BaseModel):
     published: list[str]
 

@@ -89,21 +89,26 @@ def table_rows(app, selector: str) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def test_the_board_shows_every_route_of_the_day_and_moves_by_day(office):
+def test_the_board_shows_the_team_then_a_route_and_moves_by_day(office):
     async def steps(app, pilot):
         assert "Head Office Demo" in app.sub_title
-        assert text(app, "#board-title").startswith("Routes for 23 Nov 2026: 60 visits")
-        collectors = {row[0] for row in table_rows(app, "#board-table")}
-        assert collectors == {"Anna Holm", "Demo Collector", "Fiona Grant", "Lars Berg", "Wei Chen"}
+        assert text(app, "#board-title").startswith("Team on 23 Nov 2026: 60 visits")
+        team = table_rows(app, "#board-table")
+        assert [row[0] for row in team] == [
+            "Anna Holm", "Demo Collector", "Fiona Grant", "Lars Berg", "Wei Chen",
+        ]  # fmt: skip
+        assert team[1][1] == "36" and team[3][1] == "8"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert text(app, "#board-title").startswith("Demo Collector on 23 Nov 2026: 36 visits")
+        first = table_rows(app, "#board-table")[0]
+        assert first[:3] == ["1", "DA-1001", "Søren Ærøskøbing"]
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert "22 Nov 2026: 0 visits" in text(app, "#board-title")  # a Sunday
-        await pilot.press("left_square_bracket")
+        await pilot.press("escape", "left_square_bracket")
         await settle(pilot)
-        assert "21 Nov 2026: 24 visits" in text(app, "#board-title")
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert "23 Nov 2026: 60 visits" in text(app, "#board-title")
+        assert text(app, "#board-title").startswith("Team on 21 Nov 2026: 24 visits")
 
     drive(console_for(office), steps)
 
@@ -162,14 +167,16 @@ def test_recalling_the_selected_stop(office):
     _live, _token, engine = office
 
     async def steps(app, pilot):
-        # The first row is Anna Holm's empty route: nothing to recall there.
+        # On the team view there is no single visit to recall.
         await pilot.press("x")
         await settle(pilot)
-        assert "Pick a visit" in text(app, "#status")
-        await pilot.press("down", "x")
+        assert "Open a collector's route" in text(app, "#status")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("x")
         await settle(pilot)
         assert text(app, "#status").startswith("Recalled DA-1001")
-        assert "59 visits" in text(app, "#board-title")
+        assert "35 visits" in text(app, "#board-title")
 
     drive(console_for(office), steps)
     with engine.connect() as conn:
@@ -273,6 +280,7 @@ def test_a_laptop_token_is_told_it_is_the_wrong_key(office, tmp_path):
 
 SCREENS = {
     "board": (),
+    "route": ("down", "down", "down", "enter"),
     "review": ("2",),
     "numbers": ("3",),
     "assign": ("a",),

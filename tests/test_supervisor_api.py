@@ -53,6 +53,7 @@ ENDPOINTS = [
         {"from_collector": "Mette", "to_collector": "Lars", "date": "2026-11-24"},
     ),
     ("GET", "/supervisor/board", None),
+    ("GET", "/supervisor/team", None),
     ("POST", "/supervisor/publish", None),
     ("GET", "/supervisor/review", None),
     ("POST", "/supervisor/review/dispute/x", {"note": "n"}),
@@ -203,6 +204,15 @@ def test_assign_reassign_and_recall_reach_the_laptops(boss, engine, laptop, serv
     }
     assert [s["account_id"] for s in board["Mette"]] == ["DK-1"]
     assert [s["account_id"] for s in board["Lars"]] == ["CN-1"]
+    team = boss.get("/supervisor/team", params={"date": day}).json()
+    assert [(t["collector"], t["visits"], t["done"]) for t in team] == [
+        ("Lars", 1, 0),
+        ("Mette", 1, 0),
+    ]
+    lars = boss.get("/supervisor/board", params={"date": day, "collector": "Lars"}).json()
+    assert [r["collector"] for r in lars["routes"]] == ["Lars"]
+    nobody = boss.get("/supervisor/board", params={"date": day, "collector": "Nobody"})
+    assert nobody.status_code == 404 and "Nobody" in nobody.json()["detail"]
     again = boss.post("/supervisor/recall", json={"date": day, "account_ids": ["EN-1"]})
     assert again.status_code == 422 and "EN-1" in again.json()["detail"]
 

@@ -1,4 +1,4 @@
-"""The assignment board: every collector's route for a day; assign, recall, publish."""
+"""The assignment board: the team's day, each collector's route; assign, recall, publish."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from textual.widgets import DataTable, Static
 from fieldapp.i18n import N_, _, format_day
 from fieldapp.tui.labels import label
 from headoffice.console.client import ConsoleError
-from headoffice.wire import AssignRequest, Board
+from headoffice.wire import AssignRequest, Board, TeamRow
 
 
 class BoardPane(Vertical):
-    """Routes of one day, a row per stop, grouped by collector."""
+    """The team's day, a line per collector; Enter opens one collector's route."""
 
     BINDINGS = [
         Binding("left_square_bracket", "day(-1)", N_("Day before"), key_display="["),
         Binding("right_square_bracket", "day(1)", N_("Day after"), key_display="]"),
+        Binding("escape", "team", N_("Team")),
         Binding("a", "assign", N_("Assign")),
         Binding("x", "recall", N_("Recall stop")),
         Binding("p", "publish", N_("Publish content")),
@@ -29,61 +30,93 @@ class BoardPane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.day: date | None = None
-        self.board: Board | None = None
+        # None: the team view; a name: that collector's route.
+        self.collector: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the board…"), id="board-title", classes="pane-title")
-        table = DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
-        # Fixed widths: the board does not jump about as rows arrive.
-        for title, width in (
-            (_("Collector"), 16), ("#", 3), (_("Account"), 9), (_("Borrower"), 24),
-            (_("Postal code"), 11), (_("Region"), 9), (_("Stage"), 7), (_("Outcome"), 22),
-        ):  # fmt: skip
-            table.add_column(title, width=width)
-        yield table
+        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
 
     def load(self) -> None:
-        """Fetch the day's board in the background; the table stays usable meanwhile."""
+        """Fetch the day in the background; the table stays usable meanwhile."""
         if self.day is None:
             return
         self.run_worker(self._fetch, thread=True, exclusive=True, group="board")
 
     def _fetch(self) -> None:
-        day = self.day
+        day, collector = self.day, self.collector
         try:
-            board = self.app.client.board(day)
+            if collector is None:
+                found = self.app.client.team(day)
+                self.app.call_from_thread(self.show_team, day, found)
+            else:
+                found = self.app.client.board(day, collector)
+                self.app.call_from_thread(self.show_route, found)
         except ConsoleError as error:
             self.app.call_from_thread(self.app.report, str(error), error=True)
-            return
-        self.app.call_from_thread(self.show, board)
 
-    def show(self, board: Board) -> None:
-        self.board = board
+    def _table(self, columns: tuple[tuple[str, int], ...]) -> DataTable:
         table = self.query_one(DataTable)
-        table.clear()
-        stops = 0
-        for route in board.routes:
-            if not route.stops:
-                table.add_row(route.collector, "", "", _("no visits"), "", "", "", "")
-            for stop in route.stops:
-                stops += 1
-                table.add_row(
-                    route.collector,
-                    str(stop.sequence),
-                    stop.account_id,
-                    stop.borrower_name,
-                    stop.postal_code or "",
-                    stop.region or "",
-                    label(stop.stage.value),
-                    label(stop.outcome) if stop.outcome else "·",
-                    key=f"{route.collector}|{stop.account_id}",
-                )
-        done = sum(1 for r in board.routes for s in r.stops if s.outcome)
+        table.clear(columns=True)
+        # Fixed widths: the board does not jump about as rows arrive.
+        for title, width in columns:
+            table.add_column(title, width=width)
+        return table
+
+    def show_team(self, day: date, rows: list[TeamRow]) -> None:
+        table = self._table(
+            ((_("Collector"), 22), (_("Visits"), 7), (_("With an outcome"), 16),
+             (_("Left"), 6), (_("Regions"), 40))
+        )  # fmt: skip
+        for row in rows:
+            table.add_row(
+                row.collector, str(row.visits), str(row.done), str(row.visits - row.done),
+                ", ".join(row.regions), key=row.collector,
+            )  # fmt: skip
         self.query_one("#board-title", Static).update(
-            _("Routes for {day}: {stops} visits, {done} with an outcome").format(
-                day=format_day(board.date), stops=stops, done=done
+            _("Team on {day}: {visits} visits, {done} with an outcome; Enter opens a route").format(
+                day=format_day(day),
+                visits=sum(r.visits for r in rows),
+                done=sum(r.done for r in rows),
             )
         )
+
+    def show_route(self, board: Board) -> None:
+        [route] = board.routes
+        table = self._table(
+            (("#", 3), (_("Account"), 9), (_("Borrower"), 24), (_("Postal code"), 11),
+             (_("Region"), 9), (_("Stage"), 7), (_("Outcome"), 22))
+        )  # fmt: skip
+        for stop in route.stops:
+            table.add_row(
+                str(stop.sequence),
+                stop.account_id,
+                stop.borrower_name,
+                stop.postal_code or "",
+                stop.region or "",
+                label(stop.stage.value),
+                label(stop.outcome) if stop.outcome else "·",
+                key=stop.account_id,
+            )
+        done = sum(1 for s in route.stops if s.outcome)
+        self.query_one("#board-title", Static).update(
+            _("{collector} on {day}: {stops} visits, {done} with an outcome").format(
+                collector=route.collector,
+                day=format_day(board.date),
+                stops=len(route.stops),
+                done=done,
+            )
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.collector is None and event.row_key.value:
+            self.collector = event.row_key.value
+            self.load()
+
+    def action_team(self) -> None:
+        if self.collector is not None:
+            self.collector = None
+            self.load()
 
     def action_day(self, step: int) -> None:
         if self.day is not None:
@@ -103,22 +136,12 @@ class BoardPane(Vertical):
 
         self.app.push_screen(AssignDialog(self.day), assigned)
 
-    def _selected(self) -> tuple[str, str] | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if not key or "|" not in key:
-            return None
-        collector, account_id = key.split("|", 1)
-        return collector, account_id
-
     def action_recall(self) -> None:
-        selected = self._selected()
-        if selected is None or self.day is None:
-            self.app.report(_("Pick a visit to recall first"), error=True)
+        table = self.query_one(DataTable)
+        if self.collector is None or self.day is None or table.row_count == 0:
+            self.app.report(_("Open a collector's route and pick the visit to recall"), error=True)
             return
-        _collector, account_id = selected
+        account_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         day = self.day
 
         def recall() -> None:

@@ -18,6 +18,7 @@ from headoffice.wire import (
     PublishResult,
     RecallResult,
     ReviewItemWire,
+    TeamRow,
 )
 
 T = TypeVar("T")
@@ -68,8 +69,14 @@ class SupervisorClient:
     def collectors(self) -> list[CollectorInfo]:
         return self._call(list[CollectorInfo], "GET", "/supervisor/collectors")
 
-    def board(self, day: date) -> Board:
-        return self._call(Board, "GET", "/supervisor/board", params={"date": day.isoformat()})
+    def board(self, day: date, collector: str) -> Board:
+        params = {"date": day.isoformat(), "collector": collector}
+        return self._call(Board, "GET", "/supervisor/board", params=params)
+
+    def team(self, day: date) -> list[TeamRow]:
+        return self._call(
+            list[TeamRow], "GET", "/supervisor/team", params={"date": day.isoformat()}
+        )
 
     def assign(self, request: AssignRequest) -> AssignResult:
         return self._call(AssignResult, "POST", "/supervisor/assignments", json=_json(request))
