@@ -438,6 +438,7 @@ def supervisor_revoke(db_url: str | None, name: str) -> None:
     help="Supervisor token [env HEADOFFICE_TOKEN].",
 )
 @click.option("--web", is_flag=True, help="Serve the console to a browser instead (textual-serve).")
+@click.option("--web-host", default="127.0.0.1", show_default=True, help="Address for --web.")
 @click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
 @click.option(
     "--language",
@@ -447,7 +448,9 @@ def supervisor_revoke(db_url: str | None, name: str) -> None:
     show_default=True,
     help="Console language [env HEADOFFICE_LANGUAGE].",
 )
-def console(server: str, token: str, web: bool, web_port: int, language: str) -> None:
+def console(
+    server: str, token: str, web: bool, web_host: str, web_port: int, language: str
+) -> None:
     """The supervisors' console: assignment board, review queue and numbers.
 
     Keys: 1 board, 2 review, 3 numbers, ctrl+r refresh, ctrl+p every command.
@@ -456,8 +459,8 @@ def console(server: str, token: str, web: bool, web_port: int, language: str) ->
         from headoffice.console.web import serve_console
 
         os.environ["HEADOFFICE_LANGUAGE"] = language
-        click.echo(f"console at http://127.0.0.1:{web_port} (ctrl+c stops)", err=True)
-        serve_console(server, token, port=web_port)
+        click.echo(f"console at http://{web_host}:{web_port} (ctrl+c stops)", err=True)
+        serve_console(server, token, host=web_host, port=web_port)
         return
     from headoffice.console.app import SupervisorConsole
 

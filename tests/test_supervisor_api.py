@@ -405,3 +405,28 @@ def test_reassigning_moves_only_the_unvisited_stops(boss, engine, store, laptop,
     assert again.status_code == 422 and "no unvisited stops" in again.json()["detail"]
     same = boss.post("/supervisor/reassign", json=body | {"to_collector": "Mette"})
     assert same.status_code == 422
+
+
+BAD_BODIES = [
+    b"",
+    b"not json",
+    b"[]",
+    b'{"collector": 5}',
+    b'{"date": "2026-02-30", "account_ids": "DK-1"}',
+    b'{"note": ' + b'"x' * 3000 + b'"}',
+    b'{"from_collector": null, "to_collector": [], "date": 1}',
+    b"\xff\xfe",
+]
+
+
+def test_no_malformed_body_gets_a_server_error(boss):
+    """Every POST answers a bad body with a 4xx and a sentence, never a 500 or a change."""
+    before = boss.get("/supervisor/board").json()
+    # Publishing takes no body: it publishes the library head office ships.
+    posts = [path for method, path, _ in ENDPOINTS if method == "POST" and "publish" not in path]
+    for path in posts:
+        for body in BAD_BODIES:
+            answer = boss.post(path, content=body, headers={"Content-Type": "application/json"})
+            assert 400 <= answer.status_code < 500, (path, body[:40], answer.text)
+            assert answer.json()["detail"], (path, body[:40])
+    assert boss.get("/supervisor/board").json() == before

@@ -17,6 +17,8 @@ from headoffice.console.numbers import NumbersPane
 from headoffice.console.review import ReviewPane
 from themes import THEMES
 
+REFRESH_SECONDS = 60
+
 
 class ConsoleCommands(NamedCommands):
     """Everything the console does, searchable in ctrl+p."""
@@ -76,6 +78,7 @@ class SupervisorConsole(App):
         self.client = client or SupervisorClient(url, token)
         self.url = url
         self.supervisor = ""
+        self._auto_refresh = None
         for item in THEMES:
             self.register_theme(item)
         self.theme = theme
@@ -112,6 +115,9 @@ class SupervisorConsole(App):
         board.day = board.day or today
         board.query_one("DataTable").focus()
         self.action_refresh()
+        # Outcomes keep arriving from the field: look again every minute.
+        if self._auto_refresh is None:
+            self._auto_refresh = self.set_interval(REFRESH_SECONDS, self.action_refresh)
 
     def report(self, message: str, error: bool = False) -> None:
         """One line at the bottom: what just happened, or what went wrong."""
