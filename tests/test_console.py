@@ -352,3 +352,16 @@ def test_the_console_is_served_to_a_browser(office, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_every_key_is_also_in_the_command_palette(office):
+    async def steps(app, pilot):
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Day after")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text(app, "#board-title").startswith("Team on 24 Nov 2026")
+
+    drive(console_for(office), steps)

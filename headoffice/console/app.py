@@ -31,13 +31,12 @@ class ConsoleCommands(NamedCommands):
             (_("Numbers"), partial(app.action_show, "numbers"), _("Contact rate, promises, cash")),
             (_("Refresh"), app.action_refresh, _("Fetch everything again")),
         ]
+        # Every pane's keys too, so nothing is reachable by key alone.
         for pane in app.query("BoardPane, ReviewPane, NumbersPane"):
             for binding in pane.BINDINGS:
-                action = getattr(pane, f"action_{binding.action.split('(')[0]}", None)
-                if action and binding.description and "(" not in binding.action:
-                    found.append(
-                        (_(binding.description), action, binding.key_display or binding.key)
-                    )
+                if binding.description:
+                    run = partial(app.run_action, binding.action, pane)
+                    found.append((_(binding.description), run, binding.key_display or binding.key))
         for theme in THEMES:
             name = theme.name.removeprefix("fieldapp-")
             found.append(
