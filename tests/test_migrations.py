@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import pytest
@@ -82,3 +84,24 @@ def test_migrations_never_go_backwards(db_url):
     engine = db.connect(db_url)
     with engine.begin() as conn, pytest.raises(NotImplementedError):
         command.downgrade(migrate._config(conn), "0001")
+
+
+def test_several_processes_migrating_at_once_agree(db_url):
+    # As when several workers or hosts start together on a new version.
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "headoffice", "migrate", "--db", db_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [(*p.communicate(timeout=60), p.returncode) for p in processes]
+    assert [code for _out, _err, code in results] == [0, 0, 0], results
+    said = sorted(out.strip() for out, _err, _code in results)
+    assert sum("migrated the database from revision empty" in s for s in said) == 1, said
+    engine = db.connect(db_url, migrate=False)
+    assert migrate.current(engine) == migrate.head()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM counters")).scalar() == 1

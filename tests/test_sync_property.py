@@ -23,6 +23,7 @@ from headoffice.exports import correction_rows, outcome_rows
 from sync.client import SyncError
 from tests.faults import FlakyTransport
 from tests.helpers import account_row, write_portfolio
+from tests.postgres import scratch_database
 
 ACCOUNTS = [f"P-{i}" for i in range(6)]
 COLLECTORS = ["Mette", "Lars"]
@@ -31,10 +32,14 @@ DEVICES = [("Mette", 0), ("Mette", 1), ("Lars", 2)]
 
 
 class FieldWork(RuleBasedStateMachine):
+    def database(self) -> str:
+        """Head office's database for one example: an SQLite file of its own."""
+        return f"sqlite:///{self.dir / 'ho.db'}"
+
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="fieldapp-prop-"))
-        self.engine = db.connect(f"sqlite:///{self.dir / 'ho.db'}")
+        self.engine = db.connect(self.database())
         rows = [account_row(a) for a in ACCOUNTS]
         accounts = portfolio.read_portfolio(write_portfolio(self.dir / "p.csv", rows))
         portfolio.import_accounts(self.engine, accounts)
@@ -66,6 +71,10 @@ class FieldWork(RuleBasedStateMachine):
         finally:
             self.server.__exit__(None, None, None)
             self.engine.dispose()
+            self.drop_database()
+
+    def drop_database(self) -> None:
+        """The SQLite file goes with the temporary folder."""
 
     def check_converged(self) -> None:
         ids = [o["id"] for o in outcome_rows(self.engine)]
@@ -149,3 +158,23 @@ FieldWork.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestFieldWork = FieldWork.TestCase
+
+
+class FieldWorkOnPostgres(FieldWork):
+    """The same work with head office on PostgreSQL: a fresh database per example."""
+
+    def database(self) -> str:
+        self._scratch = scratch_database("property")
+        return self._scratch.__enter__()
+
+    def drop_database(self) -> None:
+        self._scratch.__exit__(None, None, None)
+
+
+FieldWorkOnPostgres.TestCase.settings = settings(
+    max_examples=8,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestFieldWorkOnPostgres = FieldWorkOnPostgres.TestCase
