@@ -38,13 +38,18 @@ class Figures:
 
 
 def numbers(engine: Engine, by: str, since: date, until: date, today: date) -> list[Figures]:
-    """Figures for outcomes recorded from `since` to `until` (inclusive), grouped `by`.
+    """Figures for outcomes recorded from `since` to `until` (inclusive), grouped `by`."""
+    if by not in GROUPINGS:
+        raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {by!r}")
+    return breakdown(engine, since, until, today)[by]
+
+
+def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str, list[Figures]]:
+    """The period's figures by collector, by stage and by day, in one pass over its outcomes.
 
     A promise counts where and when it was taken; it is kept once payments of at
     least its amount arrive by its date, from the field or a payment file.
     """
-    if by not in GROUPINGS:
-        raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {by!r}")
     if until < since:
         raise ValueError(f"the period ends ({until}) before it starts ({since})")
     start = datetime.combine(since, time.min, tzinfo=UTC)
@@ -73,31 +78,35 @@ def numbers(engine: Engine, by: str, since: date, until: date, today: date) -> l
             )
             if p.outcome_id in promise_ids
         }
-    groups: dict[str, Figures] = {}
-    if by == "stage":
-        groups = {stage.value: Figures(stage.value) for stage in Stage}
+    groups: dict[str, dict[str, Figures]] = {by: {} for by in GROUPINGS}
+    groups["stage"] = {stage.value: Figures(stage.value) for stage in Stage}
     for row in rows:
         day = row.recorded_at.date()
-        key = {
+        keys = {
             "collector": row.collector,
             "stage": stage_for(days_past_due(row.oldest_due_date, day)).value,
             "day": day.isoformat(),
-        }[by]
-        figures = groups.setdefault(key, Figures(key))
-        figures.visits += 1
-        figures.contacts += row.outcome in RIGHT_PARTY_CONTACTS
-        if row.outcome == "promise":
-            figures.promises_taken += 1
-            figures.promises_kept += states.get(row.id) is PromiseState.KEPT
-            figures.promises_broken += states.get(row.id) is PromiseState.BROKEN
-        if row.outcome == "paid" and row.amount_minor:
-            figures.collected[row.currency] = (
-                figures.collected.get(row.currency, 0) + row.amount_minor
-            )
-    found = list(groups.values())
-    if by == "stage":
-        return found
-    return sorted(found, key=lambda f: f.key)
+        }
+        state = states.get(row.id)
+        for by, key in keys.items():
+            figures = groups[by].get(key) or groups[by].setdefault(key, Figures(key))
+            _count(figures, row, state)
+    return {
+        "collector": sorted(groups["collector"].values(), key=lambda f: f.key),
+        "stage": list(groups["stage"].values()),
+        "day": sorted(groups["day"].values(), key=lambda f: f.key),
+    }
+
+
+def _count(figures: Figures, row, state: PromiseState | None) -> None:
+    figures.visits += 1
+    figures.contacts += row.outcome in RIGHT_PARTY_CONTACTS
+    if row.outcome == "promise":
+        figures.promises_taken += 1
+        figures.promises_kept += state is PromiseState.KEPT
+        figures.promises_broken += state is PromiseState.BROKEN
+    if row.outcome == "paid" and row.amount_minor:
+        figures.collected[row.currency] = figures.collected.get(row.currency, 0) + row.amount_minor
 
 
 def totals(found: list[Figures]) -> Figures:

@@ -185,15 +185,16 @@ def supervisor_router(engine: Engine) -> APIRouter:
         until = until or today()
         since = since or until - timedelta(days=13)
         try:
-            found = numbers.numbers(engine, by, since, until, today())
+            every = numbers.breakdown(engine, since, until, today())
         except ValueError as error:
             raise Refused(422, str(error)) from None
         return NumbersWire(
             by=by,
             since=since,
             until=until,
-            rows=[_figures(f) for f in found],
-            total=_figures(numbers.totals(found)),
+            rows=[_figures(f) for f in every[by]],
+            total=_figures(numbers.totals(every[by])),
+            days=[_figures(f) for f in every["day"]],
         )
 
     return router

@@ -169,3 +169,5 @@ class NumbersWire(BaseModel):
     until: date
     rows: list[FiguresWire]
     total: FiguresWire
+    # Always by day as well, for the console's plot.
+    days: list[FiguresWire]

@@ -37,14 +37,13 @@ class NumbersPane(Vertical):
 
     def _fetch(self) -> None:
         try:
-            table = self.app.client.numbers(self.by)
-            days = table if self.by == "day" else self.app.client.numbers("day")
+            found = self.app.client.numbers(self.by)
         except ConsoleError as error:
             self.app.call_from_thread(self.app.report, str(error), error=True)
             return
-        self.app.call_from_thread(self.show, table, days)
+        self.app.call_from_thread(self.show, found)
 
-    def show(self, found: NumbersWire, days: NumbersWire) -> None:
+    def show(self, found: NumbersWire) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
         for title, width in (
@@ -76,21 +75,21 @@ class NumbersPane(Vertical):
                 by=_(_GROUP_LABELS[found.by]).lower(),
             )
         )
-        self._plot(days)
+        self._plot(found)
 
-    def _plot(self, days: NumbersWire) -> None:
+    def _plot(self, found: NumbersWire) -> None:
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        labels = [row.key[5:] for row in days.rows]  # MM-DD
+        labels = [row.key[5:] for row in found.days]  # MM-DD
         if labels:
             plt.multiple_bar(
                 labels,
                 [
-                    [row.visits for row in days.rows],
-                    [row.contacts for row in days.rows],
-                    [row.promises_taken for row in days.rows],
+                    [row.visits for row in found.days],
+                    [row.contacts for row in found.days],
+                    [row.promises_taken for row in found.days],
                 ],
                 labels=[_("Visits"), _("Contacts"), _("Promises")],
             )
