@@ -15,6 +15,12 @@ from headoffice.console.client import ConsoleError
 from headoffice.wire import AssignRequest, Board, TeamRow
 
 
+class BoardTable(DataTable):
+    """The board; Enter (shown in the Footer) opens the highlighted collector's route."""
+
+    BINDINGS = [Binding("enter", "select_cursor", N_("Open route"))]
+
+
 class BoardPane(Vertical):
     """The team's day, a line per collector; Enter opens one collector's route."""
 
@@ -35,7 +41,7 @@ class BoardPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the board…"), id="board-title", classes="pane-title")
-        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield BoardTable(id="board-table", cursor_type="row", zebra_stripes=True)
 
     def load(self) -> None:
         """Fetch the day in the background; the table stays usable meanwhile."""

@@ -20,6 +20,12 @@ KIND_LABELS = {
 }
 
 
+class ReviewTable(DataTable):
+    """The queue; Enter (shown in the Footer) resolves the highlighted item."""
+
+    BINDINGS = [Binding("enter", "select_cursor", N_("Resolve"))]
+
+
 class ReviewPane(Vertical):
     """Open items first by kind, then oldest; the selected item's detail below."""
 
@@ -35,7 +41,7 @@ class ReviewPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the review queue…"), id="review-title", classes="pane-title")
-        table = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        table = ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True)
         for title, width in (
             (_("Kind"), 16), (_("Account"), 9), (_("Borrower"), 18), (_("Collector"), 14),
             (_("When"), 12), (_("What"), 60),
