@@ -175,6 +175,10 @@ def test_recalling_the_selected_stop(office):
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
+        assert "Press x again to recall DA-1001" in text(app, "#status")
+        assert "36 visits" in text(app, "#board-title")  # nothing happened yet
+        await pilot.press("x")
+        await settle(pilot)
         assert text(app, "#status").startswith("Recalled DA-1001")
         assert "35 visits" in text(app, "#board-title")
 

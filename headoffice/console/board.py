@@ -38,6 +38,8 @@ class BoardPane(Vertical):
         self.day: date | None = None
         # None: the team view; a name: that collector's route.
         self.collector: str | None = None
+        # The stop the first press of x picked; the second press recalls it.
+        self._armed: tuple[date, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the board…"), id="board-title", classes="pane-title")
@@ -149,6 +151,13 @@ class BoardPane(Vertical):
             return
         account_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         day = self.day
+        # A recall takes a stop off a laptop: the key has to be pressed twice.
+        if self._armed != (day, account_id):
+            self._armed = (day, account_id)
+            message = _("Press x again to recall {account} from {collector}'s route")
+            self.app.report(message.format(account=account_id, collector=self.collector))
+            return
+        self._armed = None
 
         def recall() -> None:
             try:
