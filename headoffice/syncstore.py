@@ -160,6 +160,8 @@ class SqlSyncStorage:
                 rows.append(
                     outcome.model_dump()
                     | {
+                        # Stored in UTC: SQLite keeps no offset, and days are counted in UTC.
+                        "recorded_at": outcome.recorded_at.astimezone(UTC),
                         "details": outcome.details.model_dump_json(exclude_defaults=True),
                         "collector_id": device.collector_id,
                         "device_id": device.device_id,
@@ -228,6 +230,7 @@ class SqlSyncStorage:
                 rows.append(
                     fix.model_dump()
                     | {
+                        "recorded_at": fix.recorded_at.astimezone(UTC),
                         "collector_id": device.collector_id,
                         "device_id": device.device_id,
                         "server_value": server_value,

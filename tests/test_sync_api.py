@@ -244,3 +244,16 @@ def test_a_push_with_one_bad_mutation_applies_nothing(server, world, engine):
     assert list(outcome_rows(engine)) == []
     too_many = {"mutations": [outcome_mutation(visit) for _ in range(501)]}
     assert call(server, "/sync/push", too_many, world["Mette"]).status_code == 422
+
+
+def test_a_moment_with_an_offset_is_stored_as_the_same_instant(server, world, engine):
+    # 23:30 in Shanghai is 15:30 UTC the same day; counted on that UTC day everywhere.
+    visit = pull_all(server, world["Mette"])["visits"][0]
+    body = {"mutations": [outcome_mutation(visit, recorded_at="2026-11-23T23:30:00+08:00")]}
+    assert call(server, "/sync/push", body, world["Mette"]).json()["results"][0]["status"] == (
+        "applied"
+    )
+    from headoffice.exports import outcome_rows
+
+    [row] = outcome_rows(engine)
+    assert row["recorded_at"].startswith("2026-11-23T15:30:00")
