@@ -12,7 +12,7 @@ from datetime import date
 import httpx
 import pytest
 import sqlalchemy as sa
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent
 
 from headoffice import db
 from headoffice.console.app import SupervisorConsole
@@ -367,5 +367,23 @@ def test_every_key_is_also_in_the_command_palette(office):
         await pilot.press("enter")
         await settle(pilot)
         assert text(app, "#board-title").startswith("Team on 24 Nov 2026")
+
+    drive(console_for(office), steps)
+
+
+def test_switching_language_redraws_tabs_and_tables(office):
+    async def steps(app, pilot):
+        app.choose_language("da")
+        await settle(pilot)
+        assert str(app.query_one(TabbedContent).get_tab("review").label) == "Gennemgang"
+        assert text(app, "#board-title").startswith("Holdet den")
+        await pilot.press("2")
+        await settle(pilot)
+        headers = [
+            str(c.label) for c in app.screen.query_one("#review-table", DataTable).columns.values()
+        ]
+        assert headers[:2] == ["Type", "Konto"]
+        app.choose_language("en")
+        await settle(pilot)
 
     drive(console_for(office), steps)

@@ -142,6 +142,13 @@ class SupervisorConsole(App):
     def choose_language(self, code: str) -> None:
         set_language(code)
         self.report(_("Language: {name}").format(name=LANGUAGES[code]))
+        tabs = self.query_one(TabbedContent)
+        for pane_id, title in (
+            ("board", N_("Board")),
+            ("review", N_("Review")),
+            ("numbers", N_("Numbers")),
+        ):
+            tabs.get_tab(pane_id).label = _(title)
         # Titles and tables are drawn again in the new language.
         self.action_refresh()
 

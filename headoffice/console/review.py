@@ -41,13 +41,7 @@ class ReviewPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the review queue…"), id="review-title", classes="pane-title")
-        table = ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True)
-        for title, width in (
-            (_("Kind"), 16), (_("Account"), 9), (_("Borrower"), 18), (_("Collector"), 14),
-            (_("When"), 12), (_("What"), 60),
-        ):  # fmt: skip
-            table.add_column(title, width=width)
-        yield table
+        yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-detail")
 
     def load(self) -> None:
@@ -64,7 +58,13 @@ class ReviewPane(Vertical):
     def show(self, items: list[ReviewItemWire]) -> None:
         self.items = items
         table = self.query_one(DataTable)
-        table.clear()
+        # Columns made afresh each time, so a change of language reaches the headers.
+        table.clear(columns=True)
+        for title, width in (
+            (_("Kind"), 16), (_("Account"), 9), (_("Borrower"), 18), (_("Collector"), 14),
+            (_("When"), 12), (_("What"), 60),
+        ):  # fmt: skip
+            table.add_column(title, width=width)
         for index, item in enumerate(items):
             when = format_day(item.at.date()) if item.at else ""
             kind = _(KIND_LABELS[item.kind]) + (" ✓" if item.resolution else "")
