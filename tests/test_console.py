@@ -260,6 +260,7 @@ def test_an_unreachable_head_office_is_one_line_and_nothing_hangs(tmp_path):
 
     async def steps(app, pilot):
         assert "cannot be reached" in text(app, "#status")
+        assert "tries again every minute" in text(app, "#status")
         assert app.screen.query_one("#status").has_class("error")
 
     drive(app, steps)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from textual.app import App, ComposeResult
@@ -77,7 +78,6 @@ class SupervisorConsole(App):
         self.client = client or SupervisorClient(url, token)
         self.url = url
         self.supervisor = ""
-        self._auto_refresh = None
         for item in THEMES:
             self.register_theme(item)
         self.theme = theme
@@ -97,16 +97,22 @@ class SupervisorConsole(App):
     def on_mount(self) -> None:
         self.sub_title = self.url
         self.run_worker(self._connect, thread=True, exclusive=True, group="connect")
+        # Outcomes keep arriving from the field: look again every minute (and
+        # keep trying to sign in while head office cannot be reached).
+        self.set_interval(REFRESH_SECONDS, self.action_refresh)
 
     def _connect(self) -> None:
         try:
             me = self.client.me()
         except ConsoleError as error:
-            self.call_from_thread(self.report, str(error), error=True)
+            message = str(error)
+            if error.unreachable:
+                message += f" · {_('tries again every minute, or ctrl+r now')}"
+            self.call_from_thread(self.report, message, error=True)
             return
         self.call_from_thread(self._connected, me.name, me.today)
 
-    def _connected(self, name, today) -> None:
+    def _connected(self, name: str, today: date) -> None:
         self.supervisor = name
         self.sub_title = f"{name} · {self.url}"
         self.report(_("Signed in as {name}").format(name=name))
@@ -114,9 +120,6 @@ class SupervisorConsole(App):
         board.day = board.day or today
         board.query_one("DataTable").focus()
         self.action_refresh()
-        # Outcomes keep arriving from the field: look again every minute.
-        if self._auto_refresh is None:
-            self._auto_refresh = self.set_interval(REFRESH_SECONDS, self.action_refresh)
 
     def report(self, message: str, error: bool = False) -> None:
         """One line at the bottom: what just happened, or what went wrong."""

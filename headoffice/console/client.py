@@ -27,9 +27,13 @@ T = TypeVar("T")
 class ConsoleError(Exception):
     """What went wrong, as a sentence for the status line (and row problems, if any)."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[str] | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
+        # True when head office did not answer at all: trying again may help.
+        self.unreachable = unreachable
 
 
 class SupervisorClient:
@@ -53,7 +57,9 @@ class SupervisorClient:
         try:
             response = self._http.request(method, path, **options)
         except httpx.TransportError as error:
-            raise ConsoleError(f"head office at {self.url} cannot be reached ({error})") from None
+            raise ConsoleError(
+                f"head office at {self.url} cannot be reached ({error})", unreachable=True
+            ) from None
         if response.status_code >= 400:
             try:
                 body = response.json()
