@@ -444,12 +444,10 @@ def supervisor_revoke(db_url: str | None, name: str) -> None:
     "--language",
     envvar="HEADOFFICE_LANGUAGE",
     type=click.Choice(["en", "da", "zh"]),
-    default="en",
-    show_default=True,
-    help="Console language [env HEADOFFICE_LANGUAGE].",
+    help="Console language [env HEADOFFICE_LANGUAGE; default: the last one chosen, or en].",
 )
 def console(
-    server: str, token: str, web: bool, web_host: str, web_port: int, language: str
+    server: str, token: str, web: bool, web_host: str, web_port: int, language: str | None
 ) -> None:
     """The supervisors' console: assignment board, review queue and numbers.
 
@@ -458,7 +456,8 @@ def console(
     if web:
         from headoffice.console.web import serve_console
 
-        os.environ["HEADOFFICE_LANGUAGE"] = language
+        if language:
+            os.environ["HEADOFFICE_LANGUAGE"] = language
         click.echo(f"console at http://{web_host}:{web_port} (ctrl+c stops)", err=True)
         serve_console(server, token, host=web_host, port=web_port)
         return

@@ -37,6 +37,12 @@ def seeded(tmp_path_factory):
     return folder / "seed.db", token
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    """Each test remembers its console choices in its own folder."""
+    monkeypatch.setenv("HEADOFFICE_CONFIG", str(tmp_path / "config"))
+
+
 @pytest.fixture
 def office(seeded, tmp_path):
     """A live server over a fresh copy of the seeded head office, its day pinned."""
@@ -384,7 +390,16 @@ def test_switching_language_redraws_tabs_and_tables(office):
             str(c.label) for c in app.screen.query_one("#review-table", DataTable).columns.values()
         ]
         assert headers[:2] == ["Type", "Konto"]
-        app.choose_language("en")
-        await settle(pilot)
+        app.choose_theme("fieldapp-sunlight")
 
     drive(console_for(office), steps)
+    # The choices are remembered for the next start.
+    live, token, _engine = office
+    again = SupervisorConsole(SHOWN_URL, token, client=SupervisorClient(live.url, token))
+
+    async def remembered(app, pilot):
+        assert app.theme == "fieldapp-sunlight"
+        assert str(app.query_one(TabbedContent).get_tab("review").label) == "Gennemgang"
+        app.choose_language("en")
+
+    drive(again, remembered)

@@ -16,6 +16,7 @@ from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
 from headoffice.console.numbers import NumbersPane
 from headoffice.console.review import ReviewPane
+from headoffice.console.settings import load_settings, save_settings
 from themes import THEMES
 
 REFRESH_SECONDS = 60
@@ -70,17 +71,21 @@ class SupervisorConsole(App):
         token: str,
         *,
         client: SupervisorClient | None = None,
-        language: str = "en",
-        theme: str = "fieldapp-dark",
+        language: str | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
-        set_language(language)
+        # What the supervisor chose last time, unless told otherwise now.
+        remembered = load_settings()
+        set_language(language or remembered.get("language", "en"))
         self.client = client or SupervisorClient(url, token)
         self.url = url
         self.supervisor = ""
         for item in THEMES:
             self.register_theme(item)
-        self.theme = theme
+        names = {item.name for item in THEMES}
+        wanted = theme or remembered.get("theme", "fieldapp-dark")
+        self.theme = wanted if wanted in names else "fieldapp-dark"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,9 +146,11 @@ class SupervisorConsole(App):
 
     def choose_theme(self, name: str) -> None:
         self.theme = name
+        save_settings(theme=name)
 
     def choose_language(self, code: str) -> None:
         set_language(code)
+        save_settings(language=code)
         self.report(_("Language: {name}").format(name=LANGUAGES[code]))
         tabs = self.query_one(TabbedContent)
         for pane_id, title in (
