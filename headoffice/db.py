@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from platformdirs import user_data_dir
 from sqlalchemy.engine import Connection, Engine
 
 metadata = sa.MetaData()
+T = TypeVar("T")
 
 # One row per change counter; bumping it inside a write transaction both hands
 # out unique change numbers and orders writers, so a pull cursor never skips a
@@ -255,6 +258,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def chunks(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """Values in lists of `size`: a statement takes only so many parameters (SQLite 32,766)."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def reserve_changes(conn: Connection, count: int) -> int:

@@ -59,7 +59,6 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
             sa.select(
                 outcomes.c.id,
                 outcomes.c.outcome,
-                outcomes.c.account_id,
                 outcomes.c.amount_minor,
                 outcomes.c.currency,
                 outcomes.c.recorded_at,
@@ -70,14 +69,7 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
             .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
             .where(outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end)
         ).all()
-        promise_ids = {row.id for row in rows if row.outcome == "promise"}
-        states = {
-            p.outcome_id: p.state
-            for p in promises(
-                conn, today, {row.account_id for row in rows if row.id in promise_ids}
-            )
-            if p.outcome_id in promise_ids
-        }
+        states = {p.outcome_id: p.state for p in promises(conn, today, made_between=(start, end))}
     groups: dict[str, dict[str, Figures]] = {by: {} for by in GROUPINGS}
     groups["stage"] = {stage.value: Figures(stage.value) for stage in Stage}
     for row in rows:

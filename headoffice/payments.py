@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from fieldapp.domain.errors import from_validation_error
 from fieldapp.domain.money import check_currency, parse_amount
-from headoffice.db import accounts, payments
+from headoffice.db import accounts, chunks, payments
 from headoffice.portfolio import ImportRefused
 
 PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
@@ -129,11 +129,10 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
                 )
         if problems:
             raise ImportRefused(sorted(problems, key=_line_number))
-        already = set(
-            conn.execute(
-                sa.select(payments.c.id).where(payments.c.id.in_([p["id"] for p in found]))
-            ).scalars()
-        )
+        already: set[str] = set()
+        for chunk in chunks(p["id"] for p in found):
+            query = sa.select(payments.c.id).where(payments.c.id.in_(chunk))
+            already |= set(conn.execute(query).scalars())
         new = [
             {k: v for k, v in p.items() if k != "_line"} | {"received_at": now}
             for p in found

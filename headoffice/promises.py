@@ -28,8 +28,13 @@ class Promise:
     state: PromiseState
 
 
-def promises(conn: Connection, today: date, account_ids: set[str] | None = None) -> list[Promise]:
-    """Every promise (of these accounts, or all), judged against the payments table."""
+def promises(
+    conn: Connection,
+    today: date,
+    account_ids: set[str] | None = None,
+    made_between: tuple[datetime, datetime] | None = None,
+) -> list[Promise]:
+    """Promises (of these accounts, made in this period, or all), judged against payments."""
     query = sa.select(
         outcomes.c.id,
         outcomes.c.account_id,
@@ -43,9 +48,18 @@ def promises(conn: Connection, today: date, account_ids: set[str] | None = None)
         outcomes.c.promise_date.is_not(None),
         outcomes.c.amount_minor.is_not(None),
     )
-    if account_ids is not None:
-        query = query.where(outcomes.c.account_id.in_(sorted(account_ids)))
-    made = conn.execute(query).all()
+    if made_between is not None:
+        start, end = made_between
+        query = query.where(outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end)
+    if account_ids is None:
+        made = conn.execute(query).all()
+    else:
+        # In chunks: a database takes only so many parameters in one statement.
+        wanted_accounts = sorted(account_ids)
+        made = []
+        for first in range(0, len(wanted_accounts), 500):
+            chunk = wanted_accounts[first : first + 500]
+            made += conn.execute(query.where(outcomes.c.account_id.in_(chunk))).all()
     paid_by_account: dict[str, list] = defaultdict(list)
     wanted = sorted({row.account_id for row in made})
     for start in range(0, len(wanted), 500):

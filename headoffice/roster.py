@@ -13,6 +13,7 @@ from fieldapp.domain.accounts import LANGUAGES
 from fieldapp.domain.ids import new_id
 from headoffice.db import (
     accounts,
+    chunks,
     collectors,
     devices,
     enrollments,
@@ -156,19 +157,23 @@ def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[s
     with engine.begin() as conn:
         collector_id = _collector_id(conn, collector)
         _require_accounts(conn, account_ids)
-        active = conn.execute(
-            sa.select(visits)
-            .where(visits.c.visit_date == visit_date, visits.c.status == "assigned")
-            .where(
-                sa.or_(visits.c.account_id.in_(account_ids), visits.c.collector_id == collector_id)
-            )
-        ).all()
-        mine = {v.account_id: v for v in active if v.collector_id == collector_id}
+        named = set(account_ids)
+        that_day = sa.select(visits).where(
+            visits.c.visit_date == visit_date, visits.c.status == "assigned"
+        )
+        active = {
+            v.visit_id: v
+            for v in conn.execute(that_day.where(visits.c.collector_id == collector_id))
+        }
+        for chunk in chunks(account_ids):
+            found = conn.execute(that_day.where(visits.c.account_id.in_(chunk)))
+            active |= {v.visit_id: v for v in found}
+        mine = {v.account_id: v for v in active.values() if v.collector_id == collector_id}
         theirs = [
-            v for v in active if v.collector_id != collector_id and v.account_id in account_ids
+            v for v in active.values() if v.collector_id != collector_id and v.account_id in named
         ]
         others = sorted(
-            (v for v in mine.values() if v.account_id not in account_ids), key=lambda v: v.sequence
+            (v for v in mine.values() if v.account_id not in named), key=lambda v: v.sequence
         )
         first = reserve_changes(conn, len(theirs) + len(account_ids) + len(others))
         seqs = iter(range(first, first + 10**9))
@@ -178,6 +183,7 @@ def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[s
                 .where(visits.c.visit_id == visit.visit_id)
                 .values(status="recalled", seq=next(seqs))
             )
+        fresh: list[dict] = []
         for position, account_id in enumerate([*account_ids, *(v.account_id for v in others)], 1):
             if account_id in mine:
                 conn.execute(
@@ -186,18 +192,20 @@ def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[s
                     .values(sequence=position, seq=next(seqs))
                 )
             else:
-                conn.execute(
-                    visits.insert().values(
-                        visit_id=new_id(),
-                        account_id=account_id,
-                        collector_id=collector_id,
-                        visit_date=visit_date,
-                        sequence=position,
-                        status="assigned",
-                        seq=next(seqs),
-                        created_at=now,
-                    )
+                fresh.append(
+                    {
+                        "visit_id": new_id(),
+                        "account_id": account_id,
+                        "collector_id": collector_id,
+                        "visit_date": visit_date,
+                        "sequence": position,
+                        "status": "assigned",
+                        "seq": next(seqs),
+                        "created_at": now,
+                    }
                 )
+        for batch in chunks(fresh):
+            conn.execute(visits.insert(), batch)
     return len(account_ids)
 
 
@@ -206,13 +214,15 @@ def recall(engine: Engine, visit_date: date, account_ids: list[str]) -> int:
     if not account_ids:
         raise RosterError("name at least one account to recall")
     with engine.begin() as conn:
-        found = conn.execute(
-            sa.select(visits.c.visit_id, visits.c.account_id).where(
-                visits.c.visit_date == visit_date,
-                visits.c.status == "assigned",
-                visits.c.account_id.in_(account_ids),
-            )
-        ).all()
+        found = []
+        for chunk in chunks(account_ids):
+            found += conn.execute(
+                sa.select(visits.c.visit_id, visits.c.account_id).where(
+                    visits.c.visit_date == visit_date,
+                    visits.c.status == "assigned",
+                    visits.c.account_id.in_(chunk),
+                )
+            ).all()
         missing = sorted(set(account_ids) - {row.account_id for row in found})
         if missing:
             raise RosterError(f"not on any route on {visit_date}: {', '.join(missing)}")
@@ -244,13 +254,10 @@ def reassign(engine: Engine, giver: str, taker: str, visit_date: date) -> list[s
             .order_by(visits.c.sequence)
         )
         rows = conn.execute(day).all()
-        visited = set(
-            conn.execute(
-                sa.select(outcomes.c.visit_id).where(
-                    outcomes.c.visit_id.in_([r.visit_id for r in rows])
-                )
-            ).scalars()
-        )
+        visited: set[str] = set()
+        for chunk in chunks(r.visit_id for r in rows):
+            query = sa.select(outcomes.c.visit_id).where(outcomes.c.visit_id.in_(chunk))
+            visited |= set(conn.execute(query).scalars())
     moving = [
         r.account_id for r in rows if r.collector_id == giver_id and r.visit_id not in visited
     ]
