@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from fieldapp.domain.stages import Stage
 from headoffice import roster
-from headoffice.db import accounts
+from headoffice.db import accounts, chunks
 from headoffice.roster import RosterError
 from headoffice.routing import Point, plan_route, route_length
 
@@ -94,8 +94,7 @@ def _optimised(
     # Stops without coordinates cannot be placed; they follow the planned walk.
     where: dict[str, Point] = {}
     with engine.connect() as conn:
-        for first in range(0, len(account_ids), 500):
-            chunk = account_ids[first : first + 500]
+        for chunk in chunks(account_ids):
             rows = conn.execute(
                 sa.select(accounts.c.account_id, accounts.c.lat, accounts.c.lon).where(
                     accounts.c.account_id.in_(chunk)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fieldapp.domain.stages import days_past_due, stage_for
-from headoffice.db import accounts, collectors, outcomes, visits
+from headoffice.db import accounts, chunks, collectors, outcomes, visits
 from headoffice.wire import Board, CollectorRoute, Stop, TeamRow
 
 
@@ -41,11 +41,10 @@ def board(engine: Engine, day: date, today: date, collector: str | None = None) 
             stops = stops.where(collectors.c.name == collector)
         rows = conn.execute(stops).all()
         latest: dict[str, str] = {}
-        ids = [row.visit_id for row in rows]
-        for start in range(0, len(ids), 500):
+        for chunk in chunks(row.visit_id for row in rows):
             found = conn.execute(
                 sa.select(outcomes.c.visit_id, outcomes.c.outcome)
-                .where(outcomes.c.visit_id.in_(ids[start : start + 500]))
+                .where(outcomes.c.visit_id.in_(chunk))
                 .order_by(outcomes.c.recorded_at)
             )
             latest |= {row.visit_id: row.outcome for row in found}

@@ -145,10 +145,9 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
 
 def _known_accounts(conn: sa.Connection, ids: set[str]) -> dict[str, str]:
     known: dict[str, str] = {}
-    chunks = sorted(ids)
-    for start in range(0, len(chunks), 500):
+    for chunk in chunks(sorted(ids)):
         query = sa.select(accounts.c.account_id, accounts.c.currency).where(
-            accounts.c.account_id.in_(chunks[start : start + 500])
+            accounts.c.account_id.in_(chunk)
         )
         known.update({row.account_id: row.currency for row in conn.execute(query)})
     return known

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from fieldapp.domain.accounts import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Account, parse_row
 from fieldapp.domain.errors import FieldErrors
-from headoffice.db import accounts, reserve_changes
+from headoffice.db import accounts, chunks, reserve_changes
 
 KNOWN_COLUMNS = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
 _ACCOUNT_FIELDS = tuple(Account.model_fields)
@@ -130,9 +130,7 @@ def import_accounts(
     now = datetime.now(UTC)
     with engine.begin() as conn:
         existing: dict[str, dict] = {}
-        ids = [a.account_id for a in incoming]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(a.account_id for a in incoming):
             for row in conn.execute(sa.select(accounts).where(accounts.c.account_id.in_(chunk))):
                 existing[row.account_id] = {f: getattr(row, f) for f in _ACCOUNT_FIELDS}
         inserts: list[dict] = []
@@ -151,10 +149,10 @@ def import_accounts(
             for offset, values in enumerate(inserts + changes):
                 values["seq"] = first + offset
                 values["updated_at"] = now
-        for start in range(0, len(inserts), 500):
-            conn.execute(accounts.insert(), inserts[start : start + 500])
+        for batch in chunks(inserts):
+            conn.execute(accounts.insert(), batch)
             if progress:
-                progress(len(inserts[start : start + 500]))
+                progress(len(batch))
         if changes:
             stmt = (
                 accounts.update()

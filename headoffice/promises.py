@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldapp.domain.promises import PromiseState, judge_promise
-from headoffice.db import outcomes, payments
+from headoffice.db import chunks, outcomes, payments
 
 
 @dataclass(frozen=True)
@@ -54,22 +54,18 @@ def promises(
     if account_ids is None:
         made = conn.execute(query).all()
     else:
-        # In chunks: a database takes only so many parameters in one statement.
-        wanted_accounts = sorted(account_ids)
         made = []
-        for first in range(0, len(wanted_accounts), 500):
-            chunk = wanted_accounts[first : first + 500]
+        for chunk in chunks(sorted(account_ids)):
             made += conn.execute(query.where(outcomes.c.account_id.in_(chunk))).all()
     paid_by_account: dict[str, list] = defaultdict(list)
-    wanted = sorted({row.account_id for row in made})
-    for start in range(0, len(wanted), 500):
+    for chunk in chunks(sorted({row.account_id for row in made})):
         rows = conn.execute(
             sa.select(
                 payments.c.account_id,
                 payments.c.paid_on,
                 payments.c.amount_minor,
                 payments.c.currency,
-            ).where(payments.c.account_id.in_(wanted[start : start + 500]))
+            ).where(payments.c.account_id.in_(chunk))
         )
         for row in rows:
             paid_by_account[row.account_id].append(row)

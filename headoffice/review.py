@@ -40,19 +40,48 @@ class ReviewError(ValueError):
 def review_queue(engine: Engine, today: date, include_resolved: bool = False) -> list[ReviewItem]:
     """Open items (and resolved ones when asked), by kind then oldest first."""
     with engine.connect() as conn:
-        items = _outcome_items(conn) + _conflict_items(conn) + _legal_items(conn, today)
-        done = {
-            (row.kind, row.ref): Resolution(
-                note=row.note, resolved_by=row.resolved_by, resolved_at=row.resolved_at
-            )
-            for row in conn.execute(sa.select(resolutions))
-        }
+        items = _items(conn, today)
+        done = _resolutions(conn, sa.select(resolutions))
     order = list(KINDS)
     found = [ReviewItem(**item, resolution=done.get((item["kind"], item["ref"]))) for item in items]
     if not include_resolved:
         found = [item for item in found if item.resolution is None]
     far_past = datetime.min.replace(tzinfo=UTC)
     return sorted(found, key=lambda i: (order.index(i.kind), _aware(i.at) if i.at else far_past))
+
+
+def review_item(engine: Engine, today: date, kind: str, ref: str) -> ReviewItem | None:
+    """One item, resolved or not, looked up without building the whole queue."""
+    with engine.connect() as conn:
+        found = [i for i in _items(conn, today, kind, ref) if i["kind"] == kind]
+        if not found:
+            return None
+        query = sa.select(resolutions).where(resolutions.c.kind == kind, resolutions.c.ref == ref)
+        done = _resolutions(conn, query)
+    return ReviewItem(**found[0], resolution=done.get((kind, ref)))
+
+
+def _items(
+    conn: Connection, today: date, kind: str | None = None, ref: str | None = None
+) -> list[dict]:
+    # Only the sources that can hold this kind; `ref` narrows each to one row.
+    items = []
+    if kind in (None, "dispute", "hardship", "late"):
+        items += _outcome_items(conn, ref)
+    if kind in (None, "conflict"):
+        items += _conflict_items(conn, ref)
+    if kind in (None, "legal"):
+        items += _legal_items(conn, today, ref)
+    return items
+
+
+def _resolutions(conn: Connection, query: sa.Select) -> dict[tuple[str, str], Resolution]:
+    return {
+        (row.kind, row.ref): Resolution(
+            note=row.note, resolved_by=row.resolved_by, resolved_at=row.resolved_at
+        )
+        for row in conn.execute(query)
+    }
 
 
 def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str) -> Resolution:
@@ -64,7 +93,7 @@ def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str
         raise ReviewError("say what was decided: the note is kept with the item")
     if len(note) > 2000:
         raise ReviewError("the note is over 2000 characters")
-    if not any(i.ref == ref for i in review_queue(engine, today, True) if i.kind == kind):
+    if review_item(engine, today, kind, ref) is None:
         raise ReviewError(f"there is no {kind} item {ref!r} in the review queue", 404)
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -85,7 +114,7 @@ def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str
     return Resolution(note=note, resolved_by=by, resolved_at=now)
 
 
-def _outcome_items(conn: Connection) -> list[dict]:
+def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
     query = (
         sa.select(
             outcomes.c.id,
@@ -104,6 +133,8 @@ def _outcome_items(conn: Connection) -> list[dict]:
         .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
         .where(sa.or_(outcomes.c.outcome.in_(["dispute", "hardship"]), outcomes.c.needs_review))
     )
+    if ref is not None:
+        query = query.where(outcomes.c.id == ref)
     items = []
     for row in conn.execute(query):
         base = {
@@ -135,7 +166,7 @@ def _hardship_plan(details: dict, currency: str) -> str:
     return ""
 
 
-def _conflict_items(conn: Connection) -> list[dict]:
+def _conflict_items(conn: Connection, ref: str | None = None) -> list[dict]:
     query = (
         sa.select(
             corrections,
@@ -146,6 +177,8 @@ def _conflict_items(conn: Connection) -> list[dict]:
         .join(collectors, collectors.c.collector_id == corrections.c.collector_id)
         .where(corrections.c.conflict)
     )
+    if ref is not None:
+        query = query.where(corrections.c.id == ref)
     return [
         {
             "kind": "conflict",
@@ -161,20 +194,18 @@ def _conflict_items(conn: Connection) -> list[dict]:
     ]
 
 
-def _legal_items(conn: Connection, today: date) -> list[dict]:
+def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[dict]:
     cutoff = date.fromordinal(today.toordinal() - LEGAL_DAYS)
-    late = {
-        row.account_id: row
-        for row in conn.execute(
-            sa.select(
-                accounts.c.account_id,
-                accounts.c.borrower_name,
-                accounts.c.oldest_due_date,
-                accounts.c.overdue_minor,
-                accounts.c.currency,
-            ).where(accounts.c.oldest_due_date < cutoff, accounts.c.overdue_minor > 0)
-        )
-    }
+    query = sa.select(
+        accounts.c.account_id,
+        accounts.c.borrower_name,
+        accounts.c.oldest_due_date,
+        accounts.c.overdue_minor,
+        accounts.c.currency,
+    ).where(accounts.c.oldest_due_date < cutoff, accounts.c.overdue_minor > 0)
+    if ref is not None:
+        query = query.where(accounts.c.account_id == ref)
+    late = {row.account_id: row for row in conn.execute(query)}
     if not late:
         return []
     names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())

@@ -270,8 +270,7 @@ def reassign(engine: Engine, giver: str, taker: str, visit_date: date) -> list[s
 
 def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
     known: set[str] = set()
-    for start in range(0, len(account_ids), 500):
-        chunk = account_ids[start : start + 500]
+    for chunk in chunks(account_ids):
         known |= set(
             conn.execute(sa.select(accounts.c.account_id).where(accounts.c.account_id.in_(chunk)))
             .scalars()

@@ -169,12 +169,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             review.resolve(engine, today(), kind, ref, body.note, sup.name)
         except review.ReviewError as error:
             raise Refused(error.status, str(error)) from None
-        item = next(
-            i
-            for i in review.review_queue(engine, today(), include_resolved=True)
-            if i.kind == kind and i.ref == ref
-        )
-        return item
+        return review.review_item(engine, today(), kind, ref)
 
     @router.get("/numbers", summary="Contact rate, promises and money collected")
     def get_numbers(

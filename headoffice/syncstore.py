@@ -14,6 +14,7 @@ from headoffice import roster
 from headoffice.db import (
     accounts,
     applied_mutations,
+    chunks,
     collectors,
     content,
     corrections,
@@ -334,12 +335,11 @@ HISTORY_PER_ACCOUNT = 50
 def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryWire]]:
     """The latest outcomes of these accounts from every collector, for the visit screen."""
     found: dict[str, list[HistoryWire]] = {}
-    ids = sorted(account_ids)
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(sorted(account_ids)):
         rows = conn.execute(
             sa.select(outcomes, collectors.c.name.label("collector"))
             .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
-            .where(outcomes.c.account_id.in_(ids[start : start + 500]))
+            .where(outcomes.c.account_id.in_(chunk))
             .order_by(outcomes.c.recorded_at.desc())
         )
         for row in rows:
