@@ -1,4 +1,4 @@
-"""The head-office HTTP API (FastAPI): sync routes for laptops, with auth and body limits."""
+"""The head-office HTTP API (FastAPI): the laptops' sync routes and the supervisor router."""
 
 # No `from __future__ import annotations` here: FastAPI resolves the route
 # signatures at runtime, and the dependencies are closures.
