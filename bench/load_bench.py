@@ -24,7 +24,8 @@ import httpx
 import sqlalchemy as sa
 
 from bench.sync_bench import accounts, figure
-from headoffice import db, portfolio, roster
+from headoffice.store import db, tables
+from headoffice.work import portfolio, roster
 from tests.helpers import free_port
 
 COLLECTORS = 500
@@ -166,12 +167,12 @@ def count_stored(url: str, sent: set[str]) -> tuple[int, int]:
     """(lost, duplicated) outcomes: sent but not stored, and stored more than once."""
     engine = db.connect(url, migrate=False)
     with engine.connect() as conn:
-        stored = list(conn.execute(sa.select(db.outcomes.c.id)).scalars())
+        stored = list(conn.execute(sa.select(tables.outcomes.c.id)).scalars())
         # The same visit and moment under two ids would be a duplicate the key cannot catch.
         twice = conn.execute(
             sa.select(sa.func.count()).select_from(
-                sa.select(db.outcomes.c.visit_id, db.outcomes.c.recorded_at)
-                .group_by(db.outcomes.c.visit_id, db.outcomes.c.recorded_at)
+                sa.select(tables.outcomes.c.visit_id, tables.outcomes.c.recorded_at)
+                .group_by(tables.outcomes.c.visit_id, tables.outcomes.c.recorded_at)
                 .having(sa.func.count() > 1)
                 .subquery()
             )

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.sync_bench import accounts, figure
-from headoffice import db, portfolio, roster
-from headoffice.numbers import breakdown
-from headoffice.review import review_queue
+from headoffice.oversight.numbers import breakdown
+from headoffice.oversight.review import review_queue
+from headoffice.store import db, tables
+from headoffice.work import portfolio, roster
 
 OUTCOMES = 140_000  # 500 collectors x 20 outcomes a day x 14 days
 FIRST_DAY = date(2026, 11, 10)
@@ -67,9 +68,9 @@ def _seed(url: str) -> None:
             )
     with engine.begin() as conn:
         for start in range(0, len(outcome_rows), 5000):
-            conn.execute(db.outcomes.insert(), outcome_rows[start : start + 5000])
+            conn.execute(tables.outcomes.insert(), outcome_rows[start : start + 5000])
         for start in range(0, len(payment_rows), 5000):
-            conn.execute(db.payments.insert(), payment_rows[start : start + 5000])
+            conn.execute(tables.payments.insert(), payment_rows[start : start + 5000])
     engine.dispose()
 
 

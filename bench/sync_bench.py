@@ -9,11 +9,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from fieldapp.domain.accounts import Account
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
-from headoffice import db, portfolio, roster
+from fieldcore.accounts import Account
+from headoffice.store import db
+from headoffice.work import portfolio, roster
 from tests.helpers import LiveServer
 
 DAY = date(2026, 11, 23)

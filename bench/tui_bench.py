@@ -15,9 +15,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from fieldapp.domain.accounts import Account
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
+from fieldcore.accounts import Account
 from sync.protocol import PullResponse, VisitWire
 
 DAY = date(2026, 11, 23)

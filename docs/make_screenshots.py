@@ -52,11 +52,11 @@ async def shoot_console(url: str, token: str) -> None:
 
 
 def console_screenshots() -> None:
-    from headoffice import db
+    from headoffice.api.embedded import EmbeddedServer
     from headoffice.clock import today
-    from headoffice.demo import seed_demo
-    from headoffice.embedded import EmbeddedServer
-    from headoffice.team_demo import seed_team
+    from headoffice.demo.borrowers import seed_demo
+    from headoffice.demo.team import seed_team
+    from headoffice.store import db
 
     engine = db.connect(f"sqlite:///{Path(tempfile.mkdtemp()) / 'headoffice.db'}")
     seed_demo(engine, today())

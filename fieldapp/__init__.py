@@ -1,3 +1,5 @@
 """fieldapp: the offline-first app a loan collector carries door to door."""
 
-__version__ = "0.1.0"
+from fieldcore import __version__
+
+__all__ = ["__version__"]

@@ -11,10 +11,13 @@ from pathlib import Path
 import click
 
 from fieldapp.config import home_dir
-from fieldapp.domain.days import parse_day
-from fieldapp.domain.errors import FieldErrors
-from fieldapp.domain.money import format_money
-from fieldapp.domain.outcomes import (
+from fieldapp.recording import record_outcome
+from fieldapp.store import Store, VisitNotFound
+from fieldapp.syncing import enroll_laptop, sync_once
+from fieldcore.days import parse_day
+from fieldcore.errors import FieldErrors
+from fieldcore.money import format_money
+from fieldcore.outcomes import (
     Ability,
     DefaultReason,
     OutcomeCode,
@@ -22,9 +25,6 @@ from fieldapp.domain.outcomes import (
     ThirdParty,
     Willingness,
 )
-from fieldapp.recording import record_outcome
-from fieldapp.store import Store, VisitNotFound
-from fieldapp.syncing import enroll_laptop, sync_once
 from sync.client import SyncError
 
 

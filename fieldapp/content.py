@@ -7,8 +7,8 @@ import tomllib
 from functools import cache
 
 from content import CONTENT_DIR
-from fieldapp.domain.policy import ContactPolicy
-from fieldapp.domain.scripts import ScriptLibrary
+from fieldcore.policy import ContactPolicy
+from fieldcore.scripts import ScriptLibrary
 
 
 @cache

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from fieldapp.domain.stages import local_today
 from fieldapp.syncing import enroll_laptop, sync_once
+from fieldcore.stages import local_today
 
 
 def run_demo(
@@ -17,9 +17,9 @@ def run_demo(
 ) -> Path:
     """Start the server, seed it, enroll and sync a demo laptop, open the app, then stop."""
     # Imported here: only the demo puts a head office inside the collector's process.
-    from headoffice import db
-    from headoffice.demo import seed_demo
-    from headoffice.embedded import EmbeddedServer
+    from headoffice.api.embedded import EmbeddedServer
+    from headoffice.demo.borrowers import seed_demo
+    from headoffice.store import db
 
     workdir = Path(tempfile.mkdtemp(prefix="fieldapp-demo-"))
     home = home_explicit or workdir / "laptop"

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldapp.content import policy
-from fieldapp.domain.outcomes import check_outcome
-from fieldapp.domain.route import OutcomeRecord
 from fieldapp.store import Store
+from fieldcore.outcomes import check_outcome
+from fieldcore.route import OutcomeRecord
 
 
 def record_outcome(

@@ -1,1 +1,7 @@
-"""Pure rules of loan collection: money, stages, outcomes, accounts; no I/O, no project imports."""
+"""The kernel the laptop, sync and head office share: money, stages, accounts, outcomes, i18n.
+
+Pure rules and pydantic models, no I/O; it imports nothing of the project.
+Modules load what they need themselves, so importing this package is free.
+"""
+
+__version__ = "0.1.0"

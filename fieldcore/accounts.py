@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from fieldapp.domain.errors import FieldErrors, from_validation_error
-from fieldapp.domain.money import check_currency, parse_amount
+from fieldcore.errors import FieldErrors, from_validation_error
+from fieldcore.money import check_currency, parse_amount
 
 LANGUAGES = ("en", "da", "zh")
 SECURITY_KINDS = ("unsecured", "guarantor", "mortgage", "pledge")

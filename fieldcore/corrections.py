@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from fieldapp.domain.errors import FieldErrors
+from fieldcore.errors import FieldErrors
 
 CONTACT_FIELDS = ("phone", "address", "email")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldapp.i18n import N_, _
+from fieldcore.i18n import N_, _
 
 LABELS: dict[str, str] = {
     # outcome codes

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fieldapp.domain.errors import FieldErrors, from_validation_error
-from fieldapp.domain.money import parse_amount
+from fieldcore.errors import FieldErrors, from_validation_error
+from fieldcore.money import parse_amount
 
 # The default contact policy's longest promise window; the policy file may set another.
 LONGEST_PROMISE_DAYS = 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from fieldapp.domain.route import OutcomeRecord
+from fieldcore.route import OutcomeRecord
 
 
 class PromiseState(StrEnum):

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.outcomes import OutcomeDetails
-from fieldapp.domain.stops import RouteStop
+from fieldcore.accounts import Account
+from fieldcore.outcomes import OutcomeDetails
+from fieldcore.stops import RouteStop
 
 
 class OutcomeRecord(BaseModel):

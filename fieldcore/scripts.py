@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fieldapp.domain.stages import Stage
+from fieldcore.stages import Stage
 
 
 class Channel(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from fieldapp.domain.stages import Stage
+from fieldcore.stages import Stage
 
 
 @dataclass(frozen=True, slots=True)

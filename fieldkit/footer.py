@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-from fieldapp.i18n import _
+from fieldcore.i18n import _
 
 
 class Footer(TextualFooter):

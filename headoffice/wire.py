@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fieldapp.domain.stages import Stage
+from fieldcore.stages import Stage
 
 
 class _Strict(BaseModel):

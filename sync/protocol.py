@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
+from fieldcore.accounts import Account
+from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
 
 PROTOCOL_VERSION = 2
 # The oldest client protocol this build still understands: version 1 laptops

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from fieldapp.demo import run_demo
-from fieldapp.domain.stages import local_today
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
-from headoffice import db, portfolio, roster
+from fieldcore.stages import local_today
+from headoffice.store import db
+from headoffice.work import portfolio, roster
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
 from tests.postgres import scratch_database
 

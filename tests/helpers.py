@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from fieldapp.domain.accounts import REQUIRED_COLUMNS
+from fieldcore.accounts import REQUIRED_COLUMNS
 
 HEADER = [*REQUIRED_COLUMNS, "phone", "city", "language", "timezone"]
 

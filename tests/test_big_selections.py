@@ -14,10 +14,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.domain.accounts import Account
-from headoffice import assignment, db, payments, portfolio, roster
-from headoffice.numbers import breakdown
-from headoffice.review import review_queue
+from fieldcore.accounts import Account
+from headoffice.oversight.numbers import breakdown
+from headoffice.oversight.review import review_queue
+from headoffice.store import db, tables
+from headoffice.work import assignment, payments, portfolio, roster
 
 COUNT = 3_000
 DAY = date(2026, 11, 23)
@@ -38,7 +39,9 @@ def engine(tmp_path):
 
 def test_the_limit_holds(engine):
     with engine.connect() as conn, pytest.raises(sa.exc.OperationalError, match="too many"):
-        conn.execute(sa.select(db.accounts).where(db.accounts.c.account_id.in_(range(1000))))
+        conn.execute(
+            sa.select(tables.accounts).where(tables.accounts.c.account_id.in_(range(1000)))
+        )
 
 
 def test_a_whole_region_is_assigned_recalled_and_paid_in_one_go(engine):

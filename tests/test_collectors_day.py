@@ -364,12 +364,12 @@ def test_every_screen_fits_80_by_24(home):
 def test_every_ui_message_is_translated():
     from babel.messages.extract import extract_from_dir
 
-    from fieldapp.i18n import catalog
+    from fieldcore.i18n import catalog
 
     wanted = {
         message[2]
-        # The collector's app and the supervisors' console share the catalogs.
-        for folder in ("fieldapp", "headoffice/console")
+        # The collector's app, the supervisors' console and the kernel share the catalogs.
+        for folder in ("fieldapp", "fieldcore", "fieldkit", "headoffice/console")
         for message in extract_from_dir(
             Path(__file__).parents[1] / folder, keywords={"_": None, "N_": None}
         )

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent
 
-from headoffice import db
 from headoffice.console.app import SupervisorConsole
 from headoffice.console.client import SupervisorClient
-from headoffice.demo import seed_demo
-from headoffice.team_demo import seed_team
+from headoffice.demo.borrowers import seed_demo
+from headoffice.demo.team import seed_team
+from headoffice.store import db, tables
 from tests.helpers import LiveServer, free_port
 
 DAY = date(2026, 11, 23)
@@ -144,8 +144,11 @@ def test_assigning_a_region_with_a_planned_walk(office):
     with engine.connect() as conn:
         count = conn.execute(
             sa.select(sa.func.count())
-            .select_from(db.visits)
-            .where(db.visits.c.visit_date == date(2026, 11, 24), db.visits.c.status == "assigned")
+            .select_from(tables.visits)
+            .where(
+                tables.visits.c.visit_date == date(2026, 11, 24),
+                tables.visits.c.status == "assigned",
+            )
         ).scalar()
     assert count == 30
 
@@ -191,8 +194,8 @@ def test_recalling_the_selected_stop(office):
     drive(console_for(office), steps)
     with engine.connect() as conn:
         status = conn.execute(
-            sa.select(db.visits.c.status).where(
-                db.visits.c.account_id == "DA-1001", db.visits.c.visit_date == DAY
+            sa.select(tables.visits.c.status).where(
+                tables.visits.c.account_id == "DA-1001", tables.visits.c.visit_date == DAY
             )
         ).scalar_one()
     assert status == "recalled"
@@ -222,7 +225,7 @@ def test_resolving_a_review_item_keeps_the_note(office):
 
     first = drive(console_for(office), steps)
     with engine.connect() as conn:
-        [row] = conn.execute(sa.select(db.resolutions)).all()
+        [row] = conn.execute(sa.select(tables.resolutions)).all()
     assert (row.kind, row.note, row.resolved_by) == (
         "dispute",
         "statement sent",
@@ -276,7 +279,7 @@ def test_a_laptop_token_is_told_it_is_the_wrong_key(office, tmp_path):
     live, _token, engine = office
     from fieldapp.store import Store
     from fieldapp.syncing import enroll_laptop
-    from headoffice import roster
+    from headoffice.work import roster
 
     home = tmp_path / "laptop"
     enroll_laptop(home, live.url, roster.new_enrollment(engine, "Lars Berg"), "laptop")

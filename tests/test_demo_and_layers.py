@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 from fieldapp.demo import run_demo
-from fieldapp.domain.stages import Stage
 from fieldapp.store import Store
+from fieldcore.stages import Stage
 
 
 def test_demo_seeds_a_multilingual_route_at_every_stage(tmp_path):

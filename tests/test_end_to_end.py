@@ -3,8 +3,8 @@
 import asyncio
 import json
 
-from fieldapp.domain.stages import local_today
 from fieldapp.tui.app import FieldApp
+from fieldcore.stages import local_today
 from tests.helpers import run
 
 

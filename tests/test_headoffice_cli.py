@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from headoffice import supervisors
+from headoffice.work import supervisors
 from tests.helpers import account_row, run, write_portfolio
 
 
@@ -21,7 +21,7 @@ def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
     db = ["--db", db_url]
     run("headoffice", "import-portfolio", str(portfolio), *db)
     token = run("headoffice", "supervisor", "add", "Anna", *db).stdout.splitlines()[-1]
-    from headoffice import db as database
+    from headoffice.store import db as database
 
     assert supervisors.supervisor_for(database.connect(db_url), token).name == "Anna"
     twice = run("headoffice", "supervisor", "add", "Anna", *db, check=False)

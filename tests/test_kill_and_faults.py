@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.domain.accounts import Account
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
-from headoffice import db, portfolio, roster
-from headoffice.exports import outcome_rows
+from fieldcore.accounts import Account
+from headoffice.oversight.exports import outcome_rows
+from headoffice.store import tables
+from headoffice.work import portfolio, roster
 from sync.client import SyncError
 
 
@@ -48,7 +49,7 @@ def big_route(engine, server, tmp_path: Path, today, size: int) -> Path:
 
 def server_outcomes(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(db.outcomes)).scalar_one()
+        return conn.execute(sa.select(sa.func.count()).select_from(tables.outcomes)).scalar_one()
 
 
 def start_sync(home: Path) -> subprocess.Popen:

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from headoffice import db, migrate
+from headoffice.store import db, migrate, tables
 from tests.helpers import run
 
 
@@ -20,7 +20,7 @@ def test_the_migrations_build_exactly_the_tables_the_code_uses(db_url):
     engine = db.connect(db_url)
     with engine.connect() as conn:
         differences = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            MigrationContext.configure(conn, opts={"compare_type": True}), tables.metadata
         )
     assert differences == []
     assert migrate.current(engine) == migrate.head()
@@ -58,7 +58,7 @@ def test_a_database_from_before_versioning_keeps_everything(db_url):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT value FROM counters")).scalar() == 7
         assert conn.execute(sa.text("SELECT note FROM outcomes")).scalar() == "cash at the door"
-        payment = conn.execute(sa.select(db.payments)).one()
+        payment = conn.execute(sa.select(tables.payments)).one()
     # The field payment was carried into the payments table, for promise keeping.
     assert (payment.id, payment.amount_minor, payment.paid_on) == ("o1", 12050, date(2026, 11, 20))
     assert payment.source == "field" and payment.reference == "R-1"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldapp.domain.money import (
+from fieldcore.money import (
     MoneyError,
     check_currency,
     format_money,

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from fieldapp.domain.errors import FieldErrors
-from fieldapp.domain.outcomes import OutcomeCode, check_outcome
+from fieldcore.errors import FieldErrors
+from fieldcore.outcomes import OutcomeCode, check_outcome
 
 TODAY = date(2026, 11, 23)
 

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from headoffice import db, exports
 from headoffice.cli import main as headoffice
-from headoffice.portfolio import ImportRefused, import_accounts, read_portfolio
+from headoffice.oversight import exports
+from headoffice.store import tables
+from headoffice.work.portfolio import ImportRefused, import_accounts, read_portfolio
 from tests.helpers import HEADER, account_row, write_portfolio
 
 
@@ -21,7 +22,7 @@ def problems(path: Path) -> list[str]:
 
 def count_accounts(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(db.accounts)).scalar_one()
+        return conn.execute(sa.select(sa.func.count()).select_from(tables.accounts)).scalar_one()
 
 
 def test_utf8_names_and_addresses_survive_intact(engine, portfolio_file):

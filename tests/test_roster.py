@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from headoffice import db, portfolio, roster
 from headoffice.cli import main as headoffice
+from headoffice.store import tables
+from headoffice.work import portfolio, roster
 
 DAY = date(2026, 11, 23)
 
@@ -21,14 +22,14 @@ def loaded(engine, portfolio_file):
 def route(engine, name: str, day: date = DAY) -> list[str]:
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(db.visits.c.account_id)
-            .join(db.collectors)
+            sa.select(tables.visits.c.account_id)
+            .join(tables.collectors)
             .where(
-                db.collectors.c.name == name,
-                db.visits.c.visit_date == day,
-                db.visits.c.status == "assigned",
+                tables.collectors.c.name == name,
+                tables.visits.c.visit_date == day,
+                tables.visits.c.status == "assigned",
             )
-            .order_by(db.visits.c.sequence)
+            .order_by(tables.visits.c.sequence)
         )
         return [r.account_id for r in rows]
 
@@ -59,8 +60,8 @@ def test_enrollment_tokens_work_once_and_are_stored_hashed(engine):
     with pytest.raises(roster.RosterError, match="already used"):
         roster.enroll_device(engine, token, "laptop 2")
     with engine.connect() as conn:
-        stored = conn.execute(sa.select(db.enrollments.c.token_hash)).scalars().all()
-        devices = conn.execute(sa.select(db.devices.c.token_hash)).scalars().all()
+        stored = conn.execute(sa.select(tables.enrollments.c.token_hash)).scalars().all()
+        devices = conn.execute(sa.select(tables.devices.c.token_hash)).scalars().all()
     assert token not in stored and identity["device_token"] not in devices
 
 

@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headoffice.routing import km, plan_route, route_length
+from headoffice.work.routing import km, plan_route, route_length
 
 
 def test_a_kilometre_is_a_kilometre():

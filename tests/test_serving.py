@@ -9,8 +9,9 @@ import time
 
 import httpx
 
-from headoffice import db, supervisors
-from headoffice.serving import _nodelay
+from headoffice.api.serving import _nodelay
+from headoffice.store import db
+from headoffice.work import supervisors
 from tests.helpers import free_port
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldapp.domain.outcomes import OutcomeCode
 from fieldapp.store import Store
 from fieldapp.tui.app import FieldApp
+from fieldcore.outcomes import OutcomeCode
 
 SIZES = [(80, 24), (120, 40)]
 LANGUAGES = ["en", "zh"]

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from fieldapp.domain.stages import Stage, days_past_due, local_today, stage_for
+from fieldcore.stages import Stage, days_past_due, local_today, stage_for
 
 
 @pytest.mark.parametrize(

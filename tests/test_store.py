@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.errors import FieldErrors
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store, VisitNotFound
+from fieldcore.accounts import Account
+from fieldcore.errors import FieldErrors
 from sync.protocol import MutationResult, PullResponse, VisitWire
 
 TODAY = date.today()
@@ -123,9 +123,9 @@ def test_the_database_is_durable_and_scrubs_deleted_data(store):
 
 
 def test_the_store_knows_every_account_field():
-    from fieldapp import store as store_module
+    from fieldapp.store import layout
 
-    assert tuple(Account.model_fields) == store_module._ACCOUNT_FIELDS
+    assert tuple(Account.model_fields) == layout.ACCOUNT_FIELDS
 
 
 def test_the_route_is_drawn_without_pydantic():
@@ -139,8 +139,8 @@ def test_the_route_is_drawn_without_pydantic():
 
 
 def test_the_quick_schema_check_knows_every_migration():
-    from fieldapp.schema import migrations
-    from fieldapp.store import MIGRATIONS
+    from fieldapp.store.layout import MIGRATIONS
+    from fieldapp.store.schema import migrations
 
     assert tuple(m.name for m in migrations._migrations) == MIGRATIONS
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
-from headoffice import roster, supervisors
-from headoffice.db import outcomes
-from headoffice.review import review_queue
+from headoffice.oversight.review import review_queue
+from headoffice.store.tables import outcomes
+from headoffice.work import roster, supervisors
 from tests.helpers import HEADER, account_row, three_borrowers
 
 

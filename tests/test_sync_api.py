@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from fieldapp.domain.ids import new_id
-from headoffice import portfolio, roster
+from fieldcore.ids import new_id
+from headoffice.work import portfolio, roster
 from sync.protocol import MAX_BODY_BYTES
 
 
@@ -102,7 +102,7 @@ def test_a_retried_push_applies_once_and_answers_the_same(server, world, engine)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
     assert first.json()["results"][0]["status"] == "applied"
-    from headoffice.exports import outcome_rows
+    from headoffice.oversight.exports import outcome_rows
 
     assert len(list(outcome_rows(engine))) == 1
 
@@ -201,7 +201,7 @@ def test_no_token_but_the_collectors_own_reaches_their_data(server, world, engin
     revoked = call(server, endpoint, body, world["Mette"])
     assert revoked.status_code == 401
     assert "王小明" not in revoked.text and mette_visit["visit_id"] not in revoked.text
-    from headoffice.exports import outcome_rows
+    from headoffice.oversight.exports import outcome_rows
 
     assert list(outcome_rows(engine)) == []
 
@@ -239,7 +239,7 @@ def test_a_push_with_one_bad_mutation_applies_nothing(server, world, engine):
     response = call(server, "/sync/push", {"mutations": [good, naive_time]}, world["Mette"])
     assert response.status_code == 422
     assert "timezone" in response.json()["detail"]
-    from headoffice.exports import outcome_rows
+    from headoffice.oversight.exports import outcome_rows
 
     assert list(outcome_rows(engine)) == []
     too_many = {"mutations": [outcome_mutation(visit) for _ in range(501)]}
@@ -253,7 +253,7 @@ def test_a_moment_with_an_offset_is_stored_as_the_same_instant(server, world, en
     assert call(server, "/sync/push", body, world["Mette"]).json()["results"][0]["status"] == (
         "applied"
     )
-    from headoffice.exports import outcome_rows
+    from headoffice.oversight.exports import outcome_rows
 
     [row] = outcome_rows(engine)
     assert row["recorded_at"].startswith("2026-11-23T15:30:00")

@@ -8,8 +8,8 @@ import pytest
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
-from headoffice import portfolio, roster
-from headoffice.exports import correction_rows, outcome_rows
+from headoffice.oversight.exports import correction_rows, outcome_rows
+from headoffice.work import portfolio, roster
 from sync.client import SyncRejected
 from tests.helpers import three_borrowers, write_portfolio
 
@@ -131,7 +131,7 @@ def test_a_laptop_too_old_for_the_server_is_told_and_keeps_its_changes(
     tmp_path, engine, portfolio_file, today, monkeypatch
 ):
     from fieldapp.syncing import enroll_laptop
-    from headoffice.embedded import EmbeddedServer
+    from headoffice.api.embedded import EmbeddedServer
     from sync import server as sync_server
 
     portfolio.import_accounts(engine, portfolio.read_portfolio(portfolio_file))

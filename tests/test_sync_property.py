@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from fieldapp.domain.stages import local_today
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
-from headoffice import db, portfolio, roster
-from headoffice.embedded import EmbeddedServer
-from headoffice.exports import correction_rows, outcome_rows
+from fieldcore.stages import local_today
+from headoffice.api.embedded import EmbeddedServer
+from headoffice.oversight.exports import correction_rows, outcome_rows
+from headoffice.store import db, tables
+from headoffice.work import portfolio, roster
 from sync.client import SyncError
 from tests.faults import FlakyTransport
 from tests.helpers import account_row, write_portfolio
@@ -86,9 +87,11 @@ class FieldWork(RuleBasedStateMachine):
             for (name, _n), home in zip(DEVICES, self.homes, strict=True):
                 server_side = set(
                     conn.execute(
-                        sa.select(db.visits.c.visit_id)
-                        .join(db.collectors)
-                        .where(db.collectors.c.name == name, db.visits.c.status == "assigned")
+                        sa.select(tables.visits.c.visit_id)
+                        .join(tables.collectors)
+                        .where(
+                            tables.collectors.c.name == name, tables.visits.c.status == "assigned"
+                        )
                     ).scalars()
                 )
                 store = Store(home)

@@ -158,7 +158,7 @@ def test_correcting_a_phone_from_the_visit(laptop):
 
 
 def test_a_revoked_laptop_says_so_and_stops_retrying(laptop, engine):
-    from headoffice import roster
+    from headoffice.work import roster
 
     sync_once(laptop)
     roster.revoke_devices(engine, "Mette")
@@ -187,10 +187,10 @@ def test_offline_app_plans_a_retry_with_backoff(laptop, server):
 
 
 def test_a_long_first_sync_shows_progress(tmp_path, engine, server, today):
-    from fieldapp.domain.accounts import Account
     from fieldapp.syncing import enroll_laptop
     from fieldapp.tui.app import SyncProgress
-    from headoffice import portfolio, roster
+    from fieldcore.accounts import Account
+    from headoffice.work import portfolio, roster
 
     accounts = [
         Account(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from fieldapp.store import _ACCOUNT_FIELDS
+from fieldapp.store.layout import ACCOUNT_FIELDS
 
 migrations = Migrations("fieldapp")
 
@@ -14,7 +14,7 @@ def m001_initial(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
     account_columns = {
         name: (int if name.endswith("_minor") else float if name in ("lat", "lon") else str)
-        for name in _ACCOUNT_FIELDS
+        for name in ACCOUNT_FIELDS
     }
     db["accounts"].create(account_columns, pk="account_id", not_null={"borrower_name", "currency"})
     db["visits"].create(

@@ -11,10 +11,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from fieldapp.i18n import N_, _, format_time, set_language
 from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
+from fieldcore.i18n import N_, _, format_time, set_language
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
 

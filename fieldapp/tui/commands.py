@@ -1,30 +1,12 @@
-"""Command palette entries: every action, every theme and every language, by name."""
+"""The collector's command palette: every action, every theme and every language, by name."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
-from fieldapp.i18n import LANGUAGES, _
+from fieldcore.i18n import LANGUAGES, _
+from fieldkit.palette import NamedCommands
 from themes import THEMES
-
-
-class NamedCommands(Provider):
-    """A palette provider over a list of (name, callable, help); subclasses give the list."""
-
-    def _commands(self) -> list[tuple[str, object, str]]:
-        raise NotImplementedError
-
-    async def discover(self) -> Hits:
-        for name, run, help_text in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, run, help_text in self._commands():
-            if (score := matcher.match(name)) > 0:
-                yield Hit(score, matcher.highlight(name), run, help=help_text)
 
 
 class FieldCommands(NamedCommands):

@@ -8,10 +8,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from fieldapp.domain.corrections import CONTACT_FIELDS
-from fieldapp.domain.errors import FieldErrors
-from fieldapp.i18n import N_, _
-from fieldapp.tui.labels import label
+from fieldcore.corrections import CONTACT_FIELDS
+from fieldcore.errors import FieldErrors
+from fieldcore.i18n import N_, _
+from fieldcore.labels import label
 
 
 class CorrectionDialog(ModalScreen[bool]):

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from fieldapp.i18n import N_, _
+from fieldcore.i18n import N_, _
 
 
 class KeysScreen(ModalScreen[None]):

@@ -8,8 +8,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
-from fieldapp.domain.errors import FieldErrors
-from fieldapp.domain.outcomes import (
+from fieldapp.recording import record_outcome
+from fieldapp.tui.status import SyncStatus
+from fieldcore.errors import FieldErrors
+from fieldcore.i18n import N_, _
+from fieldcore.labels import label
+from fieldcore.outcomes import (
     CODE_FIELDS,
     COMMON_FIELDS,
     Ability,
@@ -19,11 +23,7 @@ from fieldapp.domain.outcomes import (
     ThirdParty,
     Willingness,
 )
-from fieldapp.i18n import N_, _
-from fieldapp.recording import record_outcome
-from fieldapp.tui.footer import Footer
-from fieldapp.tui.labels import label
-from fieldapp.tui.status import SyncStatus
+from fieldkit.footer import Footer
 
 # field -> (label, placeholder or choices)
 _TEXT_FIELDS = {

@@ -10,11 +10,11 @@ from textual.containers import Center
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from fieldapp.domain.money import format_money
-from fieldapp.domain.route import OutcomeRecord, VisitDetail
-from fieldapp.i18n import N_, _, format_day, format_time, language
-from fieldapp.tui.footer import Footer
-from fieldapp.tui.labels import label
+from fieldcore.i18n import N_, _, format_day, format_time, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
+from fieldcore.route import OutcomeRecord, VisitDetail
+from fieldkit.footer import Footer
 
 
 class ReceiptScreen(Screen):

@@ -12,14 +12,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from fieldapp.domain.money import format_money
-from fieldapp.domain.stops import RouteStop
-from fieldapp.i18n import N_, _, format_day_long, language
-from fieldapp.tui.footer import Footer
 from fieldapp.tui.format import plain
-from fieldapp.tui.labels import label
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.status import SyncStatus
+from fieldcore.i18n import N_, _, format_day_long, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
+from fieldcore.stops import RouteStop
+from fieldkit.footer import Footer
 
 _STATUS_STYLE = {"done": "green", "to do": "bold", "skipped": "dim"}
 _STAGE_STYLE = {"early": "", "middle": "yellow", "late": "bold red", "current": "dim"}

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from fieldapp.i18n import N_
+from fieldcore.i18n import N_
 
 
 class RouteList(ScrollView, can_focus=True):

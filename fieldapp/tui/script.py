@@ -11,8 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldapp.content import libraries
-from fieldapp.domain.money import format_money
-from fieldapp.domain.scripts import (
+from fieldapp.tui.status import SyncStatus
+from fieldcore.i18n import N_, _, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
+from fieldcore.scripts import (
     Channel,
     Script,
     Situation,
@@ -20,10 +23,7 @@ from fieldapp.domain.scripts import (
     pick_library,
     situation_from,
 )
-from fieldapp.i18n import N_, _, language
-from fieldapp.tui.footer import Footer
-from fieldapp.tui.labels import label
-from fieldapp.tui.status import SyncStatus
+from fieldkit.footer import Footer
 
 SITUATIONS = list(Situation)
 

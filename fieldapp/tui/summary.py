@@ -11,11 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from fieldapp.domain.money import format_money
-from fieldapp.i18n import N_, _, format_day_long, language
-from fieldapp.tui.footer import Footer
-from fieldapp.tui.labels import label
 from fieldapp.tui.status import SyncStatus
+from fieldcore.i18n import N_, _, format_day_long, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
+from fieldkit.footer import Footer
 
 
 class SummaryScreen(Screen):

@@ -11,13 +11,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldapp.content import policy
-from fieldapp.domain.money import format_money
-from fieldapp.domain.promises import promises_with_state
-from fieldapp.domain.route import VisitDetail
-from fieldapp.i18n import N_, _, format_day, language
-from fieldapp.tui.footer import Footer
-from fieldapp.tui.labels import label
 from fieldapp.tui.status import SyncStatus
+from fieldcore.i18n import N_, _, format_day, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
+from fieldcore.promises import promises_with_state
+from fieldcore.route import VisitDetail
+from fieldkit.footer import Footer
 
 _PROMISE_STYLE = {"open": "yellow", "kept": "green", "broken": "bold red"}
 

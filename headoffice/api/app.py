@@ -13,9 +13,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fieldapp import __version__
-from headoffice.supervisor_api import FILE_LIMIT, Refused, supervisor_router
-from headoffice.syncstore import SqlSyncStorage
+from fieldcore import __version__
+from headoffice.api.supervisor import FILE_LIMIT, Refused, supervisor_router
+from headoffice.api.syncstore import SqlSyncStorage
 from sync.protocol import (
     MAX_BODY_BYTES,
     PROTOCOL_VERSION,

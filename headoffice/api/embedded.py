@@ -9,7 +9,7 @@ import time
 import uvicorn
 from sqlalchemy.engine import Engine
 
-from headoffice.api import create_app
+from headoffice.api.app import create_app
 
 
 class EmbeddedServer:

@@ -8,12 +8,12 @@ import socket
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from headoffice import db
+from headoffice.store import db
 
 
 def app_from_env():
     """The app each worker builds: the database comes from HEADOFFICE_DB (serve sets it)."""
-    from headoffice.api import create_app
+    from headoffice.api.app import create_app
 
     # `serve` migrated before the workers started; each worker only connects.
     return create_app(db.connect(os.environ["HEADOFFICE_DB"], migrate=False))
@@ -54,14 +54,14 @@ def _protocol() -> type:
 def run(db_url: str, host: str, port: int, workers: int = 1) -> None:
     """Serve until stopped; with workers > 1, uvicorn forks that many processes."""
     if workers == 1:
-        from headoffice.api import create_app
+        from headoffice.api.app import create_app
 
         app = create_app(db.connect(db_url, migrate=False))
         uvicorn.run(app, host=host, port=port, log_level="warning", http=_protocol())
         return
     os.environ["HEADOFFICE_DB"] = db_url
     uvicorn.run(
-        "headoffice.serving:app_from_env",
+        "headoffice.api.serving:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -12,9 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
-from headoffice import assignment, board, numbers, payments, portfolio, review, roster, supervisors
 from headoffice.clock import today
-from headoffice.publishing import PublishRefused, publish
+from headoffice.oversight import board, numbers, review
 from headoffice.wire import (
     AssignRequest,
     AssignResult,
@@ -35,6 +34,8 @@ from headoffice.wire import (
     ReviewItemWire,
     TeamRow,
 )
+from headoffice.work import assignment, payments, portfolio, roster, supervisors
+from headoffice.work.publishing import PublishRefused, publish
 
 _bearer = HTTPBearer(auto_error=False)
 _ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 413, 422)}

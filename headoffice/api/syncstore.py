@@ -8,13 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.outcomes import OutcomeDetails
-from headoffice import roster
-from headoffice.db import (
+from fieldcore.accounts import Account
+from fieldcore.outcomes import OutcomeDetails
+from headoffice.store.db import chunks
+from headoffice.store.tables import (
     accounts,
     applied_mutations,
-    chunks,
     collectors,
     content,
     corrections,
@@ -24,7 +23,8 @@ from headoffice.db import (
     payments,
     visits,
 )
-from headoffice.payments import field_payment
+from headoffice.work import roster
+from headoffice.work.payments import field_payment
 from sync.protocol import (
     ContentWire,
     CorrectContact,

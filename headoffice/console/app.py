@@ -9,9 +9,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from fieldapp.i18n import LANGUAGES, N_, _, set_language
-from fieldapp.tui.commands import NamedCommands
-from fieldapp.tui.footer import Footer
+from fieldcore.i18n import LANGUAGES, N_, _, set_language
+from fieldkit.footer import Footer
+from fieldkit.palette import NamedCommands
 from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
 from headoffice.console.numbers import NumbersPane

@@ -1,4 +1,4 @@
-"""Dialogs: assign accounts to a collector's route, resolve a review item with a note."""
+"""The assign dialog: whom, which day, which accounts, and whether to plan the walk."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from fieldapp.domain.errors import from_validation_error
-from fieldapp.i18n import N_, _
-from fieldapp.tui.labels import label
-from headoffice.console.board import assign_request
+from fieldcore.errors import from_validation_error
+from fieldcore.i18n import N_, _
+from fieldcore.labels import label
+from fieldkit.dialog import FormDialog
 from headoffice.console.client import ConsoleError
-from headoffice.console.review import KIND_LABELS
-from headoffice.wire import ReviewItemWire
+from headoffice.wire import AssignRequest
 
 # The request's field for each of the dialog's inputs, to show an error where it belongs.
 _FIELD_OF = {
@@ -31,23 +29,7 @@ _FIELD_OF = {
 }
 
 
-class _Dialog(ModalScreen[str | None]):
-    """A form that answers with a line for the status bar, or None when cancelled."""
-
-    def action_submit(self) -> None:
-        raise NotImplementedError
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class AssignDialog(_Dialog):
+class AssignDialog(FormDialog):
     """Whom, which day, which accounts, and whether to plan the walk."""
 
     BINDINGS = [
@@ -83,9 +65,7 @@ class AssignDialog(_Dialog):
                 yield Checkbox(_("Plan the shortest walk"), id="optimise", compact=True)
                 yield Input(id="start", placeholder=_("Start at LAT,LON"), compact=True)
             yield Static("", id="dialog-error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Assign"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
+            yield from self.buttons(_("Assign"), _("Cancel"))
 
     def on_mount(self) -> None:
         self.run_worker(self._collectors, thread=True)
@@ -152,59 +132,25 @@ class AssignDialog(_Dialog):
         self.run_worker(send, thread=True, exclusive=True)
 
 
-class ResolveDialog(_Dialog):
-    """The item, and the note that says what was decided (kept with it)."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "submit", N_("Resolve")),
-        Binding("escape", "cancel", N_("Cancel")),
-    ]
-
-    def __init__(self, item: ReviewItemWire) -> None:
-        super().__init__()
-        self.item = item
-
-    def compose(self) -> ComposeResult:
-        item = self.item
-        with Vertical(id="dialog"):
-            yield Static(
-                f"{_(KIND_LABELS[item.kind])} · {item.account_id} · {item.borrower_name}",
-                classes="dialog-title",
-            )
-            yield Static(item.summary, id="item-summary")
-            yield Label(_("What was decided"))
-            yield Input(
-                id="note",
-                placeholder=_("e.g. statement sent, collection on hold 30 days"),
-                compact=True,
-            )
-            yield Static("", id="dialog-error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Resolve"), variant="primary", id="ok")
-                yield Button(_("Cancel"), id="cancel")
-
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        note = self.query_one("#note", Input).value.strip()
-        if not note:
-            self.query_one("#dialog-error", Static).update(
-                _("Write what was decided: the note is kept with the item")
-            )
-            self.query_one("#note", Input).add_class("invalid")
-            return
-        item = self.item
-
-        def send() -> None:
-            try:
-                self.app.client.resolve(item.kind, item.ref, note)
-            except ConsoleError as error:
-                self.app.call_from_thread(
-                    self.query_one("#dialog-error", Static).update, str(error)
-                )
-                return
-            message = _("Resolved: {what}").format(what=f"{item.account_id} {item.borrower_name}")
-            self.app.call_from_thread(self.dismiss, message)
-
-        self.run_worker(send, thread=True, exclusive=True)
+def assign_request(day: date, fields: dict[str, str | bool]) -> AssignRequest:
+    """The dialog's fields as a request; raises pydantic's ValidationError naming the field."""
+    start = str(fields.get("start") or "").strip()
+    lat = lon = None
+    if start:
+        parts = [p.strip() for p in start.split(",")]
+        if len(parts) != 2:
+            raise ValueError(_("write the start as LAT,LON"))
+        lat, lon = parts
+    return AssignRequest.model_validate(
+        {
+            "collector": fields.get("collector") or "",
+            "date": fields.get("date") or day.isoformat(),
+            "account_ids": str(fields.get("accounts") or "").replace(",", " ").split(),
+            "region": fields.get("region") or None,
+            "postal_code": fields.get("postal_code") or None,
+            "stage": fields.get("stage") or None,
+            "optimise": bool(fields.get("optimise")),
+            "start_lat": lat,
+            "start_lon": lon,
+        }
+    )

@@ -9,10 +9,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from fieldapp.i18n import N_, _, format_day
-from fieldapp.tui.labels import label
+from fieldcore.i18n import N_, _, format_day
+from fieldcore.labels import label
+from headoffice.console.assign import AssignDialog
 from headoffice.console.client import ConsoleError
-from headoffice.wire import AssignRequest, Board, TeamRow
+from headoffice.wire import Board, TeamRow
 
 
 class BoardTable(DataTable):
@@ -132,8 +133,6 @@ class BoardPane(Vertical):
             self.load()
 
     def action_assign(self) -> None:
-        from headoffice.console.dialogs import AssignDialog
-
         if self.day is None:
             return
 
@@ -186,27 +185,3 @@ class BoardPane(Vertical):
             self.app.call_from_thread(self.app.report, message)
 
         self.run_worker(publish, thread=True, group="publish")
-
-
-def assign_request(day: date, fields: dict[str, str | bool]) -> AssignRequest:
-    """The dialog's fields as a request; raises pydantic's ValidationError naming the field."""
-    start = str(fields.get("start") or "").strip()
-    lat = lon = None
-    if start:
-        parts = [p.strip() for p in start.split(",")]
-        if len(parts) != 2:
-            raise ValueError(_("write the start as LAT,LON"))
-        lat, lon = parts
-    return AssignRequest.model_validate(
-        {
-            "collector": fields.get("collector") or "",
-            "date": fields.get("date") or day.isoformat(),
-            "account_ids": str(fields.get("accounts") or "").replace(",", " ").split(),
-            "region": fields.get("region") or None,
-            "postal_code": fields.get("postal_code") or None,
-            "stage": fields.get("stage") or None,
-            "optimise": bool(fields.get("optimise")),
-            "start_lat": lat,
-            "start_lon": lon,
-        }
-    )

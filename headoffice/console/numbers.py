@@ -8,9 +8,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from fieldapp.domain.money import format_money
-from fieldapp.i18n import N_, _, language
-from fieldapp.tui.labels import label
+from fieldcore.i18n import N_, _, language
+from fieldcore.labels import label
+from fieldcore.money import format_money
 from headoffice.console.client import ConsoleError
 from headoffice.wire import NumbersWire
 

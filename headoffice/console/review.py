@@ -7,17 +7,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from fieldapp.i18n import N_, _, format_day
+from fieldcore.i18n import N_, _, format_day
 from headoffice.console.client import ConsoleError
+from headoffice.console.resolve import KIND_LABELS, ResolveDialog
 from headoffice.wire import ReviewItemWire
-
-KIND_LABELS = {
-    "dispute": N_("Dispute"),
-    "hardship": N_("Hardship"),
-    "late": N_("Late outcome"),
-    "conflict": N_("Conflict"),
-    "legal": N_("Legal referral?"),
-}
 
 
 class ReviewTable(DataTable):
@@ -117,8 +110,6 @@ class ReviewPane(Vertical):
         detail.update("\n".join(lines))
 
     def action_resolve(self) -> None:
-        from headoffice.console.dialogs import ResolveDialog
-
         item = self.selected()
         if item is None or item.resolution is not None:
             self.app.report(_("Pick an open item to resolve"), error=True)

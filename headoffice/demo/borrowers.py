@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from content import CONTENT_DIR
-from fieldapp.domain.accounts import Account
-from headoffice import db, portfolio, roster
-from headoffice.payments import field_payment
-from headoffice.publishing import publish
+from fieldcore.accounts import Account
+from headoffice.store import tables
+from headoffice.work import portfolio, roster
+from headoffice.work.payments import field_payment
+from headoffice.work.publishing import publish
 
 # (name, address, city, postal code, phone) per language; invented people and places.
 _PEOPLE = {
@@ -136,12 +137,14 @@ def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> Non
     ]
     with engine.begin() as conn:
         collector_id = conn.execute(
-            sa.select(db.collectors.c.collector_id).where(db.collectors.c.name == "Anna Holm")
+            sa.select(tables.collectors.c.collector_id).where(
+                tables.collectors.c.name == "Anna Holm"
+            )
         ).scalar_one()
         visit_of = dict(
             conn.execute(
-                sa.select(db.visits.c.account_id, db.visits.c.visit_id).where(
-                    db.visits.c.collector_id == collector_id
+                sa.select(tables.visits.c.account_id, tables.visits.c.visit_id).where(
+                    tables.visits.c.collector_id == collector_id
                 )
             ).all()
         )
@@ -168,6 +171,6 @@ def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> Non
                     needs_review=False,
                     details="{}",
                 )
-                conn.execute(db.outcomes.insert().values(**row))
+                conn.execute(tables.outcomes.insert().values(**row))
                 if code == "paid":
-                    conn.execute(db.payments.insert().values(**field_payment(row, moment)))
+                    conn.execute(tables.payments.insert().values(**field_payment(row, moment)))

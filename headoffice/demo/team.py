@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.accounts import Account
-from headoffice import db, portfolio, roster
-from headoffice.payments import field_payment
+from fieldcore.accounts import Account
+from headoffice.store import tables
+from headoffice.work import portfolio, roster
+from headoffice.work.payments import field_payment
 
 TEAM = (("Lars Berg", "da"), ("Wei Chen", "zh"), ("Fiona Grant", "en"))
 DEMO_SUPERVISOR = "Head Office Demo"
@@ -78,7 +79,7 @@ def seed_team(engine: Engine, today: date) -> str:
 
     Deterministic for a given day, so that the console's screenshots hold still.
     """
-    from headoffice.supervisors import add_supervisor
+    from headoffice.work.supervisors import add_supervisor
 
     accounts = team_accounts(today)
     portfolio.import_accounts(engine, accounts)
@@ -104,9 +105,11 @@ def _work_the_day(
 ) -> None:
     with engine.begin() as conn:
         routes = conn.execute(
-            sa.select(db.visits.c.visit_id, db.visits.c.account_id, db.visits.c.collector_id)
-            .where(db.visits.c.visit_date == day, db.visits.c.status == "assigned")
-            .order_by(db.visits.c.collector_id, db.visits.c.sequence)
+            sa.select(
+                tables.visits.c.visit_id, tables.visits.c.account_id, tables.visits.c.collector_id
+            )
+            .where(tables.visits.c.visit_date == day, tables.visits.c.status == "assigned")
+            .order_by(tables.visits.c.collector_id, tables.visits.c.sequence)
         ).all()
         for order, visit in enumerate(routes):
             account = by_id.get(visit.account_id)
@@ -144,13 +147,15 @@ def _work_the_day(
                 "needs_review": False,
                 "details": json.dumps(details),
             }
-            conn.execute(db.outcomes.insert().values(**row))
+            conn.execute(tables.outcomes.insert().values(**row))
             if code == "paid":
-                conn.execute(db.payments.insert().values(**field_payment(row, row["received_at"])))
+                conn.execute(
+                    tables.payments.insert().values(**field_payment(row, row["received_at"]))
+                )
             elif code == "promise" and rng.random() < 0.6:
                 # Most promises are kept, by transfer before the date.
                 conn.execute(
-                    db.payments.insert().values(
+                    tables.payments.insert().values(
                         id=f"import:BANK-{visit.visit_id}",
                         account_id=account.account_id,
                         amount_minor=amount,

@@ -7,8 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.stages import days_past_due, stage_for
-from headoffice.db import accounts, chunks, collectors, outcomes, visits
+from fieldcore.stages import days_past_due, stage_for
+from headoffice.store.db import chunks
+from headoffice.store.tables import accounts, collectors, outcomes, visits
 from headoffice.wire import Board, CollectorRoute, Stop, TeamRow
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.accounts import Account
-from fieldapp.domain.money import to_decimal_text
-from headoffice.db import accounts, collectors, corrections, outcomes
+from fieldcore.accounts import Account
+from fieldcore.money import to_decimal_text
+from headoffice.store.tables import accounts, collectors, corrections, outcomes
 
 OUTCOME_COLUMNS = (
     "id",

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.outcomes import RIGHT_PARTY_CONTACTS
-from fieldapp.domain.promises import PromiseState
-from fieldapp.domain.stages import Stage, days_past_due, stage_for
-from headoffice.db import accounts, collectors, outcomes
-from headoffice.promises import promises
+from fieldcore.outcomes import RIGHT_PARTY_CONTACTS
+from fieldcore.promises import PromiseState
+from fieldcore.stages import Stage, days_past_due, stage_for
+from headoffice.oversight.promises import promises
+from headoffice.store.tables import accounts, collectors, outcomes
 
 GROUPINGS = ("collector", "stage", "day")
 

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldapp.domain.promises import PromiseState, judge_promise
-from headoffice.db import chunks, outcomes, payments
+from fieldcore.promises import PromiseState, judge_promise
+from headoffice.store.db import chunks
+from headoffice.store.tables import outcomes, payments
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from fieldapp.domain.money import format_money
-from fieldapp.domain.promises import PromiseState
-from fieldapp.domain.stages import days_past_due
-from headoffice.db import accounts, collectors, corrections, outcomes, resolutions
-from headoffice.promises import promises
+from fieldcore.money import format_money
+from fieldcore.promises import PromiseState
+from fieldcore.stages import days_past_due
+from headoffice.oversight.promises import promises
+from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
 
 # The wire's models are the queue's own: what the API sends is what the queue holds.
 from headoffice.wire import ResolutionWire as Resolution

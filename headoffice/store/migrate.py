@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from headoffice.db import counters
+from headoffice.store.tables import counters
 
 # The revision that create_all made before migrations were versioned; a
 # database from then is stamped with it and migrated forward like any other.
@@ -20,7 +20,7 @@ _LOCK = 7240917
 
 def _config(connection: Connection | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", "headoffice:migrations")
+    config.set_main_option("script_location", "headoffice.store:migrations")
     config.attributes["connection"] = connection
     return config
 

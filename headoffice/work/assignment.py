@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.stages import Stage
-from headoffice import roster
-from headoffice.db import accounts, chunks
-from headoffice.roster import RosterError
-from headoffice.routing import Point, plan_route, route_length
+from fieldcore.stages import Stage
+from headoffice.store.db import chunks
+from headoffice.store.tables import accounts
+from headoffice.work import roster
+from headoffice.work.roster import RosterError
+from headoffice.work.routing import Point, plan_route, route_length
 
 # Days past due that each stage covers, as (fewest, most); None is open-ended.
 _STAGE_DAYS = {

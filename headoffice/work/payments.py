@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.errors import from_validation_error
-from fieldapp.domain.money import check_currency, parse_amount
-from headoffice.db import accounts, chunks, payments
-from headoffice.portfolio import ImportRefused
+from fieldcore.errors import from_validation_error
+from fieldcore.money import check_currency, parse_amount
+from headoffice.store.db import chunks
+from headoffice.store.tables import accounts, payments
+from headoffice.work.portfolio import ImportRefused
 
 PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
 

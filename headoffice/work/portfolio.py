@@ -12,9 +12,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.accounts import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Account, parse_row
-from fieldapp.domain.errors import FieldErrors
-from headoffice.db import accounts, chunks, reserve_changes
+from fieldcore.accounts import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Account, parse_row
+from fieldcore.errors import FieldErrors
+from headoffice.store.db import chunks
+from headoffice.store.tables import accounts, reserve_changes
 
 KNOWN_COLUMNS = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
 _ACCOUNT_FIELDS = tuple(Account.model_fields)

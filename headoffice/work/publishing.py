@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
-from fieldapp.domain.errors import from_validation_error
-from fieldapp.domain.policy import ContactPolicy
-from fieldapp.domain.scripts import ScriptLibrary
-from headoffice.db import content, reserve_changes
+from fieldcore.errors import from_validation_error
+from fieldcore.policy import ContactPolicy
+from fieldcore.scripts import ScriptLibrary
+from headoffice.store.tables import content, reserve_changes
 
 
 class PublishRefused(ValueError):

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from fieldapp.domain.accounts import LANGUAGES
-from fieldapp.domain.ids import new_id
-from headoffice.db import (
+from fieldcore.accounts import LANGUAGES
+from fieldcore.ids import new_id
+from headoffice.store.db import chunks
+from headoffice.store.tables import (
     accounts,
-    chunks,
     collectors,
     devices,
     enrollments,

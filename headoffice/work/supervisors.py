@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from headoffice.db import devices, supervisors
-from headoffice.roster import RosterError
+from headoffice.store.tables import devices, supervisors
+from headoffice.work.roster import RosterError
 from sync.tokens import new_token, token_hash
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from headoffice.db import metadata
+from headoffice.store.tables import metadata
 
 config = context.config
 

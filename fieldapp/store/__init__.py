@@ -1,0 +1,20 @@
+"""The laptop's local SQLite database, one room per thing it serves, behind one `Store`."""
+
+from __future__ import annotations
+
+from fieldapp.store.content import PublishedContent
+from fieldapp.store.opening import VisitNotFound
+from fieldapp.store.outbox import Outbox
+from fieldapp.store.recording import Recording
+from fieldapp.store.route import RouteReads
+
+
+class Store(RouteReads, Recording, Outbox, PublishedContent):
+    """One open connection to the laptop's database; open one per thread.
+
+    The screens, the CLI and the sync client all use this one object; each
+    base class is the room of the store that serves one of them.
+    """
+
+
+__all__ = ["Store", "VisitNotFound"]

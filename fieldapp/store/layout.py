@@ -1,0 +1,46 @@
+"""The names the laptop's schema is made of, readable without loading sqlite-utils."""
+
+from __future__ import annotations
+
+DB_NAME = "fieldapp.db"
+
+# The columns of an account, as fieldcore.accounts.Account declares them (a test
+# holds the two together).
+ACCOUNT_FIELDS = (
+    "account_id",
+    "borrower_name",
+    "address",
+    "city",
+    "postal_code",
+    "region",
+    "lat",
+    "lon",
+    "phone",
+    "email",
+    "language",
+    "timezone",
+    "currency",
+    "outstanding_minor",
+    "overdue_minor",
+    "principal_minor",
+    "installment_minor",
+    "oldest_due_date",
+    "product",
+    "security",
+    "guarantor_name",
+    "guarantor_phone",
+    "employer_name",
+    "employer_phone",
+    "spouse_name",
+    "spouse_phone",
+)
+
+# The schema's migrations, in order (schema.py holds them). Checked on open
+# without loading sqlite-utils, so a laptop that is up to date opens fast.
+MIGRATIONS = (
+    "m001_initial",
+    "m002_corrections_and_scope",
+    "m003_collectors_day",
+    "m004_outcome_lookups",
+    "m005_account_region",
+)

@@ -1,0 +1,140 @@
+"""The outbox and the pulled scope: the sync client's port onto the laptop's database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from fieldapp.store.opening import StoreBase, dicts
+
+if TYPE_CHECKING:
+    from sync.protocol import MutationResult, PullResponse
+
+
+class Outbox(StoreBase):
+    """Push what waits, settle what head office answered, apply what it sends down."""
+
+    def refused(self) -> list[dict]:
+        return dicts(self.db.execute("SELECT * FROM outbox WHERE state = 'refused' ORDER BY seq"))
+
+    def pending_mutations(self, limit: int) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT mutation_id, kind, payload FROM outbox WHERE state = 'pending' "
+            "ORDER BY seq LIMIT ?",
+            [limit],
+        )
+        return [{"id": m, "kind": k, "payload": json.loads(p)} for m, k, p in rows]
+
+    def settle(self, results: Iterable[MutationResult]) -> None:
+        """Drop applied mutations from the outbox; keep refused ones, visibly, out of the way."""
+        applied = 0
+        with self.db.atomic():
+            for result in results:
+                if result.status == "applied":
+                    self.db.execute("DELETE FROM outbox WHERE mutation_id = ?", [result.id])
+                    applied += 1
+                else:
+                    self.db.execute(
+                        "UPDATE outbox SET state = 'refused', message = ? WHERE mutation_id = ?",
+                        [result.message, result.id],
+                    )
+        if applied:
+            self.purge_departed()
+
+    def cursor(self) -> str:
+        return self.setting("cursor", "") or ""
+
+    def visit_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT visit_id FROM visits")]
+
+    def apply_page(self, page: PullResponse) -> None:
+        """Apply one pulled page and its cursor together, so an interrupted sync resumes."""
+        generation = int(self.setting("generation", "0"))
+        with self.db.atomic():
+            accounts = [v.account for v in page.visits] + page.accounts
+            if accounts:
+                self.db["accounts"].upsert_all(
+                    [a.model_dump(mode="json") for a in accounts], pk="account_id"
+                )
+            if page.visits:
+                self.db["visits"].upsert_all(
+                    [
+                        {
+                            "visit_id": v.visit_id,
+                            "account_id": v.account_id,
+                            "visit_date": v.visit_date.isoformat(),
+                            "sequence": v.sequence,
+                            "generation": generation,
+                        }
+                        for v in page.visits
+                    ],
+                    pk="visit_id",
+                )
+            history = [h for v in page.visits for h in v.history]
+            if history:
+                self.db["history"].upsert_all(
+                    [
+                        h.model_dump(mode="json") | {"details": h.details.model_dump_json()}
+                        for h in history
+                    ],
+                    pk="id",
+                )
+            if page.content:
+                self.db["content"].upsert_all(
+                    [c.model_dump(mode="json") for c in page.content], pk="key"
+                )
+            if page.removed_visits:
+                self._remove_visits(page.removed_visits)
+            if not page.more and self.setting("rebuilding") == "1":
+                stale = [
+                    r[0]
+                    for r in self.db.execute(
+                        "SELECT visit_id FROM visits WHERE generation < ?", [generation]
+                    )
+                ]
+                self._remove_visits(stale)
+                self.set_settings(rebuilding="0")
+            self.set_settings(cursor=page.cursor)
+        if page.removed_visits:
+            self.purge_departed()
+
+    def _remove_visits(self, gone: list[str]) -> None:
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
+        # Once no visit of a borrower is left, their personal data leaves too.
+        for table in ("accounts", "history", "drafts"):
+            column = "visit_id" if table == "drafts" else "account_id"
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {column} NOT IN (SELECT {column} FROM visits)"
+            )
+
+    def reset_scope(self) -> None:
+        """Download the whole scope again (cursor reset or drift), keeping the outbox."""
+        generation = int(self.setting("generation", "0")) + 1
+        self.set_settings(generation=str(generation), cursor="", rebuilding="1")
+
+    def purge_departed(self) -> None:
+        """Forget outcomes and corrections of borrowers no longer on this laptop, once sent.
+
+        What still waits in the outbox stays until head office has it: nothing
+        recorded is lost. Then the WAL is truncated so no old page lingers there.
+        """
+        with self.db.atomic():
+            removed = 0
+            for table in ("outcomes", "corrections"):
+                removed += self.db.execute(
+                    f"""
+                    DELETE FROM {table}
+                    WHERE account_id NOT IN (SELECT account_id FROM accounts)
+                      AND id NOT IN (SELECT record_id FROM outbox WHERE record_id IS NOT NULL)
+                    """
+                ).rowcount
+        if removed:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def mark_synced(self) -> None:
+        self.set_settings(last_sync_at=datetime.now(UTC).isoformat())

@@ -1,0 +1,133 @@
+"""Recording on the laptop: outcomes and receipts, drafts, corrections, each with its outbox row."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from fieldapp.store.opening import StoreBase, dicts
+from fieldcore.ids import new_id
+
+if TYPE_CHECKING:
+    from fieldcore.corrections import Correction
+    from fieldcore.outcomes import CheckedOutcome
+    from fieldcore.route import OutcomeRecord
+
+
+class Recording(StoreBase):
+    """Every write a collector makes; each saved with its way to head office in one transaction."""
+
+    def record_outcome(self, visit_id: str, checked: CheckedOutcome) -> OutcomeRecord:
+        """Save an outcome and its outbox mutation in one durable transaction.
+
+        The visit's draft goes in the same transaction: saved means the form is done.
+        """
+        from fieldcore.route import OutcomeRecord
+
+        account_id = self._visit_account(visit_id)
+        now = self.now()
+        with self.db.atomic():
+            receipt_no = None
+            if checked.outcome == "paid":
+                receipt_no = self._next_receipt_no()
+            record = OutcomeRecord(
+                id=new_id(),
+                visit_id=visit_id,
+                account_id=account_id,
+                outcome=checked.outcome.value,
+                amount_minor=checked.amount_minor,
+                currency=checked.currency,
+                promise_date=checked.promise_date,
+                method=checked.method.value if checked.method else None,
+                note=checked.note,
+                receipt_no=receipt_no,
+                recorded_at=now,
+                synced=False,
+                details=checked.details,
+            )
+            payload = record.model_dump(
+                mode="json", exclude={"synced", "collector", "from_head_office"}
+            )
+            self.db["outcomes"].insert(payload | {"details": json.dumps(payload["details"])})
+            self._enqueue("record_outcome", payload, now)
+            self.db.execute("DELETE FROM drafts WHERE visit_id = ?", [visit_id])
+        return record
+
+    # drafts -----------------------------------------------------------------------
+
+    def save_draft(self, visit_id: str, fields: dict[str, str | None]) -> None:
+        """Keep what the form holds now; a crash or kill -9 loses at most the last keystroke."""
+        self.db.execute(
+            "INSERT INTO drafts (visit_id, fields, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(visit_id) DO UPDATE SET fields = excluded.fields, "
+            "updated_at = excluded.updated_at",
+            [visit_id, json.dumps(fields, ensure_ascii=False), datetime.now(UTC).isoformat()],
+        )
+
+    def draft(self, visit_id: str) -> dict[str, str | None] | None:
+        row = self.db.execute("SELECT fields FROM drafts WHERE visit_id = ?", [visit_id]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def record_correction(self, account_id: str, field: str, value: str) -> Correction:
+        """Save a corrected phone, address or e-mail; it goes up, it overwrites nothing."""
+        from fieldcore.corrections import Correction, check_correction
+
+        value = check_correction(field, value)
+        account = self._account_row(account_id)
+        now = self.now()
+        correction = Correction(
+            id=new_id(),
+            account_id=account_id,
+            field=field,
+            value=value,
+            base_value=account[field],
+            recorded_at=now,
+        )
+        payload = correction.model_dump(mode="json", exclude={"conflict_with", "synced"})
+        with self.db.atomic():
+            self.db["corrections"].insert(payload)
+            self._enqueue("correct_contact", payload, now)
+        return correction
+
+    def corrections_for_account(self, account_id: str) -> list[Correction]:
+        """Corrections newest first, each marked where head office now holds a third value."""
+        from fieldcore.corrections import Correction
+
+        current = self._account_row(account_id)
+        rows = dicts(
+            self.db.execute(
+                """
+                SELECT c.*, NOT EXISTS (SELECT 1 FROM outbox b WHERE b.record_id = c.id) AS synced
+                FROM corrections c WHERE c.account_id = ? ORDER BY c.recorded_at DESC
+                """,
+                [account_id],
+            )
+        )
+        found = []
+        for row in rows:
+            now_value = current[row["field"]]
+            clash = now_value not in (row["base_value"], row["value"])
+            found.append(
+                Correction.model_validate(row | {"conflict_with": now_value if clash else None})
+            )
+        return found
+
+    def _enqueue(self, kind: str, payload: dict, now: datetime) -> None:
+        # Same transaction as the record itself: a change is never saved without
+        # its way to head office, nor sent without being saved.
+        self.db["outbox"].insert(
+            {
+                "mutation_id": new_id(),
+                "kind": kind,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "created_at": now.isoformat(),
+                "record_id": payload["id"],
+            }
+        )
+
+    def _next_receipt_no(self) -> str:
+        # Device code + counter: unique across laptops without asking anyone.
+        counter = int(self.setting("receipt_counter", "0")) + 1
+        self.set_settings(receipt_counter=str(counter))
+        return f"{self.setting('device_code', 'LOCAL')}-{counter:06d}"

@@ -1,0 +1,1 @@
+"""The small kit of Textual parts both apps use: the translated Footer, palette, form dialogs."""

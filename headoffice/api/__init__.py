@@ -1,0 +1,1 @@
+"""The server's edge: the FastAPI app, sync and supervisor routes, serving with uvicorn."""

@@ -1,0 +1,85 @@
+"""`headoffice console` and `headoffice demo`: the console, alone or over a demo head office."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from headoffice.store import db
+
+
+@click.command()
+@click.option(
+    "--server",
+    envvar="HEADOFFICE_URL",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    help="Head office's address [env HEADOFFICE_URL].",
+)
+@click.option(
+    "--token",
+    envvar="HEADOFFICE_TOKEN",
+    required=True,
+    help="Supervisor token [env HEADOFFICE_TOKEN].",
+)
+@click.option("--web", is_flag=True, help="Serve the console to a browser instead (textual-serve).")
+@click.option("--web-host", default="127.0.0.1", show_default=True, help="Address for --web.")
+@click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
+@click.option(
+    "--language",
+    envvar="HEADOFFICE_LANGUAGE",
+    type=click.Choice(["en", "da", "zh"]),
+    help="Console language [env HEADOFFICE_LANGUAGE; default: the last one chosen, or en].",
+)
+def console(
+    server: str, token: str, web: bool, web_host: str, web_port: int, language: str | None
+) -> None:
+    """The supervisors' console: assignment board, review queue and numbers.
+
+    Keys: 1 board, 2 review, 3 numbers, ctrl+r refresh, ctrl+p every command.
+    """
+    if web:
+        from headoffice.console.web import serve_console
+
+        if language:
+            os.environ["HEADOFFICE_LANGUAGE"] = language
+        click.echo(f"console at http://{web_host}:{web_port} (ctrl+c stops)", err=True)
+        serve_console(server, token, host=web_host, port=web_port)
+        return
+    from headoffice.console.app import SupervisorConsole
+
+    SupervisorConsole(server, token, language=language).run()
+
+
+@click.command()
+@click.option("--web", is_flag=True, help="Open the console in a browser instead.")
+@click.option("--web-port", default=8000, show_default=True, type=int, help="Port for --web.")
+def demo(web: bool, web_port: int) -> None:
+    """A demo head office: a team with two weeks of work, and the console over it.
+
+    Everything lives in a temporary folder and goes when the demo stops.
+    """
+    import tempfile
+
+    from headoffice.api.embedded import EmbeddedServer
+    from headoffice.clock import today
+    from headoffice.demo.borrowers import seed_demo
+    from headoffice.demo.team import seed_team
+
+    folder = Path(tempfile.mkdtemp(prefix="headoffice-demo-"))
+    engine = db.connect(f"sqlite:///{folder / 'headoffice.db'}")
+    seed_demo(engine, today())
+    token = seed_team(engine, today())
+    with EmbeddedServer(engine) as server:
+        click.echo(f"demo head office at {server.url}; supervisor token {token}", err=True)
+        if web:
+            from headoffice.console.web import serve_console
+
+            click.echo(f"console at http://127.0.0.1:{web_port} (ctrl+c stops)", err=True)
+            serve_console(server.url, token, port=web_port)
+        else:
+            from headoffice.console.app import SupervisorConsole
+
+            SupervisorConsole(server.url, token).run()

@@ -1,0 +1,48 @@
+"""`headoffice review` and `headoffice resolve`: the queue of what needs a supervisor's decision."""
+
+from __future__ import annotations
+
+import click
+
+from headoffice.cli.options import db_option, open_engine
+
+
+@click.command("review")
+@db_option
+@click.option("--all", "show_all", is_flag=True, help="Resolved items too, with their notes.")
+def review_list(db_url: str | None, show_all: bool) -> None:
+    """The review queue: disputes, hardship, late outcomes, conflicts, legal candidates."""
+    from headoffice.clock import today
+    from headoffice.oversight.review import review_queue
+
+    items = review_queue(open_engine(db_url), today(), include_resolved=show_all)
+    if not items:
+        click.echo("nothing to review")
+    for item in items:
+        when = f"{item.at:%Y-%m-%d}" if item.at else ""
+        click.echo(
+            f"{item.kind:<9} {item.ref:<38} {item.account_id:<12} {item.borrower_name:<24} "
+            f"{item.collector:<16} {when}  {item.summary}"
+        )
+        if item.resolution:
+            r = item.resolution
+            click.echo(f"{'':<9} resolved by {r.resolved_by} {r.resolved_at:%Y-%m-%d}: {r.note}")
+
+
+@click.command()
+@db_option
+@click.argument("kind")
+@click.argument("ref")
+@click.option("--note", required=True, help="What was decided; kept with the item.")
+@click.option("--by", "by", default="head office", show_default=True, help="Who decided.")
+def resolve(db_url: str | None, kind: str, ref: str, note: str, by: str) -> None:
+    """Resolve a review item (KIND and REF as `headoffice review` lists them)."""
+    from headoffice.clock import today
+    from headoffice.oversight.review import ReviewError
+    from headoffice.oversight.review import resolve as record
+
+    try:
+        record(open_engine(db_url), today(), kind, ref, note, by)
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"resolved {kind} {ref}")

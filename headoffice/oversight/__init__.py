@@ -1,0 +1,1 @@
+"""What supervisors see: the review queue, the numbers, the team's day, promises, exports."""

@@ -1,0 +1,1 @@
+"""Head office's database: tables, opening, versioned migrations."""

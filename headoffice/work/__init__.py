@@ -1,0 +1,1 @@
+"""What supervisors do: portfolio and payments in, people and routes out, content published."""
