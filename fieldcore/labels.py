@@ -1,4 +1,4 @@
-"""Words the screens show for codes, marked for translation (see fieldapp/locale)."""
+"""Words the screens show for codes, marked for translation (catalogs in fieldcore/locale)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a head-office database, a live server, an enrolled laptop."""
+"""Shared fixtures: a head-office database, a live server, an enrolled laptop, a supervisor."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 
 from fieldapp.demo import run_demo
@@ -13,7 +14,8 @@ from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
 from fieldcore.stages import local_today
 from headoffice.store import db
-from headoffice.work import portfolio, roster
+from headoffice.work import portfolio, roster, supervisors
+from tests.console_office import office, own_settings, seeded  # noqa: F401  (fixtures)
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
 from tests.postgres import scratch_database
 
@@ -94,3 +96,11 @@ def home(demo_home, tmp_path, monkeypatch) -> Path:
     store.db.execute("DELETE FROM settings WHERE key = 'last_sync_at'")
     store.close()
     return copy
+
+
+@pytest.fixture
+def boss(server, engine):
+    """Anna, a supervisor, talking to the live server with her own token."""
+    token = supervisors.add_supervisor(engine, "Anna")
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client

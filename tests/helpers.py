@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import socket
 import subprocess
@@ -144,3 +145,11 @@ def three_borrowers(**changes: dict[str, str]) -> list[dict]:
         ),
     ]
     return [row | changes.get(row["account_id"], {}) for row in rows]
+
+
+def csv_text(rows: list[dict], header: list[str] | None = None) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header or HEADER, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -2,97 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import subprocess
-import sys
-import time
 from datetime import date
 
-import httpx
 import pytest
 import sqlalchemy as sa
-from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent
+from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent
 
 from headoffice.console.app import SupervisorConsole
 from headoffice.console.client import SupervisorClient
-from headoffice.demo.borrowers import seed_demo
-from headoffice.demo.team import seed_team
-from headoffice.store import db, tables
-from tests.helpers import LiveServer, free_port
+from headoffice.store import tables
+from tests.console_office import DAY, SHOWN_URL, console_for, drive, settle, table_rows, text
+from tests.helpers import free_port
 
-DAY = date(2026, 11, 23)
-# Shown in the title instead of the live server's random port, so snapshots hold still.
-SHOWN_URL = "https://headoffice.example"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A head office with the demo team's two weeks of work, made once; (file, token)."""
-    folder = tmp_path_factory.mktemp("console")
-    engine = db.connect(f"sqlite:///{folder / 'seed.db'}")
-    seed_demo(engine, DAY)
-    token = seed_team(engine, DAY)
-    engine.dispose()
-    return folder / "seed.db", token
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path, monkeypatch):
-    """Each test remembers its console choices in its own folder."""
-    monkeypatch.setenv("HEADOFFICE_CONFIG", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def office(seeded, tmp_path):
-    """A live server over a fresh copy of the seeded head office, its day pinned."""
-    source, token = seeded
-    copy = tmp_path / "headoffice.db"
-    shutil.copy(source, copy)
-    url = f"sqlite:///{copy}"
-    live = LiveServer(url, tmp_path / "server.log", env={"HEADOFFICE_TODAY": DAY.isoformat()})
-    live.start()
-    engine = db.connect(url)
-    yield live, token, engine
-    engine.dispose()
-    live.stop()
-
-
-def console_for(office, language: str = "en") -> SupervisorConsole:
-    live, token, _engine = office
-    client = SupervisorClient(live.url, token)
-    return SupervisorConsole(SHOWN_URL, token, client=client, language=language)
-
-
-async def settle(pilot) -> None:
-    """Wait until every call to head office has answered and the screen is drawn."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    # Tables size their columns and plots their axes on the next refreshes.
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.2)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
-
-
-def drive(app: SupervisorConsole, steps, size=(120, 40)):
-    async def scenario():
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            return await steps(app, pilot)
-
-    return asyncio.run(scenario())
-
-
-def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-def table_rows(app, selector: str) -> list[list[str]]:
-    table = app.screen.query_one(selector, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 def test_the_board_shows_the_team_then_a_route_and_moves_by_day(office):
@@ -330,47 +252,6 @@ def test_console_snapshot_in_chinese(snap_compare, office):
     assert snap_compare(console_for(office, "zh"), terminal_size=(120, 40), run_before=run_before)
 
 
-def test_the_console_is_served_to_a_browser(office, tmp_path):
-    live, token, _engine = office
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "headoffice",
-            "console",
-            "--web",
-            "--web-port",
-            str(port),
-            "--server",
-            live.url,
-            "--token",
-            token,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "web.log").open("wb"),
-    )
-    try:
-        deadline = time.monotonic() + 30
-        page = None
-        while time.monotonic() < deadline:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert page is not None, (tmp_path / "web.log").read_text()
-        assert page.status_code == 200
-        assert "fieldapp head office" in page.text
-        assert token not in page.text  # the token stays on the server side
-        # A browser then opens the websocket: the console runs and signs in.
-        shown = asyncio.run(_watch_web_console(port, "Signed in as Head Office Demo"))
-        assert "Signed in as Head Office Demo" in shown
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def test_every_key_is_also_in_the_command_palette(office):
     async def steps(app, pilot):
         await pilot.press("ctrl+p")
@@ -409,25 +290,3 @@ def test_switching_language_redraws_tabs_and_tables(office):
         app.choose_language("en")
 
     drive(again, remembered)
-
-
-async def _watch_web_console(port: int, wanted: str, seconds: float = 30) -> str:
-    """What the console sends a browser over the websocket, until `wanted` shows."""
-    import aiohttp
-
-    seen = ""
-    url = f"ws://127.0.0.1:{port}/ws?width=120&height=40"
-    async with aiohttp.ClientSession() as session, session.ws_connect(url) as socket:
-        deadline = time.monotonic() + seconds
-        while wanted not in seen and time.monotonic() < deadline:
-            try:
-                message = await socket.receive(timeout=max(0.1, deadline - time.monotonic()))
-            except TimeoutError:
-                break
-            if message.type == aiohttp.WSMsgType.BINARY:
-                seen += message.data.decode("utf-8", "replace")
-            elif message.type == aiohttp.WSMsgType.TEXT:
-                seen += message.data
-            else:
-                break
-    return seen
