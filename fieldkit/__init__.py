@@ -1,1 +1,1 @@
-"""The small kit of Textual parts both apps use: the translated Footer, palette, form dialogs."""
+"""The small kit of Textual parts the apps share: the translated Footer, the palette, dialogs."""

@@ -15,6 +15,15 @@ class FormDialog(ModalScreen[str | None]):
     `action_submit`; the OK button submits, Cancel and Escape dismiss.
     """
 
+    # The button row's own layout travels with the kit; each app styles the rest.
+    DEFAULT_CSS = """
+    FormDialog .buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    """
+
     def action_submit(self) -> None:
         raise NotImplementedError
 

@@ -1,4 +1,4 @@
-"""The Footer in the collector's language: binding descriptions are translated as drawn."""
+"""The Footer in the UI language: each binding's description is translated as it is drawn."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervisors' console over the real server: board, assignment, review, numbers, web."""
+"""The supervisors' console over the real server: board, assignment, review, numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervisor API over the real server: roles, portfolio, assignment, review, numbers."""
+"""The supervisor API over the real server: roles, portfolio, assignment, payments, numbers."""
 
 from __future__ import annotations
 
