@@ -174,6 +174,84 @@ class CheckedOutcome(BaseModel):
     details: OutcomeDetails = OutcomeDetails()
 
 
+class Unreadable:
+    """A value that was typed but could not be read (an amount like "12,3,4"), with why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+# The bounds of what a detail may hold, wherever it was typed or sent from.
+LONGEST_REASON = 500
+LONGEST_NOTE = 2000
+
+
+def outcome_problems(
+    code: OutcomeCode,
+    values: Mapping[str, object],
+    *,
+    outstanding_minor: int,
+    today: date,
+    now: datetime,
+    longest_promise_days: int = LONGEST_PROMISE_DAYS,
+) -> dict[str, str]:
+    """The rules every outcome meets, wherever it is checked: {field: what is wrong}.
+
+    The laptop's form and CLI call this through check_outcome, and head office
+    calls it on every pushed outcome, so the two refuse exactly the same
+    things. `values` uses the form's field names with amounts in minor units
+    (`amount`, `instalment`); `today` and `now` are the borrower's local date
+    and time when the outcome was recorded.
+    """
+    errors: dict[str, str] = {}
+    wanted = CODE_FIELDS[code]
+    for name in SPECIFIC_FIELDS:
+        given = values.get(name) is not None
+        if name in wanted and not given:
+            hint = _HINTS.get(name)
+            errors[name] = f"is required for {code.value}" + (f" ({hint})" if hint else "")
+        elif name not in wanted and given:
+            errors[name] = f"does not apply to {code.value}"
+    for name in ("amount", "instalment"):
+        value = values.get(name)
+        if name in errors:
+            continue
+        if isinstance(value, Unreadable):
+            errors[name] = value.reason
+        elif isinstance(value, int) and value < 1:
+            errors[name] = "must be more than zero"
+        elif isinstance(value, int) and value > outstanding_minor:
+            errors[name] = "is more than the outstanding balance"
+    promise_date = values.get("promise_date")
+    if isinstance(promise_date, date) and "promise_date" not in errors:
+        if promise_date < today:
+            errors["promise_date"] = "is in the past"
+        elif promise_date > today + timedelta(days=longest_promise_days):
+            errors["promise_date"] = f"is more than {longest_promise_days} days away"
+    callback_at = values.get("callback_at")
+    if isinstance(callback_at, datetime) and "callback_at" not in errors:
+        local_now = now.replace(tzinfo=None)
+        when = callback_at.replace(tzinfo=None)
+        if when < local_now:
+            errors["callback_at"] = "is in the past"
+        elif when > local_now + timedelta(days=LONGEST_CALLBACK_DAYS):
+            errors["callback_at"] = f"is more than {LONGEST_CALLBACK_DAYS} days away"
+    term = values.get("term_months")
+    if isinstance(term, int) and "term_months" not in errors and not 1 <= term <= 120:
+        errors["term_months"] = "is 1 to 120 months"
+    for name, longest in (
+        ("dispute_reason", LONGEST_REASON),
+        ("new_address", LONGEST_REASON),
+        ("note", LONGEST_NOTE),
+    ):
+        text = values.get(name)
+        if isinstance(text, str) and name not in errors and len(text) > longest:
+            errors[name] = f"is longer than {longest} characters"
+    if code in NEEDS_NOTE and not values.get("note"):
+        errors["note"] = f"is required for {code.value}: say why"
+    return errors
+
+
 def check_outcome(
     raw: Mapping[str, object],
     *,
@@ -195,47 +273,28 @@ def check_outcome(
         raise FieldErrors(from_validation_error(error)) from None
 
     code = form.outcome
-    wanted = CODE_FIELDS[code]
-    errors: dict[str, str] = {}
-    for name in SPECIFIC_FIELDS:
-        given = getattr(form, name) is not None
-        if name in wanted and not given:
-            hint = _HINTS.get(name)
-            errors[name] = f"is required for {code.value}" + (f" ({hint})" if hint else "")
-        elif name not in wanted and given:
-            errors[name] = f"does not apply to {code.value}"
-
-    def money(name: str) -> int | None:
-        text = getattr(form, name)
-        if text is None or name in errors:
-            return None
-        try:
-            minor = parse_amount(text, currency, allow_zero=False)
-        except ValueError as error:
-            errors[name] = str(error)
-            return None
-        if minor > outstanding_minor:
-            errors[name] = "is more than the outstanding balance"
-        return minor
-
-    amount_minor = money("amount")
-    instalment_minor = money("instalment")
-    if form.promise_date is not None and "promise_date" not in errors:
-        if form.promise_date < today:
-            errors["promise_date"] = "is in the past"
-        elif form.promise_date > today + timedelta(days=longest_promise_days):
-            errors["promise_date"] = f"is more than {longest_promise_days} days away"
-    if form.callback_at is not None and "callback_at" not in errors:
-        local_now = (now or datetime.combine(today, datetime.min.time())).replace(tzinfo=None)
-        when = form.callback_at.replace(tzinfo=None)
-        if when < local_now:
-            errors["callback_at"] = "is in the past"
-        elif when > local_now + timedelta(days=LONGEST_CALLBACK_DAYS):
-            errors["callback_at"] = f"is more than {LONGEST_CALLBACK_DAYS} days away"
-    if code in NEEDS_NOTE and not form.note:
-        errors["note"] = f"is required for {code.value}: say why"
+    values: dict[str, object] = {name: getattr(form, name) for name in SPECIFIC_FIELDS}
+    values["note"] = form.note
+    # Amounts are read in the account's currency only where the code asks for them.
+    for name in ("amount", "instalment"):
+        text = values[name]
+        if isinstance(text, str) and name in CODE_FIELDS[code]:
+            try:
+                values[name] = parse_amount(text, currency, allow_zero=False)
+            except ValueError as error:
+                values[name] = Unreadable(str(error))
+    errors = outcome_problems(
+        code,
+        values,
+        outstanding_minor=outstanding_minor,
+        today=today,
+        now=now or datetime.combine(today, datetime.min.time()),
+        longest_promise_days=longest_promise_days,
+    )
     if errors:
         raise FieldErrors(errors)
+    amount_minor = values["amount"] if isinstance(values["amount"], int) else None
+    instalment_minor = values["instalment"] if isinstance(values["instalment"], int) else None
     return CheckedOutcome(
         outcome=code,
         amount_minor=amount_minor,

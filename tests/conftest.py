@@ -104,3 +104,19 @@ def boss(server, engine):
     token = supervisors.add_supervisor(engine, "Anna")
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
         yield client
+
+
+@pytest.fixture
+def world(engine, server, portfolio_file, today):
+    """Two collectors with a device each; Mette has DK-1 and CN-1, Lars has EN-1."""
+    portfolio.import_accounts(engine, portfolio.read_portfolio(portfolio_file))
+    devices = {}
+    for name, accounts in (("Mette", ["DK-1", "CN-1"]), ("Lars", ["EN-1"])):
+        token = roster.add_collector(engine, name)
+        roster.assign(engine, name, today, accounts)
+        response = httpx.post(
+            f"{server.url}/sync/enroll", json={"token": token, "device_name": name}
+        )
+        assert response.status_code == 200, response.text
+        devices[name] = response.json()["device_token"]
+    return devices

@@ -6,24 +6,8 @@ import httpx
 import pytest
 
 from fieldcore.ids import new_id
-from headoffice.work import portfolio, roster
+from headoffice.work import roster
 from sync.protocol import MAX_BODY_BYTES
-
-
-@pytest.fixture
-def world(engine, server, portfolio_file, today):
-    """Two collectors with a device each; Mette has DK-1 and CN-1, Lars has EN-1."""
-    portfolio.import_accounts(engine, portfolio.read_portfolio(portfolio_file))
-    devices = {}
-    for name, accounts in (("Mette", ["DK-1", "CN-1"]), ("Lars", ["EN-1"])):
-        token = roster.add_collector(engine, name)
-        roster.assign(engine, name, today, accounts)
-        response = httpx.post(
-            f"{server.url}/sync/enroll", json={"token": token, "device_name": name}
-        )
-        assert response.status_code == 200, response.text
-        devices[name] = response.json()["device_token"]
-    return devices
 
 
 def call(server, path: str, body: dict, token: str | None = None) -> httpx.Response:

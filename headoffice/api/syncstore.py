@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from fieldcore.accounts import Account
-from fieldcore.outcomes import OutcomeDetails
-from headoffice.store.db import chunks
+from headoffice.api.judging import judge_outcome, longest_promise_days
+from headoffice.api.syncpull import changes_after
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
     collectors,
-    content,
     corrections,
     counters,
     devices,
@@ -26,21 +25,14 @@ from headoffice.store.tables import (
 from headoffice.work import roster
 from headoffice.work.payments import field_payment
 from sync.protocol import (
-    ContentWire,
     CorrectContact,
     EnrollResponse,
-    HistoryWire,
     Mutation,
     MutationResult,
-    OutcomePayload,
     PullResponse,
     RecordOutcome,
-    VisitWire,
-    scope_checksum,
 )
 from sync.server import Device, SyncRefused
-
-_ACCOUNT_COLUMNS = [accounts.c[name] for name in Account.model_fields]
 
 
 class SqlSyncStorage:
@@ -94,22 +86,37 @@ class SqlSyncStorage:
     def _apply_batch(
         self, conn: Connection, device: Device, mutations: list[Mutation]
     ) -> list[MutationResult]:
-        answers = {
-            row.mutation_id: MutationResult.model_validate_json(row.result)
-            for row in conn.execute(
-                sa.select(applied_mutations.c.mutation_id, applied_mutations.c.result).where(
-                    applied_mutations.c.device_id == device.device_id,
-                    applied_mutations.c.mutation_id.in_([m.id for m in mutations]),
-                )
+        bodies = {m.id: _body_hash(m) for m in mutations}
+        answers: dict[str, MutationResult] = {}
+        for row in conn.execute(
+            sa.select(
+                applied_mutations.c.mutation_id,
+                applied_mutations.c.result,
+                applied_mutations.c.body_hash,
+            ).where(
+                applied_mutations.c.device_id == device.device_id,
+                applied_mutations.c.mutation_id.in_(list(bodies)),
             )
-        }
+        ):
+            if row.body_hash is not None and row.body_hash != bodies[row.mutation_id]:
+                # Not stored: the first body and its answer stand for every retry of it.
+                answers[row.mutation_id] = MutationResult(
+                    id=row.mutation_id,
+                    status="refused",
+                    message=f"mutation {row.mutation_id} was already used for another change; "
+                    "the first one stands",
+                )
+            else:
+                answers[row.mutation_id] = MutationResult.model_validate_json(row.result)
         fresh = [m for m in mutations if m.id not in answers]
         if fresh:
             now = datetime.now(UTC)
+            writes: dict[str, list[tuple[sa.Table, dict]]] = {}
             outcome_batch = [m for m in fresh if isinstance(m, RecordOutcome)]
             correction_batch = [m for m in fresh if isinstance(m, CorrectContact)]
-            answers |= self._apply_outcomes(conn, device, outcome_batch, now)
-            answers |= self._apply_corrections(conn, device, correction_batch, now)
+            answers |= self._apply_outcomes(conn, device, outcome_batch, now, writes)
+            answers |= self._apply_corrections(conn, device, correction_batch, now, writes)
+            _write(conn, writes, answers)
             conn.execute(
                 applied_mutations.insert(),
                 [
@@ -117,6 +124,7 @@ class SqlSyncStorage:
                         "device_id": device.device_id,
                         "mutation_id": m.id,
                         "result": answers[m.id].model_dump_json(),
+                        "body_hash": bodies[m.id],
                         "applied_at": now,
                     }
                     for m in fresh
@@ -125,7 +133,12 @@ class SqlSyncStorage:
         return [answers[m.id] for m in mutations]
 
     def _apply_outcomes(
-        self, conn: Connection, device: Device, batch: list[RecordOutcome], now: datetime
+        self,
+        conn: Connection,
+        device: Device,
+        batch: list[RecordOutcome],
+        now: datetime,
+        writes: dict[str, list[tuple[sa.Table, dict]]],
     ) -> dict[str, MutationResult]:
         if not batch:
             return {}
@@ -138,8 +151,12 @@ class SqlSyncStorage:
                     visits.c.collector_id,
                     visits.c.status,
                     accounts.c.currency,
+                    accounts.c.outstanding_minor,
+                    accounts.c.timezone.label("account_timezone"),
+                    collectors.c.timezone.label("collector_timezone"),
                 )
                 .join(accounts, accounts.c.account_id == visits.c.account_id)
+                .join(collectors, collectors.c.collector_id == visits.c.collector_id)
                 .where(visits.c.visit_id.in_({m.payload.visit_id for m in batch}))
             )
         }
@@ -149,38 +166,58 @@ class SqlSyncStorage:
                 sa.select(outcomes.c.id).where(outcomes.c.id.in_([m.payload.id for m in batch]))
             ).scalars()
         )
-        answers, rows = {}, []
+        receipts = {m.payload.receipt_no for m in batch if m.payload.receipt_no}
+        booked = set(
+            conn.execute(
+                sa.select(outcomes.c.receipt_no).where(
+                    outcomes.c.device_id == device.device_id,
+                    outcomes.c.receipt_no.in_(receipts),
+                )
+            ).scalars()
+        )
+        promise_days = longest_promise_days(conn)
+        answers = {}
         for mutation in batch:
             outcome = mutation.payload
-            result = _judge_outcome(
-                device, mutation.id, outcome, found_visits.get(outcome.visit_id)
+            result = judge_outcome(
+                device, mutation.id, outcome, found_visits.get(outcome.visit_id), promise_days
             )
-            answers[mutation.id] = result
-            if result.status == "applied" and outcome.id not in stored:
-                stored.add(outcome.id)
-                rows.append(
-                    outcome.model_dump()
-                    | {
-                        # Stored in UTC: SQLite keeps no offset, and days are counted in UTC.
-                        "recorded_at": outcome.recorded_at.astimezone(UTC),
-                        "details": outcome.details.model_dump_json(exclude_defaults=True),
-                        "collector_id": device.collector_id,
-                        "device_id": device.device_id,
-                        "received_at": now,
-                        "needs_review": result.flagged,
-                        "review_reason": result.message,
-                    }
+            fresh = result.status == "applied" and outcome.id not in stored
+            if fresh and outcome.receipt_no is not None and outcome.receipt_no in booked:
+                result = MutationResult(
+                    id=mutation.id,
+                    status="refused",
+                    message=f"receipt {outcome.receipt_no} was already booked from this laptop",
                 )
-        if rows:
-            conn.execute(outcomes.insert(), rows)
-            # Money taken at the door counts toward promises from the moment it arrives.
-            paid = [field_payment(row, now) for row in rows if row["outcome"] == "paid"]
-            if paid:
-                conn.execute(payments.insert(), paid)
+            answers[mutation.id] = result
+            if result.status == "applied" and fresh:
+                stored.add(outcome.id)
+                if outcome.receipt_no is not None:
+                    booked.add(outcome.receipt_no)
+                row = outcome.model_dump() | {
+                    # Stored in UTC: SQLite keeps no offset, and days are counted in UTC.
+                    "recorded_at": outcome.recorded_at.astimezone(UTC),
+                    "details": outcome.details.model_dump_json(exclude_defaults=True),
+                    "collector_id": device.collector_id,
+                    "device_id": device.device_id,
+                    "received_at": now,
+                    "needs_review": result.flagged,
+                    "review_reason": result.message,
+                }
+                rows = [(outcomes, row)]
+                # Money taken at the door counts toward promises from the moment it arrives.
+                if row["outcome"] == "paid":
+                    rows.append((payments, field_payment(row, now)))
+                writes[mutation.id] = rows
         return answers
 
     def _apply_corrections(
-        self, conn: Connection, device: Device, batch: list[CorrectContact], now: datetime
+        self,
+        conn: Connection,
+        device: Device,
+        batch: list[CorrectContact],
+        now: datetime,
+        writes: dict[str, list[tuple[sa.Table, dict]]],
     ) -> dict[str, MutationResult]:
         if not batch:
             return {}
@@ -208,7 +245,7 @@ class SqlSyncStorage:
                 )
             ).scalars()
         )
-        answers, rows = {}, []
+        answers = {}
         for mutation in batch:
             fix = mutation.payload
             if fix.account_id not in known or fix.account_id not in current:
@@ -228,168 +265,59 @@ class SqlSyncStorage:
             )
             if fix.id not in stored:
                 stored.add(fix.id)
-                rows.append(
-                    fix.model_dump()
-                    | {
-                        "recorded_at": fix.recorded_at.astimezone(UTC),
-                        "collector_id": device.collector_id,
-                        "device_id": device.device_id,
-                        "server_value": server_value,
-                        "conflict": conflict,
-                        "received_at": now,
-                    }
-                )
-        if rows:
-            conn.execute(corrections.insert(), rows)
+                row = fix.model_dump() | {
+                    "recorded_at": fix.recorded_at.astimezone(UTC),
+                    "collector_id": device.collector_id,
+                    "device_id": device.device_id,
+                    "server_value": server_value,
+                    "conflict": conflict,
+                    "received_at": now,
+                }
+                writes[mutation.id] = [(corrections, row)]
         return answers
 
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse:
         with self.engine.connect() as conn:
-            visit_rows = conn.execute(
-                sa.select(visits, *_ACCOUNT_COLUMNS[1:])
-                .join(accounts, accounts.c.account_id == visits.c.account_id)
-                .where(visits.c.collector_id == collector_id, visits.c.seq > cursor)
-                .order_by(visits.c.seq)
-                .limit(limit + 1)
-            ).all()
-            # An account change goes down on its own only when it came after the
-            # visit; otherwise the visit (also after the cursor) carries it.
-            # Driven from this collector's visits, so its cost follows the route,
-            # not the size of the portfolio.
-            account_rows = conn.execute(
-                sa.select(accounts)
-                .distinct()
-                .join(visits, visits.c.account_id == accounts.c.account_id)
-                .where(
-                    visits.c.collector_id == collector_id,
-                    visits.c.status == "assigned",
-                    accounts.c.seq > cursor,
-                    accounts.c.seq > visits.c.seq,
-                )
-                .order_by(accounts.c.seq)
-                .limit(limit + 1)
-            ).all()
-            merged = sorted(
-                [(row.seq, "visit", row) for row in visit_rows]
-                + [(row.seq, "account", row) for row in account_rows],
-                key=lambda item: item[0],
+            return changes_after(conn, collector_id, cursor, limit)
+
+
+def _body_hash(mutation: Mutation) -> str:
+    # The mutation as pydantic reads it: the same change hashes the same however
+    # its JSON was spelled (key order, offsets of one instant).
+    return hashlib.sha256(mutation.model_dump_json().encode()).hexdigest()
+
+
+def _write(
+    conn: Connection,
+    writes: dict[str, list[tuple[sa.Table, dict]]],
+    answers: dict[str, MutationResult],
+) -> None:
+    """Store what the applied mutations carry; one the database refuses is refused alone.
+
+    All in one statement per table first (a push of 500 is one round trip each);
+    only when the database refuses that, each mutation again in a savepoint of
+    its own, so the good ones are kept and the bad one is answered `refused`.
+    """
+    if not writes:
+        return
+    try:
+        with conn.begin_nested():
+            for table in (outcomes, payments, corrections):
+                rows = [row for items in writes.values() for t, row in items if t is table]
+                if rows:
+                    conn.execute(table.insert(), rows)
+        return
+    except DBAPIError:
+        pass
+    for mutation_id, items in writes.items():
+        try:
+            with conn.begin_nested():
+                for table, row in items:
+                    conn.execute(table.insert(), row)
+        except DBAPIError as error:
+            # The database's own message can carry the row's values: never echo it.
+            answers[mutation_id] = MutationResult(
+                id=mutation_id,
+                status="refused",
+                message=f"head office could not store this change ({type(error).__name__})",
             )
-            page, more = merged[:limit], len(merged) > limit
-            new_cursor = page[-1][0] if page else cursor
-            published = conn.execute(
-                sa.select(content)
-                .where(content.c.seq > cursor)
-                .where(content.c.seq <= new_cursor if more else sa.true())
-            ).all()
-            if not more and published:
-                new_cursor = max(new_cursor, *(row.seq for row in published))
-            response = PullResponse(
-                cursor=str(new_cursor),
-                more=more,
-                content=[
-                    ContentWire(key=r.key, kind=r.kind, version=r.version, body=r.body)
-                    for r in published
-                ],
-            )
-            history = _history(conn, {row.account_id for _s, kind, row in page if kind == "visit"})
-            mine = visits.c.collector_id == collector_id
-            if more:
-                response.remaining = conn.execute(
-                    sa.select(sa.func.count()).where(mine, visits.c.seq > new_cursor)
-                ).scalar_one()
-            else:
-                scope = (
-                    conn.execute(
-                        sa.select(visits.c.visit_id).where(mine, visits.c.status == "assigned")
-                    )
-                    .scalars()
-                    .all()
-                )
-                response.scope_visits = len(scope)
-                response.scope_checksum = scope_checksum(scope)
-        for _seq, kind, row in page:
-            account = Account.model_validate(
-                {c.name: getattr(row, c.name) for c in _ACCOUNT_COLUMNS}
-            )
-            if kind == "account":
-                response.accounts.append(account)
-            elif row.status == "assigned":
-                response.visits.append(
-                    VisitWire(
-                        visit_id=row.visit_id,
-                        account_id=row.account_id,
-                        visit_date=row.visit_date,
-                        sequence=row.sequence,
-                        account=account,
-                        history=history.get(row.account_id, []),
-                    )
-                )
-            else:
-                response.removed_visits.append(row.visit_id)
-        return response
-
-
-HISTORY_PER_ACCOUNT = 50
-
-
-def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryWire]]:
-    """The latest outcomes of these accounts from every collector, for the visit screen."""
-    found: dict[str, list[HistoryWire]] = {}
-    for chunk in chunks(sorted(account_ids)):
-        rows = conn.execute(
-            sa.select(outcomes, collectors.c.name.label("collector"))
-            .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
-            .where(outcomes.c.account_id.in_(chunk))
-            .order_by(outcomes.c.recorded_at.desc())
-        )
-        for row in rows:
-            items = found.setdefault(row.account_id, [])
-            if len(items) < HISTORY_PER_ACCOUNT:
-                items.append(
-                    HistoryWire(
-                        id=row.id,
-                        account_id=row.account_id,
-                        collector=row.collector,
-                        outcome=row.outcome,
-                        amount_minor=row.amount_minor,
-                        currency=row.currency,
-                        promise_date=row.promise_date,
-                        method=row.method,
-                        note=row.note,
-                        receipt_no=row.receipt_no,
-                        recorded_at=_aware(row.recorded_at),
-                        details=OutcomeDetails.model_validate_json(row.details or "{}"),
-                    )
-                )
-    return found
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone=True columns; they are UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _judge_outcome(
-    device: Device, mutation_id: str, outcome: OutcomePayload, visit: sa.Row | None
-) -> MutationResult:
-    """Accept or refuse one outcome; a late one is accepted and flagged, never lost."""
-
-    def refuse(message: str) -> MutationResult:
-        return MutationResult(id=mutation_id, status="refused", message=message)
-
-    if visit is None or visit.collector_id != device.collector_id:
-        return refuse(f"visit {outcome.visit_id} was never on {device.collector}'s route")
-    if visit.account_id != outcome.account_id:
-        return refuse(f"visit {outcome.visit_id} is for another account")
-    if (outcome.amount_minor is None) != (outcome.currency is None):
-        return refuse("an amount needs its currency, and a currency its amount")
-    if outcome.currency is not None and outcome.currency != visit.currency:
-        return refuse(f"amount in {outcome.currency}, the account is in {visit.currency}")
-    if visit.status != "assigned":
-        return MutationResult(
-            id=mutation_id,
-            status="applied",
-            message="outcome arrived after the visit was recalled",
-            flagged=True,
-        )
-    return MutationResult(id=mutation_id, status="applied")

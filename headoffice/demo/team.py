@@ -141,7 +141,8 @@ def _work_the_day(
                 "promise_date": promise_date,
                 "method": method,
                 "note": "",
-                "receipt_no": f"DEMO-{order:04d}" if code == "paid" else None,
+                # One demo laptop books every receipt: numbered by day and stop.
+                "receipt_no": f"DEMO-{day:%m%d}-{order:04d}" if code == "paid" else None,
                 "recorded_at": moment,
                 "received_at": moment + timedelta(hours=8),
                 "needs_review": False,

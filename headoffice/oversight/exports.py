@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -136,5 +137,23 @@ def render(rows: Iterator[dict], fmt: str, columns: tuple[str, ...]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(items)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in items)
     return buffer.getvalue()
+
+
+# What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula start.
+
+    Text from the field and from core banking (names, notes, reasons) may start
+    with `=`; a plain negative number (a longitude) is left as it is.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value

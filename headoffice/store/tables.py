@@ -121,6 +121,8 @@ outcomes = sa.Table(
     sa.Column("review_reason", sa.String(200)),
     # What the code adds (dispute reason, hardship plan, script step...), as JSON.
     sa.Column("details", sa.Text),
+    # A receipt number is booked once per laptop (null for all but payments).
+    sa.Index("ux_outcomes_device_receipt", "device_id", "receipt_no", unique=True),
 )
 
 # Collectors' corrections of contact details. They never overwrite the account:
@@ -200,6 +202,9 @@ applied_mutations = sa.Table(
     sa.Column("device_id", sa.String(64), primary_key=True),
     sa.Column("mutation_id", sa.String(64), primary_key=True),
     sa.Column("result", sa.Text, nullable=False),
+    # SHA-256 of the mutation as first applied: a retry with another body under
+    # the same id is refused, and the first body stands (null before 0003).
+    sa.Column("body_hash", sa.String(64)),
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
