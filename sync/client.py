@@ -5,6 +5,7 @@ The local database is a port (`LocalOutbox`), so this module knows no app.
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -58,6 +59,13 @@ class LocalOutbox(Protocol):
     def visit_ids(self) -> list[str]: ...
 
     def mark_synced(self) -> None: ...
+
+
+# A sync pulls at most this many pages: a route of 5,000 stops takes three, so a
+# server that goes on and on is broken, and the laptop stops instead of looping.
+MAX_PULL_PAGES = 200
+# An answer larger than this is refused as it arrives, before it fills memory.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 class SyncError(Exception):
@@ -178,7 +186,13 @@ class SyncClient:
         report: SyncReport,
         progress: Callable[[SyncReport], None] | None,
     ) -> None:
+        pulled = 0
         while True:
+            if pulled >= MAX_PULL_PAGES:
+                raise ServerUnreachable(
+                    f"head office sent more than {MAX_PULL_PAGES} pages in one sync; stopped "
+                    "(your changes are kept): tell your supervisor"
+                )
             request = PullRequest(cursor=outbox.cursor())
             try:
                 page = _parse(PullResponse, self._post("/sync/pull", request.model_dump()))
@@ -187,6 +201,13 @@ class SyncClient:
                     raise
                 self._rebuild(outbox, report)
                 continue
+            pulled += 1
+            if page.more and page.cursor == request.cursor:
+                # Asking again would get the same page for ever.
+                raise ServerUnreachable(
+                    f"head office's pull did not move on from cursor {request.cursor!r}; "
+                    "stopped (your changes are kept): tell your supervisor"
+                )
             outbox.apply_page(page)
             report.pages += 1
             report.visits_received += len(page.visits)
@@ -212,9 +233,23 @@ class SyncClient:
         outbox.reset_scope()
         report.rebuilt = True
 
+    def _bounded_post(self, path: str, body: dict) -> tuple[httpx.Response, bytes]:
+        """POST and read the answer, refusing it once it passes MAX_RESPONSE_BYTES."""
+        with self.http.stream("POST", path, json=body) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+                raise _too_large(path)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise _too_large(path)
+                chunks.append(chunk)
+        return response, b"".join(chunks)
+
     def _post(self, path: str, body: dict) -> dict:
         try:
-            response = self.http.post(path, json=body)
+            response, content = self._bounded_post(path, body)
         except httpx.TimeoutException:
             raise ServerUnreachable(
                 f"head office at {self.server_url} did not answer in time"
@@ -229,7 +264,7 @@ class SyncClient:
                 f"head office had a problem ({response.status_code}); will try again later"
             )
         try:
-            data = response.json()
+            data = json.loads(content)
         except ValueError:
             raise ServerUnreachable(f"head office sent an unreadable answer to {path}") from None
         if response.status_code >= 400:
@@ -240,6 +275,13 @@ class SyncClient:
                 body.get("code"),
             )
         return data
+
+
+def _too_large(path: str) -> ServerUnreachable:
+    return ServerUnreachable(
+        f"head office's answer to {path} is larger than {MAX_RESPONSE_BYTES} bytes; "
+        "refused (your changes are kept)"
+    )
 
 
 def _parse(model: type[M], data: dict) -> M:

@@ -22,6 +22,11 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PAGE = 2000
 DEFAULT_PAGE = 1000
+# A visit carries at most this many earlier outcomes of its account.
+MAX_HISTORY = 50
+# A published script library or policy, as JSON.
+MAX_CONTENT_CHARS = 1_000_000
+MAX_CONTENT_ITEMS = 50
 
 
 class Wire(BaseModel):
@@ -70,16 +75,16 @@ class OutcomePayload(Wire):
 class HistoryWire(Wire):
     """An earlier outcome of an account, as head office has it."""
 
-    id: str
-    account_id: str
-    collector: str
+    id: str = Field(max_length=64)
+    account_id: str = Field(max_length=64)
+    collector: str = Field(max_length=100)
     outcome: OutcomeCode
     amount_minor: int | None = None
-    currency: str | None = None
+    currency: str | None = Field(None, max_length=3)
     promise_date: date | None = None
     method: PaymentMethod | None = None
-    note: str = ""
-    receipt_no: str | None = None
+    note: str = Field("", max_length=2000)
+    receipt_no: str | None = Field(None, max_length=40)
     recorded_at: AwareDatetime
     details: OutcomeDetails = OutcomeDetails()
 
@@ -87,10 +92,10 @@ class HistoryWire(Wire):
 class ContentWire(Wire):
     """A published script library or contact policy; `body` is its JSON."""
 
-    key: str
+    key: str = Field(max_length=100)
     kind: Literal["scripts", "policy"]
     version: int
-    body: str
+    body: str = Field(max_length=MAX_CONTENT_CHARS)
 
 
 CONTACT_FIELDS = ("phone", "address", "email")
@@ -169,12 +174,12 @@ class PullRequest(Wire):
 class VisitWire(Wire):
     """An assigned stop on a collector's route, with the account it is about."""
 
-    visit_id: str
-    account_id: str
+    visit_id: str = Field(max_length=64)
+    account_id: str = Field(max_length=64)
     visit_date: date
     sequence: int
     account: Account
-    history: list[HistoryWire] = []
+    history: list[HistoryWire] = Field([], max_length=MAX_HISTORY)
 
 
 class PullResponse(Wire):
@@ -187,15 +192,15 @@ class PullResponse(Wire):
     """
 
     protocol: int = PROTOCOL_VERSION
-    cursor: str
+    cursor: str = Field(max_length=40)
     more: bool
     remaining: int = 0
     scope_visits: int | None = None
-    scope_checksum: str | None = None
-    visits: list[VisitWire] = []
-    accounts: list[Account] = []
-    removed_visits: list[str] = []
-    content: list[ContentWire] = []
+    scope_checksum: str | None = Field(None, max_length=64)
+    visits: list[VisitWire] = Field([], max_length=MAX_PAGE)
+    accounts: list[Account] = Field([], max_length=MAX_PAGE)
+    removed_visits: list[Annotated[str, Field(max_length=64)]] = Field([], max_length=MAX_PAGE)
+    content: list[ContentWire] = Field([], max_length=MAX_CONTENT_ITEMS)
 
 
 CURSOR_RESET = "cursor_reset"

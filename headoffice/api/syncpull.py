@@ -11,7 +11,14 @@ from fieldcore.accounts import Account
 from fieldcore.outcomes import OutcomeDetails
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
-from sync.protocol import ContentWire, HistoryWire, PullResponse, VisitWire, scope_checksum
+from sync.protocol import (
+    MAX_HISTORY,
+    ContentWire,
+    HistoryWire,
+    PullResponse,
+    VisitWire,
+    scope_checksum,
+)
 
 _ACCOUNT_COLUMNS = [accounts.c[name] for name in Account.model_fields]
 
@@ -97,7 +104,7 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
     return response
 
 
-HISTORY_PER_ACCOUNT = 50
+HISTORY_PER_ACCOUNT = MAX_HISTORY
 
 
 def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryWire]]:
