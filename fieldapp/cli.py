@@ -25,6 +25,7 @@ from fieldcore.outcomes import (
     ThirdParty,
     Willingness,
 )
+from fieldcore.text import printable
 from sync.client import SyncError
 
 
@@ -110,9 +111,12 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     click.echo(f"route for {day}: {len(stops)} visit(s)")
     for s in stops:
         money = format_money(s.overdue_minor, s.currency, language)
+        # Names and addresses come from head office's data: no control character acts here.
         click.echo(
-            f"{s.sequence:>3}  {s.account_id:<12} {s.borrower_name:<24} {money:>16} "
-            f"{s.days_past_due:>4}d  {s.status:<6} {s.address}"
+            printable(
+                f"{s.sequence:>3}  {s.account_id:<12} {s.borrower_name:<24} {money:>16} "
+                f"{s.days_past_due:>4}d  {s.status:<6} {s.address}"
+            )
         )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.money import check_currency, parse_amount
+from fieldcore.text import check_line
 
 LANGUAGES = ("en", "da", "zh")
 SECURITY_KINDS = ("unsecured", "guarantor", "mortgage", "pledge")
@@ -124,6 +125,13 @@ class PortfolioRow(BaseModel):
                 if not (k in OPTIONAL_COLUMNS and (v is None or str(v).strip() == ""))
             }
         return data
+
+    @field_validator("*")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        # Every cell is one line: an escape sequence, NUL or bidi override in a
+        # name or address would reach supervisors' terminals and spreadsheets.
+        return check_line(value) if isinstance(value, str) else value
 
     @field_validator("currency")
     @classmethod

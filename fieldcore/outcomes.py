@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.money import parse_amount
+from fieldcore.text import check_line, check_lines
 
 # The default contact policy's longest promise window; the policy file may set another.
 LONGEST_PROMISE_DAYS = 30
@@ -239,14 +240,21 @@ def outcome_problems(
     term = values.get("term_months")
     if isinstance(term, int) and "term_months" not in errors and not 1 <= term <= 120:
         errors["term_months"] = "is 1 to 120 months"
-    for name, longest in (
-        ("dispute_reason", LONGEST_REASON),
-        ("new_address", LONGEST_REASON),
-        ("note", LONGEST_NOTE),
+    for name, longest, check in (
+        ("dispute_reason", LONGEST_REASON, check_lines),
+        ("new_address", LONGEST_REASON, check_line),
+        ("note", LONGEST_NOTE, check_lines),
     ):
         text = values.get(name)
-        if isinstance(text, str) and name not in errors and len(text) > longest:
+        if not isinstance(text, str) or name in errors:
+            continue
+        if len(text) > longest:
             errors[name] = f"is longer than {longest} characters"
+            continue
+        try:
+            check(text)
+        except ValueError as error:
+            errors[name] = str(error)
     if code in NEEDS_NOTE and not values.get("note"):
         errors["note"] = f"is required for {code.value}: say why"
     return errors

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.accounts import Account
 from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
+from fieldcore.text import Line, Lines
 
 PROTOCOL_VERSION = 2
 # The oldest client protocol this build still understands: version 1 laptops
@@ -29,6 +30,27 @@ MAX_CONTENT_CHARS = 1_000_000
 MAX_CONTENT_ITEMS = 50
 
 
+# What a laptop may say happened when: anything outside these years is a broken clock or worse.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _moment_in_range(moment: datetime) -> datetime:
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("is not between the years 2000 and 2099")
+    return moment
+
+
+def _day_in_range(day: date) -> date:
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError("is not between the years 2000 and 2099")
+    return day
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
+Day = Annotated[date, AfterValidator(_day_in_range)]
+
+
 class Wire(BaseModel):
     """A message on the wire: unknown fields are refused, never silently dropped."""
 
@@ -39,8 +61,8 @@ class EnrollRequest(Wire):
     """A laptop presents the one-time token a supervisor gave its collector."""
 
     protocol: int = PROTOCOL_VERSION
-    token: str = Field(min_length=8, max_length=200)
-    device_name: str = Field("laptop", min_length=1, max_length=100)
+    token: Line = Field(min_length=8, max_length=200)
+    device_name: Line = Field("laptop", min_length=1, max_length=100)
 
 
 class EnrollResponse(Wire):
@@ -58,17 +80,18 @@ class EnrollResponse(Wire):
 class OutcomePayload(Wire):
     """An outcome recorded on the laptop: an event, never edited after it is made."""
 
-    id: str = Field(min_length=1, max_length=64)
-    visit_id: str = Field(min_length=1, max_length=64)
-    account_id: str = Field(min_length=1, max_length=64)
+    id: Line = Field(min_length=1, max_length=64)
+    visit_id: Line = Field(min_length=1, max_length=64)
+    account_id: Line = Field(min_length=1, max_length=64)
     outcome: OutcomeCode
     amount_minor: int | None = Field(None, ge=1, le=10**15)
-    currency: str | None = Field(None, min_length=3, max_length=3)
-    promise_date: date | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    promise_date: Day | None = None
     method: PaymentMethod | None = None
-    note: str = Field("", max_length=2000)
-    receipt_no: str | None = Field(None, max_length=40)
-    recorded_at: AwareDatetime
+    note: Lines = Field("", max_length=2000)
+    # The laptop's device code and counter, e.g. K7Q2M-000042.
+    receipt_no: str | None = Field(None, max_length=40, pattern=r"^[A-Z0-9]{1,12}-[0-9]{1,12}$")
+    recorded_at: Moment
     details: OutcomeDetails = OutcomeDetails()
 
 
@@ -108,20 +131,20 @@ class CorrectionPayload(Wire):
     longer `base_value`, both are kept and the conflict goes to a supervisor.
     """
 
-    id: str = Field(min_length=1, max_length=64)
-    account_id: str = Field(min_length=1, max_length=64)
+    id: Line = Field(min_length=1, max_length=64)
+    account_id: Line = Field(min_length=1, max_length=64)
     field: Literal["phone", "address", "email"]
-    value: str = Field(min_length=1, max_length=500)
+    value: Line = Field(min_length=1, max_length=500)
     # The value the laptop showed when the collector corrected it: the field's
     # version as far as a conflict is concerned.
     base_value: str | None = Field(None, max_length=500)
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 class RecordOutcome(Wire):
     """One outcome, with a mutation id made on the laptop so a retry is recognised."""
 
-    id: str = Field(min_length=1, max_length=64)
+    id: Line = Field(min_length=1, max_length=64)
     kind: Literal["record_outcome"]
     payload: OutcomePayload
 
@@ -129,7 +152,7 @@ class RecordOutcome(Wire):
 class CorrectContact(Wire):
     """One contact correction, with its own mutation id."""
 
-    id: str = Field(min_length=1, max_length=64)
+    id: Line = Field(min_length=1, max_length=64)
     kind: Literal["correct_contact"]
     payload: CorrectionPayload
 

@@ -19,13 +19,9 @@ def laptop_facing(store_home, hostile_url: str) -> dict:
     try:
         record_outcome(store, store.visit_for_account("DK-1"), {"outcome": "not_home"})
         store.set_settings(server_url=hostile_url)
-        return {
-            "cursor": store.cursor(),
-            "visits": sorted(store.visit_ids()),
-            "waiting": store.pending_count(),
-        }
     finally:
         store.close()
+    return held(store_home)
 
 
 def held(store_home) -> dict:

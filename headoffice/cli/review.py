@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from fieldcore.text import printable
 from headoffice.cli.options import db_option, open_engine
 
 
@@ -20,13 +21,19 @@ def review_list(db_url: str | None, show_all: bool) -> None:
         click.echo("nothing to review")
     for item in items:
         when = f"{item.at:%Y-%m-%d}" if item.at else ""
+        # Names, reasons and notes come from the field and from core banking:
+        # a control character among them would act on the supervisor's terminal.
         click.echo(
-            f"{item.kind:<9} {item.ref:<38} {item.account_id:<12} {item.borrower_name:<24} "
-            f"{item.collector:<16} {when}  {item.summary}"
+            printable(
+                f"{item.kind:<9} {item.ref:<38} {item.account_id:<12} {item.borrower_name:<24} "
+                f"{item.collector:<16} {when}  {item.summary}"
+            )
         )
         if item.resolution:
             r = item.resolution
-            click.echo(f"{'':<9} resolved by {r.resolved_by} {r.resolved_at:%Y-%m-%d}: {r.note}")
+            click.echo(
+                printable(f"{'':<9} resolved by {r.resolved_by} {r.resolved_at:%Y-%m-%d}: {r.note}")
+            )
 
 
 @click.command()
