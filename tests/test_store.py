@@ -11,7 +11,14 @@ from fieldcore.accounts import Account
 from fieldcore.errors import FieldErrors
 from sync.protocol import MutationResult, PullResponse, VisitWire
 
-TODAY = date.today()
+# Pinned: the route's days past due are counted in the borrower's zone, which
+# near midnight is a day ahead of (or behind) the machine's.
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def pinned_day(monkeypatch):
+    monkeypatch.setenv("FIELDAPP_TODAY", TODAY.isoformat())
 
 
 def account(account_id: str, **extra) -> Account:
