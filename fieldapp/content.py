@@ -7,7 +7,7 @@ import tomllib
 from functools import cache
 
 from content import CONTENT_DIR
-from fieldcore.policy import ContactPolicy
+from fieldcore.policy import ContactPolicy, newest_policy
 from fieldcore.scripts import ScriptLibrary
 
 
@@ -41,10 +41,5 @@ def libraries(published: list[dict]) -> dict[str, ScriptLibrary]:
 
 def policy(published: list[dict]) -> ContactPolicy:
     """The published policy if head office sent one, else the default."""
-    chosen = default_policy()
-    for item in published:
-        if item["kind"] == "policy":
-            candidate = ContactPolicy.model_validate(json.loads(item["body"]))
-            if candidate.version >= chosen.version:
-                chosen = candidate
-    return chosen
+    bodies = (item["body"] for item in published if item["kind"] == "policy")
+    return newest_policy(default_policy(), bodies)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldapp.content import policy
 from fieldapp.store import Store
 from fieldcore.outcomes import check_outcome
 from fieldcore.route import OutcomeRecord
+from fieldcore.stages import zone_of
 
 
 def record_outcome(
@@ -30,7 +30,7 @@ def record_outcome(
         outstanding_minor=account.outstanding_minor,
         # Promise dates and callbacks are the borrower's local dates and times.
         today=store.local_today(zone_name),
-        now=store.now().astimezone(_zone(zone_name)),
+        now=store.now().astimezone(zone_of(zone_name)),
         longest_promise_days=policy(store.published_content()).longest_promise_days,
     )
     if script is not None:
@@ -40,10 +40,3 @@ def record_outcome(
         )
         checked = checked.model_copy(update={"details": details})
     return store.record_outcome(visit_id, checked)
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

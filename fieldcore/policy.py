@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import time
 from enum import StrEnum
 
@@ -38,3 +40,17 @@ class ContactPolicy(BaseModel):
     def allowed(self, role: str) -> Allowed:
         """What a role may be contacted for; anyone not listed may not be contacted."""
         return self.roles.get(role, Allowed.NONE)
+
+
+def newest_policy(default: ContactPolicy, published: Iterable[str]) -> ContactPolicy:
+    """The published policy (JSON bodies) of the highest version, else the default.
+
+    The laptop chooses from what it pulled, head office from what it published:
+    the same choice, so both judge by the same rules.
+    """
+    chosen = default
+    for body in published:
+        candidate = ContactPolicy.model_validate(json.loads(body))
+        if candidate.version >= chosen.version:
+            chosen = candidate
+    return chosen

@@ -27,14 +27,20 @@ def stage_for(days_past_due: int) -> Stage:
     return Stage.LATE
 
 
+def zone_of(*names: str | None) -> ZoneInfo:
+    """The first of these time zones that exists (the borrower's, then the collector's); UTC."""
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
 def local_today(timezone: str | None, now: datetime | None = None) -> date:
     """Today's date where the borrower lives (UTC when the zone is unknown)."""
-    now = now or datetime.now(UTC)
-    try:
-        zone = ZoneInfo(timezone) if timezone else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return now.astimezone(zone).date()
+    return (now or datetime.now(UTC)).astimezone(zone_of(timezone)).date()
 
 
 def days_past_due(oldest_due_date: date, today: date) -> int:

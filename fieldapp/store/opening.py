@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldapp.store.layout import ACCOUNT_FIELDS, DB_NAME, MIGRATIONS
-from fieldcore.stages import local_today
+from fieldcore.stages import local_today, zone_of
 
 # The pydantic models and sqlite-utils come in when first needed, not on the
 # way to the route: the first screen is drawn from plain rows.
@@ -102,7 +101,7 @@ class StoreBase:
         """
         moment = datetime.now(UTC)
         if pinned := os.environ.get("FIELDAPP_TODAY"):
-            local = moment.astimezone(zone_or_utc(self.setting("timezone")))
+            local = moment.astimezone(zone_of(self.setting("timezone")))
             moment = datetime.combine(date.fromisoformat(pinned), local.timetz()).astimezone(UTC)
         return moment
 
@@ -127,14 +126,6 @@ class StoreBase:
         if row is None:
             raise VisitNotFound(f"visit {visit_id} is not on this laptop")
         return row[0]
-
-
-def zone_or_utc(name: str | None) -> ZoneInfo:
-    """The named time zone; UTC when there is none or it is unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def account_from(row: dict) -> Account:

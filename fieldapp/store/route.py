@@ -6,9 +6,9 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from fieldapp.store.opening import StoreBase, VisitNotFound, account_from, dicts, zone_or_utc
+from fieldapp.store.opening import StoreBase, VisitNotFound, account_from, dicts
 from fieldcore.money import to_decimal_text
-from fieldcore.stages import days_past_due, stage_for
+from fieldcore.stages import days_past_due, stage_for, zone_of
 from fieldcore.stops import RouteStop
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class RouteReads(StoreBase):
         from fieldcore.route import DaySummary
 
         stops = self.route(day) if stops is None else stops
-        zone = zone_or_utc(self.setting("timezone"))
+        zone = zone_of(self.setting("timezone"))
         start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
         rows = dicts(
             self.conn.execute(

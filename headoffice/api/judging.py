@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from content import CONTENT_DIR
 from fieldcore.outcomes import OutcomeCode, outcome_problems
-from fieldcore.policy import ContactPolicy
+from fieldcore.policy import ContactPolicy, newest_policy
+from fieldcore.stages import zone_of
 from headoffice.store.tables import content
 from sync.protocol import MutationResult, OutcomePayload
 from sync.server import Device
@@ -30,22 +29,8 @@ def longest_promise_days(conn: Connection) -> int:
     The same choice the laptop makes from what it pulled, so both ends judge a
     promise date by the same window.
     """
-    chosen = _default_policy()
-    for body in conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars():
-        candidate = ContactPolicy.model_validate(json.loads(body))
-        if candidate.version >= chosen.version:
-            chosen = candidate
-    return chosen.longest_promise_days
-
-
-def _zone(*names: str | None) -> ZoneInfo:
-    for name in names:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars()
+    return newest_policy(_default_policy(), bodies).longest_promise_days
 
 
 def judge_outcome(
@@ -78,7 +63,9 @@ def judge_outcome(
     if not paid and outcome.receipt_no is not None:
         return refuse(f"a receipt number belongs to a payment, not to {outcome.outcome.value}")
     # The rules are judged as they stood where and when the outcome was recorded.
-    local = outcome.recorded_at.astimezone(_zone(visit.account_timezone, visit.collector_timezone))
+    local = outcome.recorded_at.astimezone(
+        zone_of(visit.account_timezone, visit.collector_timezone)
+    )
     details = outcome.details
     problems = outcome_problems(
         outcome.outcome,
