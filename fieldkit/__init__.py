@@ -1,1 +1,1 @@
-"""The small kit of Textual parts the apps share: the translated Footer, the palette, dialogs."""
+"""The small kit of Textual parts the apps share: the Footer, the palette, dialogs, plain text."""

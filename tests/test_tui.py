@@ -169,7 +169,7 @@ def test_a_revoked_laptop_says_so_and_stops_retrying(laptop, engine):
         return app.sync_status, app._next_sync
 
     status, next_sync = drive(laptop, steps, sync_on_start=True)
-    assert "this laptop was revoked" in status
+    assert "head office does not know this laptop" in status
     assert next_sync is None
 
 

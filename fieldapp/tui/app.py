@@ -187,20 +187,25 @@ class FieldApp(App):
         elif isinstance(error, NotEnrolled):
             self.refresh_status(_("not enrolled"))
         elif isinstance(error, SyncRejected) and error.status in (401, 426):
-            # Retrying cannot help: revoked, or this fieldapp is too old. Say so
-            # and stop trying by ourselves; the changes stay on the laptop.
+            # Retrying cannot help: the token is unknown (head office answers a
+            # revoked one so too), or this fieldapp is too old. Say so and stop
+            # trying by ourselves; the changes stay on the laptop.
             self.online = True
             self.stopped_reason = (
-                _("this laptop was revoked")
+                _("head office does not know this laptop")
                 if error.status == 401
                 else _("fieldapp needs updating")
             )
             self.refresh_status()
-            self.notify(str(error), title=_("Sync stopped"), severity="error", timeout=30)
+            self.notify(
+                str(error), title=_("Sync stopped"), severity="error", timeout=30, markup=False
+            )
         else:
             self.online = True
             self.refresh_status(_("sync refused"))
-            self.notify(str(error), title=_("Sync refused"), severity="error", timeout=10)
+            self.notify(
+                str(error), title=_("Sync refused"), severity="error", timeout=10, markup=False
+            )
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())
 

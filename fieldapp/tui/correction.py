@@ -37,7 +37,7 @@ class CorrectionDialog(ModalScreen[bool]):
                 compact=True,
             )
             yield Input(placeholder=_("new value"), id="value", compact=True)
-            yield Static(id="value-error", classes="error")
+            yield Static(id="value-error", classes="error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()

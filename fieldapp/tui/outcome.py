@@ -83,7 +83,7 @@ class OutcomeScreen(Screen):
                     id="outcome",
                     compact=True,
                 )
-                yield Static(id="outcome-error", classes="error")
+                yield Static(id="outcome-error", classes="error", markup=False)
             for name in (*(f for f in _TEXT_FIELDS if f != "note"), *_CHOICE_FIELDS, "note"):
                 with Vertical(classes="field", id=f"f-{name}"):
                     if name in _TEXT_FIELDS:
@@ -99,7 +99,7 @@ class OutcomeScreen(Screen):
                             id=name,
                             compact=True,
                         )
-                    yield Static(id=f"{name}-error", classes="error")
+                    yield Static(id=f"{name}-error", classes="error", markup=False)
         yield SyncStatus(id="sync-status")
         yield Footer()
 

@@ -15,6 +15,7 @@ from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldcore.route import OutcomeRecord, VisitDetail
 from fieldkit.footer import Footer
+from fieldkit.plain import plain
 
 
 class ReceiptScreen(Screen):
@@ -37,14 +38,14 @@ class ReceiptScreen(Screen):
         table = Table.grid(padding=(0, 3))
         table.add_column(style="dim", justify="right")
         table.add_column(style="bold")
-        table.add_row(_("Receipt no."), p.receipt_no or "")
+        table.add_row(_("Receipt no."), plain(p.receipt_no))
         table.add_row(_("Date"), f"{format_day(local.date())} {format_time(local)}")
-        table.add_row(_("Received from"), Text(a.borrower_name))
-        table.add_row(_("Account"), a.account_id)
+        table.add_row(_("Received from"), plain(a.borrower_name))
+        table.add_row(_("Account"), plain(a.account_id))
         amount = format_money(p.amount_minor or 0, p.currency or a.currency, language())
         table.add_row(_("Amount"), Text(amount, style="bold green"))
-        table.add_row(_("Paid by"), label(p.method or ""))
-        table.add_row(_("Collector"), Text(store.setting("collector") or ""))
+        table.add_row(_("Paid by"), plain(label(p.method or "")))
+        table.add_row(_("Collector"), plain(store.setting("collector")))
         yield Header()
         with Center():
             yield Static(Text(_("RECEIPT"), style="bold", justify="center"), id="receipt-title")

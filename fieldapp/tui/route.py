@@ -12,7 +12,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from fieldapp.tui.format import plain
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, format_day_long, language
@@ -20,6 +19,7 @@ from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldcore.stops import RouteStop
 from fieldkit.footer import Footer
+from fieldkit.plain import plain
 
 _STATUS_STYLE = {"done": "green", "to do": "bold", "skipped": "dim"}
 _STAGE_STYLE = {"early": "", "middle": "yellow", "late": "bold red", "current": "dim"}

@@ -11,7 +11,7 @@ class SyncStatus(Horizontal):
     """Mirrors the app's `sync_status` and `sync_progress` so every screen tells the same story."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="sync-text")
+        yield Static(id="sync-text", markup=False)
         yield ProgressBar(id="sync-progress", show_eta=False)
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from fieldcore.i18n import N_, _, format_day_long, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldkit.footer import Footer
+from fieldkit.plain import plain_cells
 
 
 class SummaryScreen(Screen):
@@ -74,7 +75,7 @@ class SummaryScreen(Screen):
         cash.add_column(_("Amount"), justify="right")
         for method, by_currency in sorted(s.collected.items()):
             for currency, minor in sorted(by_currency.items()):
-                cash.add_row(label(method), format_money(minor, currency, lang))
+                cash.add_row(*plain_cells(label(method), format_money(minor, currency, lang)))
         if not s.collected:
             cash.add_row(_("nothing collected yet"), "")
         self.query_one("#summary-cash", Static).update(cash)

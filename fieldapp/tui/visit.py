@@ -18,6 +18,7 @@ from fieldcore.money import format_money
 from fieldcore.promises import promises_with_state
 from fieldcore.route import VisitDetail
 from fieldkit.footer import Footer
+from fieldkit.plain import plain, plain_cells
 
 _PROMISE_STYLE = {"open": "yellow", "kept": "green", "broken": "bold red"}
 
@@ -35,7 +36,7 @@ def _facts(title: str, rows: list[tuple[str, object]]) -> Table:
     table.add_column()
     for name, value in rows:
         if value not in (None, ""):
-            table.add_row(name, value if isinstance(value, Text) else Text(str(value)))
+            table.add_row(name, plain(value))
     return table
 
 
@@ -144,9 +145,11 @@ class VisitScreen(Screen):
             if name or phone:
                 role_name = _("Borrower") if role == "borrower" else label(role)
                 table.add_row(
-                    role_name,
-                    Text(" ".join(filter(None, [name, phone]))),
-                    label(rules.allowed(role)),
+                    *plain_cells(
+                        role_name,
+                        " ".join(filter(None, [name, phone])),
+                        label(rules.allowed(role)),
+                    )
                 )
         self.query_one("#contacts", Static).update(table)
 
@@ -190,12 +193,14 @@ class VisitScreen(Screen):
         for o in detail.outcomes:
             who = o.collector or _("this laptop")
             table.add_row(
-                o.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                label(o.outcome),
-                _money(o.amount_minor, o.currency) if o.currency else "",
-                Text(who),
-                Text(o.note),
-                _("yes") if o.synced else _("waiting"),
+                *plain_cells(
+                    o.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    label(o.outcome),
+                    _money(o.amount_minor, o.currency) if o.currency else "",
+                    who,
+                    o.note,
+                    _("yes") if o.synced else _("waiting"),
+                )
             )
         if not detail.outcomes:
             table.add_row("", _("no earlier outcomes"), "", "", "", "")

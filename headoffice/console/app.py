@@ -12,6 +12,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from fieldcore.i18n import LANGUAGES, N_, _, set_language
 from fieldkit.footer import Footer
 from fieldkit.palette import NamedCommands
+from fieldkit.plain import plain
 from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
 from headoffice.console.numbers import NumbersPane
@@ -96,7 +97,7 @@ class SupervisorConsole(App):
                 yield ReviewPane()
             with TabPane(_("Numbers"), id="numbers"):
                 yield NumbersPane()
-        yield Static(_("Connecting to {url}…").format(url=self.url), id="status")
+        yield Static(_("Connecting to {url}…").format(url=self.url), id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,7 +130,7 @@ class SupervisorConsole(App):
     def report(self, message: str, error: bool = False) -> None:
         """One line at the bottom: what just happened, or what went wrong."""
         status = self.query_one("#status", Static)
-        status.update(message)
+        status.update(plain(message))
         status.set_class(error, "error")
 
     def action_show(self, tab: str) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from fieldcore.i18n import N_, _, format_day
 from fieldcore.labels import label
+from fieldkit.plain import plain, plain_cells
 from headoffice.console.assign import AssignDialog
 from headoffice.console.client import ConsoleError
 from headoffice.wire import Board, TeamRow
@@ -78,10 +79,10 @@ class BoardPane(Vertical):
              (_("Left"), 6), (_("Regions"), 40))
         )  # fmt: skip
         for row in rows:
-            table.add_row(
-                row.collector, str(row.visits), str(row.done), str(row.visits - row.done),
-                ", ".join(row.regions), key=row.collector,
-            )  # fmt: skip
+            cells = plain_cells(
+                row.collector, row.visits, row.done, row.visits - row.done, ", ".join(row.regions)
+            )
+            table.add_row(*cells, key=row.collector)
         self.query_one("#board-title", Static).update(
             _("Team on {day}: {visits} visits, {done} with an outcome; Enter opens a route").format(
                 day=format_day(day),
@@ -98,22 +99,26 @@ class BoardPane(Vertical):
         )  # fmt: skip
         for stop in route.stops:
             table.add_row(
-                str(stop.sequence),
-                stop.account_id,
-                stop.borrower_name,
-                stop.postal_code or "",
-                stop.region or "",
-                label(stop.stage.value),
-                label(stop.outcome) if stop.outcome else "·",
+                *plain_cells(
+                    stop.sequence,
+                    stop.account_id,
+                    stop.borrower_name,
+                    stop.postal_code,
+                    stop.region,
+                    label(stop.stage.value),
+                    label(stop.outcome) if stop.outcome else "·",
+                ),
                 key=stop.account_id,
             )
         done = sum(1 for s in route.stops if s.outcome)
         self.query_one("#board-title", Static).update(
-            _("{collector} on {day}: {stops} visits, {done} with an outcome").format(
-                collector=route.collector,
-                day=format_day(board.date),
-                stops=len(route.stops),
-                done=done,
+            plain(
+                _("{collector} on {day}: {stops} visits, {done} with an outcome").format(
+                    collector=route.collector,
+                    day=format_day(board.date),
+                    stops=len(route.stops),
+                    done=done,
+                )
             )
         )
 

@@ -11,6 +11,7 @@ from textual_plotext import PlotextPlot
 from fieldcore.i18n import N_, _, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
+from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
 from headoffice.wire import NumbersWire
 
@@ -60,13 +61,15 @@ class NumbersPane(Vertical):
                 for currency, minor in sorted(row.collected.items())
             )
             table.add_row(
-                key,
-                str(row.visits),
-                f"{row.contact_rate:.0%}",
-                str(row.promises_taken),
-                str(row.promises_kept),
-                str(row.promises_broken),
-                money or "–",
+                *plain_cells(
+                    key,
+                    row.visits,
+                    f"{row.contact_rate:.0%}",
+                    row.promises_taken,
+                    row.promises_kept,
+                    row.promises_broken,
+                    money or "–",
+                )
             )
         self.query_one("#numbers-title", Static).update(
             _("Numbers from {since} to {until}, by {by}").format(

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, Static
 
 from fieldcore.i18n import N_, _
 from fieldkit.dialog import FormDialog
+from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
 from headoffice.wire import ReviewItemWire
 
@@ -38,17 +39,17 @@ class ResolveDialog(FormDialog):
         item = self.item
         with Vertical(id="dialog"):
             yield Static(
-                f"{_(KIND_LABELS[item.kind])} · {item.account_id} · {item.borrower_name}",
+                plain(f"{_(KIND_LABELS[item.kind])} · {item.account_id} · {item.borrower_name}"),
                 classes="dialog-title",
             )
-            yield Static(item.summary, id="item-summary")
+            yield Static(plain(item.summary), id="item-summary")
             yield Label(_("What was decided"))
             yield Input(
                 id="note",
                 placeholder=_("e.g. statement sent, collection on hold 30 days"),
                 compact=True,
             )
-            yield Static("", id="dialog-error")
+            yield Static("", id="dialog-error", markup=False)
             yield from self.buttons(_("Resolve"), _("Cancel"))
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:

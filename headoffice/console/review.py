@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from fieldcore.i18n import N_, _, format_day
+from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
 from headoffice.console.resolve import KIND_LABELS, ResolveDialog
 from headoffice.wire import ReviewItemWire
@@ -62,12 +64,14 @@ class ReviewPane(Vertical):
             when = format_day(item.at.date()) if item.at else ""
             kind = _(KIND_LABELS[item.kind]) + (" ✓" if item.resolution else "")
             table.add_row(
-                kind,
-                item.account_id,
-                item.borrower_name,
-                item.collector,
-                when,
-                _shorten(item.summary, 60),
+                *plain_cells(
+                    kind,
+                    item.account_id,
+                    item.borrower_name,
+                    item.collector,
+                    when,
+                    _shorten(item.summary, 60),
+                ),
                 key=str(index),
             )
         open_count = sum(1 for i in items if i.resolution is None)
@@ -97,17 +101,21 @@ class ReviewPane(Vertical):
         if item is None:
             detail.update("")
             return
-        lines = [f"[b]{_(KIND_LABELS[item.kind])}[/b] · {item.account_id} · {item.borrower_name}"]
-        lines.append(item.summary)
+        lines = Text.assemble(
+            (_(KIND_LABELS[item.kind]), "bold"),
+            f" · {item.account_id} · {item.borrower_name}\n",
+            item.summary,
+        )
         if item.resolution:
             lines.append(
-                _("Resolved by {who} on {day}: {note}").format(
+                "\n"
+                + _("Resolved by {who} on {day}: {note}").format(
                     who=item.resolution.resolved_by,
                     day=format_day(item.resolution.resolved_at.date()),
                     note=item.resolution.note,
                 )
             )
-        detail.update("\n".join(lines))
+        detail.update(lines)
 
     def action_resolve(self) -> None:
         item = self.selected()
