@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 
 from content import CONTENT_DIR
 from fieldcore.policy import ContactPolicy, newest_policy
 from fieldcore.scripts import ScriptLibrary
+from sync.protocol import MAX_CONTENT_CHARS
 
 
 @cache
@@ -28,18 +29,37 @@ def default_policy() -> ContactPolicy:
 
 
 def libraries(published: list[dict]) -> dict[str, ScriptLibrary]:
-    """Published libraries (from sync) over the defaults, the newer version winning."""
+    """Published libraries (from sync) over the defaults, the newer version winning.
+
+    One that is too large or breaks the kernel's bounds is passed over, never shown.
+    """
     found = dict(default_libraries())
     for item in published:
-        if item["kind"] != "scripts":
+        if item["kind"] != "scripts" or not _bounded(item):
             continue
-        library = ScriptLibrary.model_validate(json.loads(item["body"]))
+        library = _library(item["body"])
+        if library is None:
+            continue
         if library.language not in found or library.version >= found[library.language].version:
             found[library.language] = library
     return found
 
 
+@lru_cache(maxsize=16)
+def _library(body: str) -> ScriptLibrary | None:
+    # Parsed once per body: the script screen asks again at every keypress.
+    try:
+        return ScriptLibrary.model_validate(json.loads(body))
+    except (ValueError, RecursionError):  # pydantic's errors are ValueErrors
+        return None  # head office refuses such a library; the defaults stand in
+
+
+def _bounded(item: dict) -> bool:
+    # Sync refuses larger bodies; anything larger in the store came some other way.
+    return len(item["body"]) <= MAX_CONTENT_CHARS
+
+
 def policy(published: list[dict]) -> ContactPolicy:
     """The published policy if head office sent one, else the default."""
-    bodies = (item["body"] for item in published if item["kind"] == "policy")
+    bodies = (item["body"] for item in published if item["kind"] == "policy" and _bounded(item))
     return newest_policy(default_policy(), bodies)

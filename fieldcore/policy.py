@@ -50,7 +50,12 @@ def newest_policy(default: ContactPolicy, published: Iterable[str]) -> ContactPo
     """
     chosen = default
     for body in published:
-        candidate = ContactPolicy.model_validate(json.loads(body))
+        try:
+            candidate = ContactPolicy.model_validate(json.loads(body))
+        except (ValueError, RecursionError):
+            # Publishing checks every policy; a body that still cannot be read is
+            # no policy at all, and both ends then judge by the default alike.
+            continue
         if candidate.version >= chosen.version:
             chosen = candidate
     return chosen

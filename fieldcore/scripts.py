@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from fieldcore.stages import Stage
+from fieldcore.text import check_line, check_lines
+
+# The placeholders the product fills, with what: the script screen fills these and
+# only these, and head office refuses to publish a script that uses any other.
+PLACEHOLDERS: dict[str, str] = {
+    "collector": "the collector's name",
+    "lender": "the lender's name",
+    "borrower": "the borrower's name",
+    "days": "the days past due",
+    "overdue": "the amount overdue",
+    "instalment": "the instalment",
+}
+
+# Bounds on one language's library, checked at publish and again on the laptop, so
+# that no script can make the script screen slow. The shipped libraries have 6
+# steps of at most 5 points, 5 objections and texts of at most 240 characters.
+MAX_TEXT_CHARS = 2000  # a paragraph read aloud; more belongs in training, not a call
+MAX_STEPS = 30  # rungs of the ladder; a collector steps through them one by one
+MAX_POINTS = 20  # talking points on one step
+MAX_OBJECTIONS = 50  # all are shown at once beside the ladder
+MAX_REMINDERS = 30  # compliance reminders, all shown at once
+MAX_NAME_CHARS = 40  # keys and language codes; `scripts/<language>` is a content key
+
+# Without control characters (see fieldcore.text; texts may keep newlines), length first.
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(check_lines)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS), AfterValidator(check_line)]
+
+# `{{` and `}}` are literal braces (as in the format the shipped scripts were written
+# for); `{...}` is a placeholder; any other brace is a stray one, shown as it is.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 class Channel(StrEnum):
@@ -33,39 +67,39 @@ class _Data(BaseModel):
 class LadderStep(_Data):
     """One rung of the escalation ladder, for the stages where it belongs."""
 
-    key: str
-    title: str
+    key: Name
+    title: Text
     stages: list[Stage]
-    points: list[str] = Field(min_length=1)
+    points: list[Text] = Field(min_length=1, max_length=MAX_POINTS)
 
 
 class SituationNote(_Data):
-    title: str
-    advice: str
-    emphasis: list[str] = []
+    title: Text
+    advice: Text
+    emphasis: list[Name] = Field([], max_length=MAX_STEPS)
 
 
 class Objection(_Data):
-    heard: str
-    answer: str
+    heard: Text
+    answer: Text
 
 
 class ComplianceReminder(_Data):
-    text: str
+    text: Text
     channels: list[Channel]
 
 
 class ScriptLibrary(_Data):
     """One language's parts, as in content/scripts/<language>.toml."""
 
-    language: str
+    language: Name
     version: int = Field(ge=1)
-    opening: dict[Channel, str]
-    purpose: dict[Stage, str]
-    ladder: list[LadderStep]
+    opening: dict[Channel, Text]
+    purpose: dict[Stage, Text]
+    ladder: list[LadderStep] = Field(max_length=MAX_STEPS)
     situation: dict[Situation, SituationNote]
-    objection: dict[str, Objection]
-    compliance: list[ComplianceReminder]
+    objection: dict[Name, Objection] = Field(max_length=MAX_OBJECTIONS)
+    compliance: list[ComplianceReminder] = Field(max_length=MAX_REMINDERS)
 
 
 class Script(_Data):
@@ -95,14 +129,13 @@ def build_script(
     situation: Situation,
     fill: dict[str, str] | None = None,
 ) -> Script:
-    """Assemble the script; `fill` replaces {collector}, {borrower}, {overdue}... placeholders."""
+    """Assemble the script; `fill` replaces the PLACEHOLDERS ({borrower}...) in every text."""
     values = fill or {}
+    if unknown := values.keys() - PLACEHOLDERS.keys():
+        raise ValueError(f"not placeholders the scripts know: {sorted(unknown)}")
 
     def text(template: str) -> str:
-        try:
-            return template.format_map(_Defaulting(values))
-        except (ValueError, IndexError):
-            return template  # a stray brace in published content must not break a visit
+        return fill_placeholders(template, values)
 
     stage = Stage.EARLY if stage is Stage.CURRENT else stage
     note = library.situation[situation]
@@ -117,14 +150,82 @@ def build_script(
         id=f"{stage.value}.{channel.value}.{situation.value}.{library.language}",
         version=library.version,
         language=library.language,
-        situation_title=note.title,
+        situation_title=text(note.title),
         advice=text(note.advice),
         opening=text(library.opening[channel]),
         purpose=text(library.purpose[stage]),
-        steps=[s.model_copy(update={"points": [text(p) for p in s.points]}) for s in steps],
-        objections=list(library.objection.values()),
-        compliance=[c.text for c in library.compliance if channel in c.channels],
+        steps=[
+            s.model_copy(update={"title": text(s.title), "points": [text(p) for p in s.points]})
+            for s in steps
+        ],
+        objections=[
+            o.model_copy(update={"heard": text(o.heard), "answer": text(o.answer)})
+            for o in library.objection.values()
+        ],
+        compliance=[text(c.text) for c in library.compliance if channel in c.channels],
     )
+
+
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """Each {name} of PLACEHOLDERS that `values` has, replaced; never reads attributes.
+
+    Anything else in braces ({unknown}, {borrower.__class__}, {days:>9}, a stray brace)
+    is shown as it is written: published content cannot break a visit.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        token, name = match.group(0), match.group(1)
+        if token in ("{{", "}}"):
+            return token[0]
+        if name in PLACEHOLDERS and name in values:
+            return values[name]
+        return token
+
+    return _TOKEN.sub(one, template)
+
+
+def placeholder_problems(template: str) -> list[tuple[str, str]]:
+    """(what was written, what is wrong) for each brace in `template` the filler would not fill."""
+    known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+    found = []
+    for match in _TOKEN.finditer(template):
+        token, name = match.group(0), match.group(1)
+        if token in ("{{", "}}") or name in PLACEHOLDERS:
+            continue
+        if name is None:
+            why = f"a lone '{token}' (write '{token * 2}' for a brace)"
+        elif _NAME.fullmatch(name):
+            why = f"unknown placeholder {token} (the placeholders are {known})"
+        elif any(mark in name for mark in ".[!:"):
+            why = (
+                f"{token} reaches into a value (attribute, index, conversion or format); "
+                "write a bare name such as {borrower}"
+            )
+        else:
+            why = f"{token} is not a placeholder (the placeholders are {known})"
+        found.append((token, why))
+    return found
+
+
+def library_texts(library: ScriptLibrary) -> Iterator[tuple[str, str]]:
+    """(where, text) for every text a collector reads, section by section."""
+    for channel, text in library.opening.items():
+        yield f"opening.{channel}", text
+    for stage, text in library.purpose.items():
+        yield f"purpose.{stage}", text
+    for number, step in enumerate(library.ladder, 1):
+        where = f"ladder step {number} ({step.key})"
+        yield f"{where} title", step.title
+        for point, text in enumerate(step.points, 1):
+            yield f"{where} point {point}", text
+    for situation, note in library.situation.items():
+        yield f"situation.{situation}.title", note.title
+        yield f"situation.{situation}.advice", note.advice
+    for key, objection in library.objection.items():
+        yield f"objection.{key}.heard", objection.heard
+        yield f"objection.{key}.answer", objection.answer
+    for number, reminder in enumerate(library.compliance, 1):
+        yield f"compliance reminder {number}", reminder.text
 
 
 def pick_library(
@@ -144,8 +245,3 @@ def situation_from(ability: str | None, willingness: str | None) -> Situation:
     if ability == "lasting_loss":
         return Situation.LASTING_LOSS
     return Situation.SHORT_FOR_NOW
-
-
-class _Defaulting(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"

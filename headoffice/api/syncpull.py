@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from fieldcore.accounts import Account
@@ -12,6 +14,8 @@ from fieldcore.outcomes import OutcomeDetails
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
 from sync.protocol import (
+    MAX_CONTENT_CHARS,
+    MAX_CONTENT_ITEMS,
     MAX_HISTORY,
     ContentWire,
     HistoryWire,
@@ -67,8 +71,12 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
         cursor=str(new_cursor),
         more=more,
         content=[
-            ContentWire(key=r.key, kind=r.kind, version=r.version, body=r.body) for r in published
-        ],
+            ContentWire(key=r.key, kind=r.kind, version=r.version, body=r.body)
+            for r in published
+            # Publishing refuses larger bodies; one written around it would fail every
+            # laptop's pull, so it is left out and the laptops keep what they have.
+            if len(r.body) <= MAX_CONTENT_CHARS
+        ][-MAX_CONTENT_ITEMS:],
     )
     history = _history(conn, {row.account_id for _s, kind, row in page if kind == "visit"})
     mine = visits.c.collector_id == collector_id
@@ -133,7 +141,7 @@ def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryW
                         note=row.note,
                         receipt_no=row.receipt_no,
                         recorded_at=_aware(row.recorded_at),
-                        details=OutcomeDetails.model_validate_json(row.details or "{}"),
+                        details=stored_details(row.details),
                     )
                 )
     return found
@@ -142,3 +150,28 @@ def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryW
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone=True columns; they are UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def stored_details(text: str | None) -> OutcomeDetails:
+    """An outcome's details as stored, read so that no old row can stop a pull.
+
+    Rows written before the details' bounds were tightened may hold a value the
+    wire now refuses (an aware callback time, a step number past the bound):
+    such a value is left out of the history, the rest is kept.
+    """
+    try:
+        return OutcomeDetails.model_validate_json(text or "{}")
+    except ValidationError:
+        pass
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return OutcomeDetails()
+    kept = {}
+    for key, value in found.items() if isinstance(found, dict) else ():
+        try:
+            OutcomeDetails.model_validate({key: value})
+        except ValidationError:
+            continue
+        kept[key] = value
+    return OutcomeDetails.model_validate(kept)

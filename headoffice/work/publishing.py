@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +14,29 @@ from sqlalchemy.engine import Engine
 
 from fieldcore.errors import from_validation_error
 from fieldcore.policy import ContactPolicy
-from fieldcore.scripts import ScriptLibrary
+from fieldcore.scripts import ScriptLibrary, library_texts, placeholder_problems
 from headoffice.store.tables import content, reserve_changes
+from sync.protocol import MAX_CONTENT_CHARS, MAX_CONTENT_ITEMS, ContentWire
+
+# Bounds on what a content folder may hold; everything published goes to every laptop.
+# The shipped libraries are under 8 KiB each: this leaves 30 times the room.
+MAX_FILE_BYTES = 256 * 1024
+# All files together: what a new laptop pulls at its first sync, beside its route.
+MAX_FOLDER_BYTES = 2 * 1024 * 1024
+# A pull carries at most MAX_CONTENT_ITEMS published items, so no more may exist;
+# with MAX_FILE_BYTES each, a first pull stays far below the laptop's answer limit.
+MAX_FILES = MAX_CONTENT_ITEMS
+# The shipped files nest 3 deep (ladder, a step, its points); tomllib recurses on nesting.
+MAX_DEPTH = 8
+# tomllib takes time quadratic in the parts of one dotted key (a.b.c...), and a key
+# lies on one line: this many dots on a line read in a second, 100 000 in minutes.
+MAX_DOTS_PER_LINE = 200
+# Problems shown per file: the first ones say what to fix.
+MAX_PROBLEMS_SHOWN = 20
+# The version column is a 32-bit integer on PostgreSQL.
+MAX_VERSION = 2**31 - 1
+
+KINDS: dict[str, type[BaseModel]] = {"scripts": ScriptLibrary, "policy": ContactPolicy}
 
 
 class PublishRefused(ValueError):
@@ -24,31 +47,161 @@ class PublishRefused(ValueError):
         super().__init__("; ".join(problems))
 
 
-def read_content(folder: Path) -> list[tuple[str, str, BaseModel]]:
-    """(key, kind, model) for every scripts/*.toml and policy/*.toml, each checked."""
-    found: list[tuple[str, str, BaseModel]] = []
-    problems: list[str] = []
-    kinds: dict[str, type[BaseModel]] = {"scripts": ScriptLibrary, "policy": ContactPolicy}
-    for kind, model in kinds.items():
-        for path in sorted((folder / kind).glob("*.toml")):
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-                item = model.model_validate(data)
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                problems.append(f"{path}: not readable TOML ({error})")
-                continue
-            except ValidationError as error:
-                problems += [
-                    f"{path}: {f}: {why}" for f, why in from_validation_error(error).items()
-                ]
-                continue
-            name = item.language if isinstance(item, ScriptLibrary) else item.jurisdiction
-            found.append((f"{kind}/{name}", kind, item))
+def read_content(folder: Path) -> list[tuple[str, str, BaseModel, str]]:
+    """(key, kind, model, file) for every scripts/*.toml and policy/*.toml, each checked.
+
+    Links are followed while they stay inside the folder; one that leaves it is refused.
+    """
+    root = folder.resolve()
+    files, problems = _content_files(folder, root)
+    total = sum(size for _path, _name, size in files)
+    bounds = []
+    if len(files) > MAX_FILES:
+        bounds.append(f"{folder}: {len(files)} files; at most {MAX_FILES} may be published")
+    if total > MAX_FOLDER_BYTES:
+        bounds.append(f"{folder}: {total} bytes in all; at most {MAX_FOLDER_BYTES}")
+    if bounds:
+        raise PublishRefused(problems + bounds)  # before reading any file
+    found: list[tuple[str, str, BaseModel, str]] = []
+    first_file: dict[str, str] = {}
+    for path, name, _size in files:
+        kind = name.split("/")[0]
+        key, item, trouble = _read_one(path, kind)
+        if len(trouble) > MAX_PROBLEMS_SHOWN:
+            more = len(trouble) - MAX_PROBLEMS_SHOWN
+            trouble = [*trouble[:MAX_PROBLEMS_SHOWN], f"and {more} more problems"]
+        problems += [f"{name}: {why}" for why in trouble]
+        if item is None or trouble:
+            continue
+        if key in first_file:
+            problems.append(f"{name}: {key} is also in {first_file[key]}")
+            continue
+        first_file[key] = name
+        found.append((key, kind, item, name))
     if problems:
-        raise PublishRefused(problems)
+        # By file, each file's problems in the order found.
+        raise PublishRefused(sorted(problems, key=lambda problem: problem.split(": ")[0]))
     if not found:
         raise PublishRefused([f"{folder}: no scripts/*.toml or policy/*.toml found"])
     return found
+
+
+def _content_files(folder: Path, root: Path) -> tuple[list[tuple[Path, str, int]], list[str]]:
+    """(path, name in the folder, size) of each file; links that leave the folder refused."""
+    files: list[tuple[Path, str, int]] = []
+    problems: list[str] = []
+    for kind in KINDS:
+        if not _inside(folder / kind, root, kind, problems):
+            continue
+        for path in sorted((folder / kind).glob("*.toml")):
+            name = path.relative_to(folder).as_posix()
+            if not _inside(path, root, name, problems):
+                continue
+            try:
+                facts = os.stat(path)
+            except OSError as error:
+                problems.append(f"{name}: cannot be read ({error.strerror})")
+                continue
+            if not stat.S_ISREG(facts.st_mode):
+                problems.append(f"{name}: is not a plain file")
+            elif facts.st_size > MAX_FILE_BYTES:
+                problems.append(f"{name}: {facts.st_size} bytes; at most {MAX_FILE_BYTES}")
+            else:
+                files.append((path, name, facts.st_size))
+    return files, problems
+
+
+def _inside(path: Path, root: Path, name: str, problems: list[str]) -> bool:
+    """Whether `path`, its links followed, stays in the folder; a problem if not."""
+    target = path.resolve()
+    if target == root or target.is_relative_to(root):
+        return True
+    problems.append(f"{name}: is a link to {target}, outside the content folder")
+    return False
+
+
+def _read_one(path: Path, kind: str) -> tuple[str, BaseModel | None, list[str]]:
+    """The file's key and model (or None) and what is wrong with it, without its name."""
+    data, lines, problems = _parse(path)
+    if problems:
+        return "", None, problems
+    try:
+        item = KINDS[kind].model_validate(data)
+    except ValidationError as error:
+        return "", None, [f"{f}: {why}" for f, why in from_validation_error(error).items()]
+    key = f"{kind}/{item.language if isinstance(item, ScriptLibrary) else item.jurisdiction}"
+    if item.version > MAX_VERSION:
+        problems.append(f"version: is above {MAX_VERSION}")
+    if isinstance(item, ScriptLibrary):
+        problems += _placeholder_problems(item, lines)
+    try:
+        ContentWire(key=key, kind=kind, version=item.version, body=item.model_dump_json())
+    except ValidationError as error:
+        found = from_validation_error(error)
+        if "body" in found:
+            problems.append(f"more than {MAX_CONTENT_CHARS} characters once published")
+        if "key" in found:
+            problems.append(f"{key} is too long a name for laptops")
+    return key, item, problems
+
+
+def _parse(path: Path) -> tuple[dict, list[str], list[str]]:
+    """The file's TOML and its lines, read within the bounds, or what is wrong."""
+    deep = f"nested deeper than {MAX_DEPTH} levels"
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return {}, [], [f"cannot be read ({error.strerror})"]
+    if len(raw) > MAX_FILE_BYTES:
+        return {}, [], [f"more than {MAX_FILE_BYTES} bytes"]
+    try:
+        text = raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        return {}, [], [f"not UTF-8 text (byte {error.start})"]
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if line.count(".") > MAX_DOTS_PER_LINE:
+            return {}, [], [f"line {number}: more than {MAX_DOTS_PER_LINE} dots; {deep}"]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return {}, [], [f"not readable TOML: {error}"]
+    except RecursionError:
+        return {}, [], [deep]
+    if _depth(data) > MAX_DEPTH:
+        return {}, [], [deep]
+    return data, lines, []
+
+
+def _depth(data: object) -> int:
+    """How deep tables and arrays nest, counted without recursion."""
+    deepest, todo = 0, [(data, 0)]
+    while todo:
+        value, level = todo.pop()
+        deepest = max(deepest, level)
+        if isinstance(value, dict):
+            todo += [(v, level + 1) for v in value.values()]
+        elif isinstance(value, list):
+            todo += [(v, level + 1) for v in value]
+    return deepest
+
+
+def _placeholder_problems(library: ScriptLibrary, lines: list[str]) -> list[str]:
+    """Each brace the script screen would not fill, with where it is and the line it is on."""
+    found = []
+    for where, template in library_texts(library):
+        for token, why in placeholder_problems(template):
+            line = _line_of(lines, template, token)
+            found.append(f"line {line}, {where}: {why}" if line else f"{where}: {why}")
+    return found
+
+
+def _line_of(lines: list[str], template: str, token: str) -> int | None:
+    """The line (from 1) of `token` in the text that starts like `template`, if it can be seen."""
+    head = template.split("\n")[0][:60]
+    start = next((n for n, line in enumerate(lines) if head in line), 0)
+    return next((n + 1 for n in range(start, len(lines)) if token in lines[n]), None)
 
 
 def publish(engine: Engine, folder: Path) -> list[str]:
@@ -59,7 +212,7 @@ def publish(engine: Engine, folder: Path) -> list[str]:
     with engine.begin() as conn:
         current = {row.key: row for row in conn.execute(sa.select(content))}
         fresh = []
-        for key, kind, item in items:
+        for key, kind, item, name in items:
             body = item.model_dump_json()
             before = current.get(key)
             if before is not None and before.body == body:
@@ -67,11 +220,15 @@ def publish(engine: Engine, folder: Path) -> list[str]:
             if before is not None and item.version <= before.version:
                 raise PublishRefused(
                     [
-                        f"{key}: changed but its version {item.version} is not above "
+                        f"{name}: {key} changed but its version {item.version} is not above "
                         f"the published {before.version}"
                     ]
                 )
             fresh.append((key, kind, item.version, body))
+        if len(current.keys() | {key for key, *_rest in fresh}) > MAX_CONTENT_ITEMS:
+            raise PublishRefused(
+                [f"{folder}: more than {MAX_CONTENT_ITEMS} scripts and policies in all"]
+            )
         if fresh:
             first = reserve_changes(conn, len(fresh))
             for offset, (key, kind, version, body) in enumerate(fresh):
