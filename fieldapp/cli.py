@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from fieldapp.config import home_dir
+from fieldapp.config import home_dir, log_path
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
@@ -26,6 +26,7 @@ from fieldcore.outcomes import (
     Willingness,
 )
 from fieldcore.text import printable
+from fieldkit.crashes import Commands, log_crash
 from sync.client import SyncError
 
 
@@ -36,7 +37,18 @@ def _date(_ctx, _param, value: str | None) -> date | None:
         raise click.BadParameter(str(error)) from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(Commands):
+    """fieldapp's commands: an unexpected error is one line, its traceback in the laptop's log."""
+
+    def crash_log(self, ctx: click.Context) -> Path:
+        return log_path(ctx.obj or home_dir())
+
+
+@click.group(
+    cls=_Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--home",
     type=click.Path(path_type=Path, file_okay=False),
@@ -59,7 +71,13 @@ def main(ctx: click.Context, home: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         from fieldapp.tui.app import FieldApp
 
-        FieldApp(ctx.obj).run()
+        app = FieldApp(ctx.obj)
+        app.run()
+        if app.return_code:
+            # Textual has shown the traceback; it keeps the first unhandled error
+            # (`_exception`, Textual 8.2.8, pinned) for the log.
+            click.echo(log_crash(log_path(ctx.obj), getattr(app, "_exception", None)), err=True)
+            ctx.exit(app.return_code)
 
 
 @main.command()

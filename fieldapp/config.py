@@ -1,4 +1,4 @@
-"""Where the laptop keeps its data: FIELDAPP_HOME, or the platform's data folder."""
+"""Where the laptop keeps its data and its log: FIELDAPP_HOME, or the platform's data folder."""
 
 from __future__ import annotations
 
@@ -15,3 +15,8 @@ def home_dir(explicit: str | Path | None = None) -> Path:
     if env := os.environ.get("FIELDAPP_HOME"):
         return Path(env).expanduser()
     return Path(user_data_dir("fieldapp", appauthor=False))
+
+
+def log_path(home: Path) -> Path:
+    """This laptop's log, beside its database: the errors the app could not handle."""
+    return home / "fieldapp.log"

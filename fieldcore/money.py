@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -29,6 +30,23 @@ def check_currency(code: str) -> str:
 def exponent(currency: str) -> int:
     """Digits after the decimal point for this currency (2 for DKK, 0 for JPY)."""
     return get_currency_precision(currency)
+
+
+# ASCII digits and one optional point; a leading minus only so that parse_amount
+# can say "negative" rather than "not an amount".
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def check_plain_amount(text: str) -> str:
+    """Refuse an amount in a file written any way but digits and an optional point ("1234.50").
+
+    Decimal() also reads "1e3", "1_000", "+5", " 12", "Infinity" and other scripts'
+    digits; a core-banking file holding one is not the file its reader thinks it is.
+    Blank text passes, for parse_amount to call it required.
+    """
+    if text and not _PLAIN.fullmatch(text):
+        raise MoneyError(f"{text!r} is not an amount (write it like 1234.50)")
+    return text
 
 
 def parse_amount(text: str, currency: str, *, allow_zero: bool = True) -> int:

@@ -9,8 +9,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fieldcore.errors import FieldErrors, from_validation_error
+from fieldcore.moments import WallClock
 from fieldcore.money import parse_amount
-from fieldcore.text import check_line, check_lines
+from fieldcore.text import Line, Lines, check_line, check_lines
+from fieldcore.wholes import whole
 
 # The default contact policy's longest promise window; the policy file may set another.
 LONGEST_PROMISE_DAYS = 30
@@ -147,18 +149,19 @@ class OutcomeDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dispute_reason: str | None = None
-    instalment_minor: int | None = None
-    term_months: int | None = None
-    new_address: str | None = None
-    callback_at: datetime | None = None
+    # Strict numbers and bounded text: these travel in every push.
+    dispute_reason: Lines | None = Field(None, max_length=500)
+    instalment_minor: whole(1, 10**15) | None = None
+    term_months: whole(1, 120) | None = None
+    new_address: Line | None = Field(None, max_length=500)
+    callback_at: WallClock | None = None
     contact_who: ThirdParty | None = None
     default_reason: DefaultReason | None = None
     ability: Ability | None = None
     willingness: Willingness | None = None
-    script_id: str | None = None
-    script_version: int | None = None
-    script_step: int | None = None
+    script_id: Line | None = Field(None, max_length=100)
+    script_version: whole(0, 10**9) | None = None
+    script_step: whole(0, 10_000) | None = None
 
 
 class CheckedOutcome(BaseModel):

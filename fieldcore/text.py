@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic_core import CoreSchema
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -58,5 +59,39 @@ def printable(text: str) -> str:
     )
 
 
-Line = Annotated[str, AfterValidator(check_line)]
-Lines = Annotated[str, AfterValidator(check_lines)]
+# The same rules as JSON-schema patterns, so the document says what the server refuses.
+_OVERRIDES = r"\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_NOT_IN_LINES = rf"\u0000-\u0008\u000b-\u001f\u007f-\u009f{_OVERRIDES}"
+LINE_PATTERN = rf"^[^\u0000-\u001f\u007f-\u009f{_OVERRIDES}]*$"
+LINES_PATTERN = rf"^[^{_NOT_IN_LINES}]*$"
+# Multi-line text that says something: at least one character that is not a space.
+# The spaces are spelled out: Python's str.isspace and a JSON-schema \s differ (U+FEFF).
+SPACES = " \t\n\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff"
+SAID_PATTERN = rf"^[^{_NOT_IN_LINES}]*[^{SPACES}{_NOT_IN_LINES}][^{_NOT_IN_LINES}]*$"
+_SOMETHING = re.compile(rf"[^{SPACES}{_NOT_IN_LINES}]")
+
+
+class _Pattern:
+    """Adds a pattern to a string's JSON schema, keeping its lengths and the rest."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return handler(schema) | {"pattern": self.pattern}
+
+
+Line = Annotated[str, AfterValidator(check_line), _Pattern(LINE_PATTERN)]
+Lines = Annotated[str, AfterValidator(check_lines), _Pattern(LINES_PATTERN)]
+
+
+def check_said(text: str) -> str:
+    """Refuse multi-line text that is only spaces, or holds a control or override."""
+    if not _SOMETHING.search(text):
+        raise ValueError("says nothing: write at least one word")
+    return check_lines(text)
+
+
+Said = Annotated[str, AfterValidator(check_said), _Pattern(SAID_PATTERN)]

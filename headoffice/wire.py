@@ -1,24 +1,42 @@
-"""The supervisor API's messages (pydantic): what the console and scripts send and receive."""
+"""The supervisor API's messages (pydantic): what the console and scripts send and receive.
+
+Requests are strict: numbers are numbers, booleans booleans, days ISO text,
+and every rule the server checks on a body's shape is in its schema.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    model_validator,
+)
 
+from fieldcore.moments import Day
 from fieldcore.stages import Stage
+from fieldcore.text import Line, Said
+from sync.protocol import Wire as _Strict
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+def _unique(ids: list[str]) -> list[str]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("names an account twice")
+    return ids
 
 
-class Problem(BaseModel):
-    """A refusal: the sentence, and for a refused file every bad row as `line N, column C`."""
-
-    detail: str
-    problems: list[str] = Field(default_factory=list)
+AccountId = Annotated[Line, Field(min_length=1, max_length=64)]
+Name = Annotated[Line, Field(min_length=1, max_length=100)]
+AccountIds = Annotated[
+    list[AccountId], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})
+]
+Latitude = Annotated[float, Field(ge=-90, le=90, strict=True, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, strict=True, allow_inf_nan=False)]
 
 
 class Me(BaseModel):
@@ -47,17 +65,38 @@ class PaymentsResult(BaseModel):
 
 
 class AssignRequest(_Strict):
-    """Whom, which day, which accounts (by id or by what they share), and in what order."""
+    """Whom, which day, which accounts (by id or by what they share), and in what order.
 
-    collector: str = Field(min_length=1, max_length=100)
-    date: date
-    account_ids: list[str] = Field(default_factory=list, max_length=5000)
-    region: str | None = Field(None, max_length=100)
-    postal_code: str | None = Field(None, max_length=20)
-    stage: Stage | None = None
-    optimise: bool = False
-    start_lat: float | None = Field(None, ge=-90, le=90)
-    start_lon: float | None = Field(None, ge=-180, le=180)
+    Name the accounts, or a region, postal code prefix or stage they share;
+    `optimise` orders the stops into a short walk from the start point, if given.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["account_ids"], "properties": {"account_ids": {"minItems": 1}}},
+                {"required": ["region"]},
+                {"required": ["postal_code"]},
+                {"required": ["stage"]},
+            ],
+            "dependentRequired": {"start_lat": ["start_lon"], "start_lon": ["start_lat"]},
+            "examples": [
+                {"collector": "Mette", "date": "2026-11-23", "account_ids": ["DK-1", "DK-2"]},
+                {"collector": "Lars", "date": "2026-11-23", "region": "Aarhus", "optimise": True},
+            ],
+        }
+    )
+
+    collector: Name
+    date: Day
+    account_ids: AccountIds = Field(default_factory=list, max_length=5000)
+    # Absent, never null: a null would be neither a selection nor a refusal.
+    region: Name = Field(None)  # type: ignore[assignment]
+    postal_code: Annotated[Line, Field(min_length=1, max_length=20)] = Field(None)  # type: ignore[assignment]
+    stage: Stage = Field(None)  # type: ignore[assignment]
+    optimise: StrictBool = False
+    start_lat: Latitude = Field(None)  # type: ignore[assignment]
+    start_lon: Longitude = Field(None)  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _start_point(self) -> AssignRequest:
@@ -78,9 +117,15 @@ class AssignResult(BaseModel):
 class ReassignRequest(_Strict):
     """Move one collector's unvisited stops of a day to another."""
 
-    from_collector: str = Field(min_length=1, max_length=100)
-    to_collector: str = Field(min_length=1, max_length=100)
-    date: date
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"from_collector": "Mette", "to_collector": "Lars", "date": "2026-11-23"}]
+        }
+    )
+
+    from_collector: Name
+    to_collector: Name
+    date: Day
 
 
 class ReassignResult(BaseModel):
@@ -88,8 +133,14 @@ class ReassignResult(BaseModel):
 
 
 class RecallRequest(_Strict):
-    date: date
-    account_ids: list[str] = Field(min_length=1, max_length=5000)
+    """Take these accounts' visits of a day back from whoever has them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"date": "2026-11-23", "account_ids": ["DK-1"]}]}
+    )
+
+    date: Day
+    account_ids: AccountIds = Field(min_length=1, max_length=5000)
 
 
 class RecallResult(BaseModel):
@@ -149,7 +200,13 @@ class ReviewItemWire(BaseModel):
 
 
 class ResolveRequest(_Strict):
-    note: str = Field(min_length=1, max_length=2000)
+    """What the supervisor decided; the note is kept with the item."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Called the borrower; payment confirmed."}]}
+    )
+
+    note: Annotated[Said, Field(min_length=1, max_length=2000)]
 
 
 class FiguresWire(BaseModel):

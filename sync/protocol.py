@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.accounts import Account
+from fieldcore.moments import Day, Moment
 from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
 from fieldcore.text import Line, Lines
+from fieldcore.wholes import whole
 
 PROTOCOL_VERSION = 2
 # The oldest client protocol this build still understands: version 1 laptops
@@ -30,25 +32,13 @@ MAX_CONTENT_CHARS = 1_000_000
 MAX_CONTENT_ITEMS = 50
 
 
-# What a laptop may say happened when: anything outside these years is a broken clock or worse.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def _moment_in_range(moment: datetime) -> datetime:
-    if not EARLIEST <= moment < LATEST:
-        raise ValueError("is not between the years 2000 and 2099")
-    return moment
-
-
-def _day_in_range(day: date) -> date:
-    if not EARLIEST.date() <= day < LATEST.date():
-        raise ValueError("is not between the years 2000 and 2099")
-    return day
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
-Day = Annotated[date, AfterValidator(_day_in_range)]
+# The schema says which protocols the server speaks; the server answers an older
+# one with 426 (update fieldapp) and a newer one with 400, each with a sentence.
+Protocol = Annotated[
+    # Any whole number is read, so an old or new laptop is told which it is.
+    whole(-(2**31), 2**31 - 1),
+    Field(json_schema_extra={"minimum": OLDEST_PROTOCOL, "maximum": PROTOCOL_VERSION}),
+]
 
 
 class Wire(BaseModel):
@@ -60,7 +50,19 @@ class Wire(BaseModel):
 class EnrollRequest(Wire):
     """A laptop presents the one-time token a supervisor gave its collector."""
 
-    protocol: int = PROTOCOL_VERSION
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "protocol": 2,
+                    "token": "ENROLL-TOKEN-FROM-SUPERVISOR",
+                    "device_name": "Mette laptop",
+                }
+            ]
+        }
+    )
+
+    protocol: Protocol = PROTOCOL_VERSION
     token: Line = Field(min_length=8, max_length=200)
     device_name: Line = Field("laptop", min_length=1, max_length=100)
 
@@ -84,7 +86,7 @@ class OutcomePayload(Wire):
     visit_id: Line = Field(min_length=1, max_length=64)
     account_id: Line = Field(min_length=1, max_length=64)
     outcome: OutcomeCode
-    amount_minor: int | None = Field(None, ge=1, le=10**15)
+    amount_minor: whole(1, 10**15) | None = None
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     promise_date: Day | None = None
     method: PaymentMethod | None = None
@@ -137,7 +139,7 @@ class CorrectionPayload(Wire):
     value: Line = Field(min_length=1, max_length=500)
     # The value the laptop showed when the collector corrected it: the field's
     # version as far as a conflict is concerned.
-    base_value: str | None = Field(None, max_length=500)
+    base_value: Lines | None = Field(None, max_length=500)
     recorded_at: Moment
 
 
@@ -163,7 +165,33 @@ Mutation = Annotated[RecordOutcome | CorrectContact, Field(discriminator="kind")
 class PushRequest(Wire):
     """The laptop's waiting changes, oldest first."""
 
-    protocol: int = PROTOCOL_VERSION
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "protocol": 2,
+                    "mutations": [
+                        {
+                            "id": "0193b4a2-7c1e-7000-8000-000000000001",
+                            "kind": "record_outcome",
+                            "payload": {
+                                "id": "0193b4a2-7c1e-7000-8000-000000000002",
+                                "visit_id": "VISIT-ID-FROM-PULL",
+                                "account_id": "DK-1",
+                                "outcome": "promise",
+                                "amount_minor": 50000,
+                                "currency": "DKK",
+                                "promise_date": "2026-11-30",
+                                "recorded_at": "2026-11-23T10:15:00+01:00",
+                            },
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    protocol: Protocol = PROTOCOL_VERSION
     mutations: list[Mutation] = Field(max_length=MAX_MUTATIONS_PER_PUSH)
 
 
@@ -189,9 +217,14 @@ class PushResponse(Wire):
 class PullRequest(Wire):
     """Ask for what changed after `cursor` (empty for everything)."""
 
-    protocol: int = PROTOCOL_VERSION
-    cursor: str = Field("", max_length=40)
-    limit: int = Field(DEFAULT_PAGE, ge=1, le=MAX_PAGE)
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"protocol": 2, "cursor": "", "limit": 1000}]}
+    )
+
+    protocol: Protocol = PROTOCOL_VERSION
+    # The server's cursors are change numbers; anything else was not made by it.
+    cursor: str = Field("", max_length=18, pattern=r"^[0-9]{0,18}$")
+    limit: whole(1, MAX_PAGE) = DEFAULT_PAGE
 
 
 class VisitWire(Wire):
@@ -238,8 +271,52 @@ def scope_checksum(visit_ids: Iterable[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-class ErrorBody(Wire):
-    """Every refusal carries a sentence that says what was wrong, and maybe a code."""
+# One code per status, for clients that branch on the kind of refusal.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    426: "upgrade_required",
+    429: "too_many_requests",
+    500: "server_error",
+}
 
-    detail: str
-    code: str | None = None
+
+class ErrorBody(Wire):
+    """Every 4xx and 5xx answer: what kind, a sentence, and where when there is a where.
+
+    `field` names the first field at fault, dotted
+    (`mutations.0.record_outcome.payload.amount_minor`, `query.until`);
+    `line` the first line of a refused file; `problems` lists every bad line of a file.
+    """
+
+    code: str = Field(examples=["invalid"])
+    detail: str = Field(examples=["date: is not a day written YYYY-MM-DD"])
+    field: str | None = None
+    line: int | None = None
+    problems: list[str] = Field(default_factory=list)
+
+
+def error_body(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    field: str | None = None,
+    line: int | None = None,
+    problems: list[str] | None = None,
+) -> dict:
+    """The JSON of an ErrorBody for a status (its code unless a finer one is given)."""
+    return ErrorBody(
+        code=code or ERROR_CODES.get(status, "error"),
+        detail=detail,
+        field=field,
+        line=line,
+        problems=problems or [],
+    ).model_dump(exclude_none=True)

@@ -35,6 +35,12 @@ class Device:
     revoked: bool
 
 
+UNKNOWN_TOKEN = (
+    "this laptop's token is not known (never issued, or revoked): "
+    "ask your supervisor for an enrollment token"
+)
+
+
 class SyncRefused(Exception):
     """A request the server will not serve; `status` is the HTTP status to answer with."""
 
@@ -89,10 +95,10 @@ class SyncServer:
         if not bearer:
             raise SyncRefused(401, "no device token: enroll this laptop first")
         device = self.storage.device_by_token_hash(token_hash(bearer))
-        if device is None:
-            raise SyncRefused(401, "unknown device token: enroll this laptop again")
-        if device.revoked:
-            raise SyncRefused(401, "this laptop was revoked: ask your supervisor")
+        # A revoked token answers exactly as a never-issued one: whoever holds a
+        # lost laptop learns nothing about it from the server.
+        if device is None or device.revoked:
+            raise SyncRefused(401, UNKNOWN_TOKEN)
         return device
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
@@ -105,7 +111,7 @@ class SyncServer:
         self.check_protocol(request.protocol)
         ids = [m.id for m in request.mutations]
         if len(set(ids)) != len(ids):
-            raise SyncRefused(400, "a push names the same mutation id twice")
+            raise SyncRefused(409, "a push names the same mutation id twice")
         if not request.mutations:
             return PushResponse(results=[])
         return PushResponse(results=self.storage.apply_mutations(device, request.mutations))

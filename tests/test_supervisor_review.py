@@ -89,8 +89,10 @@ def insert_promise(engine, account_id: str, made: date, due: date, amount: int, 
 
 
 def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, engine, laptop):
-    later = date.today() + timedelta(days=60)  # DK-1 and CN-1 are then 105 days past due
-    made = date.today()
+    # Ten days ago, due three days ago; CN-1 paid before its date (a payment file
+    # never holds a day after head office's today).
+    made = date.today() - timedelta(days=10)
+    later = made + timedelta(days=70)  # DK-1 and CN-1 are then 105 days past due
     insert_promise(engine, "DK-1", made, made + timedelta(days=7), 50000, "DKK")
     insert_promise(engine, "CN-1", made, made + timedelta(days=7), 50000, "CNY")
     pay = "account_id,amount,currency,paid_on,reference\n"
@@ -99,7 +101,7 @@ def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, 
     legal = [i for i in review_queue(engine, later) if i.kind == "legal"]
     assert [i.account_id for i in legal] == ["DK-1"]
     assert "105 days past due" in legal[0].summary
-    assert not [i for i in review_queue(engine, date.today()) if i.kind == "legal"]
+    assert not [i for i in review_queue(engine, made) if i.kind == "legal"]
 
 
 def test_outcome_details_stay_json_for_review(engine, store, laptop):

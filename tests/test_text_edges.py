@@ -87,10 +87,11 @@ def test_a_dispute_reason_with_an_escape_is_refused_by_head_office(server, world
     mutation = outcome_mutation(
         visit, outcome="dispute", details={"dispute_reason": "not mine " + ESCAPE}
     )
-    [result] = call(server, "/sync/push", {"mutations": [mutation]}, world["Mette"]).json()[
-        "results"
-    ]
-    assert result["status"] == "refused" and "does not belong" in result["message"]
+    # The schema's pattern says so: the body is refused whole, before any rule runs.
+    answer = call(server, "/sync/push", {"mutations": [mutation]}, world["Mette"])
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "mutations.0.record_outcome.payload.details.dispute_reason"
+    assert "does not belong" in answer.json()["detail"] and ESCAPE not in answer.text
 
 
 def test_the_review_listing_never_prints_a_control_character(db_url, engine, server, world):

@@ -3,147 +3,86 @@
 # No `from __future__ import annotations` here: FastAPI resolves the route
 # signatures at runtime, and the dependencies are closures.
 
-import logging
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldcore import __version__
-from headoffice.api.supervisor import FILE_LIMIT, Refused, supervisor_router
+from headoffice.api.edges import BodyLimit, MediaType
+from headoffice.api.errors import documented, install_error_handlers
+from headoffice.api.supervisor import FILE_LIMIT, supervisor_router
 from headoffice.api.syncstore import SqlSyncStorage
 from sync.protocol import (
     MAX_BODY_BYTES,
     PROTOCOL_VERSION,
     EnrollRequest,
     EnrollResponse,
-    ErrorBody,
     PullRequest,
     PullResponse,
     PushRequest,
     PushResponse,
 )
-from sync.server import Device, SyncRefused, SyncServer
+from sync.server import Device, SyncServer
 
-log = logging.getLogger("headoffice")
-_bearer = HTTPBearer(auto_error=False)
-_ERRORS = {
-    400: {"model": ErrorBody},
-    401: {"model": ErrorBody},
-    413: {"model": ErrorBody},
-    422: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    426: {"model": ErrorBody},
-}
+_device_token = HTTPBearer(
+    auto_error=False,
+    scheme_name="DeviceToken",
+    description="A laptop's own token, from `POST /sync/enroll`.",
+)
+_SYNC = (400, 401, 409, 413, 415, 422, 426)
 
-
-FILE_PATHS = frozenset({"/supervisor/portfolio", "/supervisor/payments"})
-
-
-class BodyLimit:
-    """Refuse bodies over the limit before they are read into memory (413).
-
-    File uploads to the supervisor API (portfolio, payments) get `file_limit`.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int, file_limit: int) -> None:
-        self.app = app
-        self.limit = limit
-        self.file_limit = file_limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self.file_limit if scope["path"] in FILE_PATHS else self.limit
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(limit)(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise _BodyTooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await _too_large(limit)(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"detail": f"request body over the {limit} byte limit"}, status_code=413)
+DESCRIPTION = """\
+Head office's API. Laptops sync under `/sync` with their device token;
+supervisors and core banking use `/supervisor` with a supervisor token
+(`headoffice supervisor add NAME` prints one). Send the token as
+`Authorization: Bearer TOKEN`. Every refusal answers with the same body:
+`code`, a `detail` sentence, and `field` or `line` when there is a where.
+See docs/API.md for a walk through each operation.
+"""
 
 
 def create_app(engine: Engine) -> FastAPI:
     """The API over one database engine."""
+    # A body without a Content-Type is read as JSON (as the document says); one
+    # with another type never reaches a route (MediaType answers 415).
     app = FastAPI(
         title="fieldapp head office",
         version=__version__,
-        description="Sync API for collectors' laptops. Every refusal carries a `detail` sentence.",
+        description=DESCRIPTION,
+        strict_content_type=False,
     )
     server = SyncServer(SqlSyncStorage(engine))
     app.state.engine = engine
+    # Each middleware added wraps the ones before: BodyLimit, added last, is the
+    # outermost, so the size is judged before the media type.
+    app.add_middleware(MediaType)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, file_limit=FILE_LIMIT)
     app.include_router(supervisor_router(engine))
-
-    @app.exception_handler(Refused)
-    async def _supervisor_refused(_request: Request, error: Refused) -> JSONResponse:
-        body = {"detail": error.detail} | ({"problems": error.problems} if error.problems else {})
-        return JSONResponse(body, status_code=error.status_code)
-
-    @app.exception_handler(SyncRefused)
-    async def _refused(_request: Request, error: SyncRefused) -> JSONResponse:
-        body = {"detail": error.detail} | ({"code": error.code} if error.code else {})
-        return JSONResponse(body, status_code=error.status)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = []
-        for item in error.errors()[:20]:
-            where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {item.get('msg', 'invalid')}")
-        return JSONResponse({"detail": "; ".join(problems)}, status_code=422)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
-        # Logged in full for the operator; the laptop gets a sentence and retries later.
-        log.exception("unexpected error", exc_info=error)
-        return JSONResponse({"detail": "the server hit an unexpected error"}, status_code=500)
+    install_error_handlers(app)
 
     def device(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_device_token)],
     ) -> Device:
         return server.authenticate(credentials.credentials if credentials else None)
 
-    @app.get("/health", summary="Is the server up, and which protocol does it speak")
+    @app.get("/health", tags=["server"], responses=documented())
     def health() -> dict:
+        """Is the server up, and which protocol does it speak (no token needed)."""
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "version": __version__}
 
-    @app.post("/sync/enroll", responses=_ERRORS | {403: {"model": ErrorBody}})
+    @app.post("/sync/enroll", tags=["sync"], responses=documented(400, 403, 413, 415, 422, 426))
     def enroll(request: EnrollRequest) -> EnrollResponse:
         """Trade a one-time enrollment token for this laptop's own device token."""
         return server.enroll(request)
 
-    @app.post("/sync/push", responses=_ERRORS)
+    @app.post("/sync/push", tags=["sync"], responses=documented(*_SYNC))
     def push(request: PushRequest, who: Annotated[Device, Depends(device)]) -> PushResponse:
-        """Apply the laptop's waiting changes, each exactly once."""
+        """Apply the laptop's waiting changes, each exactly once; each is applied or refused."""
         return server.push(who, request)
 
-    @app.post("/sync/pull", responses=_ERRORS)
+    @app.post("/sync/pull", tags=["sync"], responses=documented(*_SYNC))
     def pull(request: PullRequest, who: Annotated[Device, Depends(device)]) -> PullResponse:
         """A page of what changed for this collector after the cursor."""
         return server.pull(who, request)

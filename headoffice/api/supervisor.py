@@ -5,13 +5,17 @@ Separate from the laptops' sync API: it takes supervisor tokens only.
 
 # No `from __future__ import annotations`: FastAPI reads these signatures at runtime.
 
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
+from fieldcore.moments import FIRST_DAY, Day
+from fieldcore.text import Line
+from headoffice.api.errors import Refused, documented
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
 from headoffice.wire import (
@@ -22,9 +26,9 @@ from headoffice.wire import (
     FiguresWire,
     ImportResult,
     Me,
+    Name,
     NumbersWire,
     PaymentsResult,
-    Problem,
     PublishResult,
     ReassignRequest,
     ReassignResult,
@@ -37,18 +41,37 @@ from headoffice.wire import (
 from headoffice.work import assignment, payments, portfolio, roster, supervisors
 from headoffice.work.publishing import PublishRefused, publish
 
-_bearer = HTTPBearer(auto_error=False)
-_ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 413, 422)}
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="SupervisorToken",
+    description="A supervisor's token, from `headoffice supervisor add NAME`.",
+)
+# Every supervisor operation can answer these; each adds its own.
+_READ = (401, 403, 413, 422)
+_WRITE = (400, 401, 403, 413, 415, 422)
 # Portfolio and payment files are bigger than any laptop's push.
 FILE_LIMIT = 64 * 1024 * 1024
+_CSV_EXAMPLE = {
+    "portfolio": (
+        "account_id,borrower_name,address,phone,currency,outstanding,overdue_amount,"
+        "oldest_due_date,language\n"
+        "DK-9,Jens Jensen,Nørregade 1 Aarhus,+4512345678,DKK,4500.00,1500.00,2026-09-01,da\n"
+    ),
+    "payments": "account_id,paid_on,amount,currency,reference\nDK-1,2026-11-20,500.00,DKK,BANK-1\n",
+}
 
 
-class Refused(HTTPException):
-    """A supervisor request that changed nothing, with its reason (and row problems)."""
-
-    def __init__(self, status: int, detail: str, problems: list[str] | None = None) -> None:
-        super().__init__(status_code=status, detail=detail)
-        self.problems = problems or []
+def _csv_body(kind: str) -> dict:
+    """The document of a CSV upload: the body is the file's text."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                media: {"schema": {"type": "string"}, "example": _CSV_EXAMPLE[kind]}
+                for media in ("text/csv", "text/plain", "application/octet-stream")
+            },
+        }
+    }
 
 
 def supervisor_router(engine: Engine) -> APIRouter:
@@ -68,42 +91,55 @@ def supervisor_router(engine: Engine) -> APIRouter:
             )
         raise Refused(401, "this supervisor token is not known or was revoked")
 
-    router = APIRouter(
-        prefix="/supervisor",
-        tags=["supervisor"],
-        responses=_ERRORS,
-        dependencies=[Depends(who)],
-    )
+    router = APIRouter(prefix="/supervisor", tags=["supervisor"], dependencies=[Depends(who)])
     Supervisor = Annotated[supervisors.Supervisor, Depends(who)]
 
-    @router.get("/me", summary="Who this token belongs to")
+    @router.get("/me", summary="Who this token belongs to", responses=documented(401, 403))
     def me(sup: Supervisor) -> Me:
         return Me(name=sup.name, today=today())
 
-    @router.get("/collectors", summary="Collectors and how many laptops each has")
+    @router.get(
+        "/collectors",
+        summary="Collectors and how many laptops each has",
+        responses=documented(401, 403),
+    )
     def list_collectors() -> list[CollectorInfo]:
         return [CollectorInfo(**row) for row in roster.collector_list(engine)]
 
-    @router.post("/portfolio", summary="Import a portfolio CSV (all rows or none)")
+    @router.post(
+        "/portfolio",
+        summary="Import a portfolio CSV (all rows or none)",
+        responses=documented(*_WRITE),
+        openapi_extra=_csv_body("portfolio"),
+    )
     async def import_portfolio(request: Request) -> ImportResult:
         text = await _csv_text(request)
         try:
             found = portfolio.parse_portfolio(text)
         except portfolio.ImportRefused as refused:
-            raise Refused(422, "nothing was imported", refused.problems) from None
+            raise _file_refused(refused) from None
         summary = portfolio.import_accounts(engine, found)
         return ImportResult(new=summary.new, updated=summary.updated, unchanged=summary.unchanged)
 
-    @router.post("/payments", summary="Import a payment CSV (all rows or none)")
+    @router.post(
+        "/payments",
+        summary="Import a payment CSV (all rows or none)",
+        responses=documented(*_WRITE),
+        openapi_extra=_csv_body("payments"),
+    )
     async def import_payments(request: Request) -> PaymentsResult:
         text = await _csv_text(request)
         try:
             summary = payments.import_payments(engine, text)
         except portfolio.ImportRefused as refused:
-            raise Refused(422, "nothing was imported", refused.problems) from None
+            raise _file_refused(refused) from None
         return PaymentsResult(new=summary.new, already_known=summary.already_known)
 
-    @router.post("/assignments", summary="Put accounts on a collector's route")
+    @router.post(
+        "/assignments",
+        summary="Put accounts on a collector's route",
+        responses=documented(*_WRITE, 404, 409),
+    )
     def assign(body: AssignRequest) -> AssignResult:
         start = (body.start_lat, body.start_lon) if body.start_lat is not None else None
         selection = assignment.Selection(
@@ -114,7 +150,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
                 engine, body.collector, body.date, selection, today(), body.optimise, start
             )
         except roster.RosterError as error:
-            raise Refused(422, str(error)) from None
+            raise Refused(error.status, str(error)) from None
         return AssignResult(
             assigned=len(done.account_ids),
             account_ids=done.account_ids,
@@ -122,35 +158,54 @@ def supervisor_router(engine: Engine) -> APIRouter:
             without_coordinates=done.without_coordinates,
         )
 
-    @router.post("/reassign", summary="Move a collector's unvisited stops to another")
+    @router.post(
+        "/reassign",
+        summary="Move a collector's unvisited stops to another",
+        responses=documented(*_WRITE, 404, 409),
+    )
     def reassign(body: ReassignRequest) -> ReassignResult:
         try:
             moved = roster.reassign(engine, body.from_collector, body.to_collector, body.date)
         except roster.RosterError as error:
-            raise Refused(422, str(error)) from None
+            raise Refused(error.status, str(error)) from None
         return ReassignResult(moved=moved)
 
-    @router.post("/recall", summary="Take visits back from whoever has them")
+    @router.post(
+        "/recall",
+        summary="Take visits back from whoever has them",
+        responses=documented(*_WRITE, 404, 409),
+    )
     def recall(body: RecallRequest) -> RecallResult:
         try:
             return RecallResult(recalled=roster.recall(engine, body.date, body.account_ids))
         except roster.RosterError as error:
-            raise Refused(422, str(error)) from None
+            raise Refused(error.status, str(error)) from None
 
-    @router.get("/board", summary="Every collector's route for a day, or one collector's")
+    @router.get(
+        "/board",
+        summary="Every collector's route for a day, or one collector's",
+        responses=documented(*_READ, 404),
+    )
     def day_board(
-        day: Annotated[date | None, Query(alias="date")] = None, collector: str | None = None
+        day: Annotated[Day | None, Query(alias="date")] = None,
+        collector: Annotated[Name | None, Query()] = None,
     ) -> Board:
         try:
             return board.board(engine, day or today(), today(), collector)
         except LookupError as error:
             raise Refused(404, str(error.args[0])) from None
 
-    @router.get("/team", summary="The team's day: one line per collector")
-    def team_day(day: Annotated[date | None, Query(alias="date")] = None) -> list[TeamRow]:
+    @router.get(
+        "/team", summary="The team's day: one line per collector", responses=documented(*_READ)
+    )
+    def team_day(day: Annotated[Day | None, Query(alias="date")] = None) -> list[TeamRow]:
         return board.team(engine, day or today())
 
-    @router.post("/publish", summary="Publish the call scripts and contact policy fieldapp ships")
+    @router.post(
+        "/publish",
+        summary="Publish the call scripts and contact policy fieldapp ships",
+        responses=documented(400, 401, 403, 409, 413, 415),
+    )
     def publish_content() -> PublishResult:
         from content import CONTENT_DIR
 
@@ -159,31 +214,51 @@ def supervisor_router(engine: Engine) -> APIRouter:
         except PublishRefused as refused:
             raise Refused(409, "nothing was published", refused.problems) from None
 
-    @router.get("/review", summary="The review queue (open items; all=true adds resolved)")
-    def review_queue(all: bool = False) -> list[ReviewItemWire]:
-        items = review.review_queue(engine, today(), include_resolved=all)
-        return items
+    @router.get(
+        "/review",
+        summary="The review queue (open items; all=true adds resolved)",
+        responses=documented(*_READ),
+    )
+    def review_queue(
+        resolved: Annotated[Literal["true", "false"], Query(alias="all")] = "false",
+    ) -> list[ReviewItemWire]:
+        return review.review_queue(engine, today(), include_resolved=resolved == "true")
 
-    @router.post("/review/{kind}/{ref}", summary="Resolve a review item with a note")
-    def resolve(kind: str, ref: str, body: ResolveRequest, sup: Supervisor) -> ReviewItemWire:
+    @router.post(
+        "/review/{kind}/{ref}",
+        summary="Resolve a review item with a note",
+        responses=documented(*_WRITE, 404, 409),
+    )
+    def resolve(
+        kind: Annotated[review.Kind, Path()],
+        ref: Annotated[Line, Path(min_length=1, max_length=64)],
+        body: ResolveRequest,
+        sup: Supervisor,
+    ) -> ReviewItemWire:
         try:
             review.resolve(engine, today(), kind, ref, body.note, sup.name)
         except review.ReviewError as error:
             raise Refused(error.status, str(error)) from None
         return review.review_item(engine, today(), kind, ref)
 
-    @router.get("/numbers", summary="Contact rate, promises and money collected")
+    @router.get(
+        "/numbers",
+        summary="Contact rate, promises and money collected",
+        responses=documented(*_READ, 409),
+    )
     def get_numbers(
         by: Literal["collector", "stage", "day"] = "collector",
-        since: date | None = None,
-        until: date | None = None,
+        since: Day | None = None,
+        until: Day | None = None,
     ) -> NumbersWire:
         until = until or today()
-        since = since or until - timedelta(days=13)
-        try:
-            every = numbers.breakdown(engine, since, until, today())
-        except ValueError as error:
-            raise Refused(422, str(error)) from None
+        since = since or max(until - timedelta(days=13), FIRST_DAY)
+        if until < since:
+            # A period the schema cannot refuse: both days are well formed.
+            raise Refused(
+                409, f"the period ends ({until}) before it starts ({since})", field="since"
+            )
+        every = numbers.breakdown(engine, since, until, today())
         return NumbersWire(
             by=by,
             since=since,
@@ -209,9 +284,15 @@ def _figures(figures: numbers.Figures) -> FiguresWire:
     )
 
 
+def _file_refused(refused: portfolio.ImportRefused) -> Refused:
+    first = re.match(r"line (\d+)", refused.problems[0]) if refused.problems else None
+    line = int(first.group(1)) if first else None
+    return Refused(422, "nothing was imported", refused.problems, line=line)
+
+
 async def _csv_text(request: Request) -> str:
     body = await request.body()
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise Refused(422, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise Refused(400, f"not UTF-8 text ({error.reason} at byte {error.start})") from None

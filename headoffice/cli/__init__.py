@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from headoffice.cli import console, content, imports, people, reports, review, routes, server
+from headoffice.cli.options import Commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Head office for fieldapp: load the portfolio, give collectors their routes,
     and collect what comes back from the field.

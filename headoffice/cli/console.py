@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from headoffice.cli.options import log_unexpected
 from headoffice.store import db
+
+if TYPE_CHECKING:
+    from headoffice.console.app import SupervisorConsole
 
 
 @click.command()
@@ -50,7 +55,7 @@ def console(
         return
     from headoffice.console.app import SupervisorConsole
 
-    SupervisorConsole(server, token, language=language).run()
+    _run(SupervisorConsole(server, token, language=language))
 
 
 @click.command()
@@ -82,4 +87,14 @@ def demo(web: bool, web_port: int) -> None:
         else:
             from headoffice.console.app import SupervisorConsole
 
-            SupervisorConsole(server.url, token).run()
+            _run(SupervisorConsole(server.url, token))
+
+
+def _run(app: SupervisorConsole) -> None:
+    """Run the console; after an unhandled error, log it and exit with Textual's code."""
+    app.run()
+    if app.return_code:
+        # Textual has shown the traceback; it keeps the first unhandled error
+        # (`_exception`, Textual 8.2.8, pinned) for the log.
+        click.echo(log_unexpected(getattr(app, "_exception", None)), err=True)
+        raise click.exceptions.Exit(app.return_code)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from fieldcore.text import printable
 from headoffice.cli.options import db_option, open_engine
 from headoffice.work import portfolio
 
@@ -76,7 +77,7 @@ def _count_lines(file: Path) -> int:
 def _file_refused(file: Path, refused: portfolio.ImportRefused) -> click.ClickException:
     # Every problem on its own line, then one line that says nothing was loaded.
     for problem in refused.problems:
-        click.echo(f"{file}: {problem}", err=True)
+        click.echo(printable(f"{file}: {problem}"), err=True)  # cells come from outside
     return click.ClickException(
         f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
     )

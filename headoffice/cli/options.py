@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 import click
+from platformdirs import user_log_dir
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from fieldcore.days import parse_day
+from fieldkit import crashes
 from headoffice.store import db
 from headoffice.work import roster
 
@@ -34,6 +37,27 @@ def open_engine(db_url: str | None, migrate: bool = True) -> Engine:
         raise click.ClickException(f"cannot open the database: {first_line(error)}") from None
     except ValueError as error:
         raise click.ClickException(f"cannot open the database: {error}") from None
+
+
+class Commands(crashes.Commands):
+    """Head office's commands: an unexpected error is one line on screen, its traceback in
+    the log (as the server logs it: no row values), and exit status 1."""
+
+    def crash_log(self, ctx: click.Context) -> Path:
+        return log_file()
+
+    def describe(self, error: BaseException) -> str:
+        return db.safe_traceback(error)
+
+
+def log_file() -> Path:
+    """The commands' and the console's log, in the platform's log folder."""
+    return Path(user_log_dir("headoffice", appauthor=False)) / "headoffice.log"
+
+
+def log_unexpected(error: BaseException | None) -> str:
+    """Log an error the console stopped on; the sentence to show instead of its traceback."""
+    return crashes.log_crash(log_file(), error, db.safe_traceback)
 
 
 def first_line(error: Exception) -> str:

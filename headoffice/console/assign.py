@@ -14,6 +14,7 @@ from fieldcore.errors import from_validation_error
 from fieldcore.i18n import N_, _
 from fieldcore.labels import label
 from fieldkit.dialog import FormDialog
+from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
 from headoffice.wire import AssignRequest
 
@@ -64,7 +65,7 @@ class AssignDialog(FormDialog):
             with Horizontal(classes="row"):
                 yield Checkbox(_("Plan the shortest walk"), id="optimise", compact=True)
                 yield Input(id="start", placeholder=_("Start at LAT,LON"), compact=True)
-            yield Static("", id="dialog-error")
+            yield Static("", id="dialog-error", markup=False)
             yield from self.buttons(_("Assign"), _("Cancel"))
 
     def on_mount(self) -> None:
@@ -80,7 +81,7 @@ class AssignDialog(FormDialog):
 
     def _fill_collectors(self, names: list[str]) -> None:
         select = self.query_one("#collector", Select)
-        select.set_options([(name, name) for name in names])
+        select.set_options([(plain(name), name) for name in names])
         select.prompt = _("Choose a collector")
 
     def _fields(self) -> dict[str, str | bool]:
@@ -94,7 +95,7 @@ class AssignDialog(FormDialog):
         return found
 
     def _error(self, message: str, field: str | None = None) -> None:
-        self.query_one("#dialog-error", Static).update(message)
+        self.query_one("#dialog-error", Static).update(plain(message))
         for widget in self.query("Input, Select"):
             widget.remove_class("invalid")
         if field:
@@ -137,20 +138,23 @@ def assign_request(day: date, fields: dict[str, str | bool]) -> AssignRequest:
     start = str(fields.get("start") or "").strip()
     lat = lon = None
     if start:
-        parts = [p.strip() for p in start.split(",")]
-        if len(parts) != 2:
-            raise ValueError(_("write the start as LAT,LON"))
-        lat, lon = parts
-    return AssignRequest.model_validate(
-        {
-            "collector": fields.get("collector") or "",
-            "date": fields.get("date") or day.isoformat(),
-            "account_ids": str(fields.get("accounts") or "").replace(",", " ").split(),
-            "region": fields.get("region") or None,
-            "postal_code": fields.get("postal_code") or None,
-            "stage": fields.get("stage") or None,
-            "optimise": bool(fields.get("optimise")),
-            "start_lat": lat,
-            "start_lon": lon,
-        }
-    )
+        parts = start.split(",")
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            raise ValueError(_("write the start as LAT,LON")) from None
+    # The request is strict (numbers as numbers, absent fields left out), as on the wire.
+    typed = {
+        "collector": fields.get("collector") or "",
+        "date": fields.get("date") or day.isoformat(),
+        "account_ids": str(fields.get("accounts") or "").replace(",", " ").split(),
+        "region": fields.get("region") or None,
+        "postal_code": fields.get("postal_code") or None,
+        "stage": fields.get("stage") or None,
+        "optimise": bool(fields.get("optimise")),
+        "start_lat": lat,
+        "start_lon": lon,
+    }
+    return AssignRequest.model_validate({k: v for k, v in typed.items() if v is not None})

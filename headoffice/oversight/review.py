@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Literal, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -26,6 +27,8 @@ KINDS = {
     "conflict": "contact correction based on a value head office has since changed",
     "legal": "90+ days past due with a broken promise: candidate for legal referral",
 }
+Kind = Literal["dispute", "hardship", "late", "conflict", "legal"]
+assert set(get_args(Kind)) == set(KINDS)
 LEGAL_DAYS = 90
 
 

@@ -12,7 +12,7 @@ from fieldcore.stages import Stage
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts
 from headoffice.work import roster
-from headoffice.work.roster import RosterError
+from headoffice.work.roster import RosterError, Unknown
 from headoffice.work.routing import Point, plan_route, route_length
 
 # Days past due that each stage covers, as (fewest, most); None is open-ended.
@@ -56,7 +56,9 @@ def select(engine: Engine, selection: Selection, today: date) -> list[str]:
     if selection.region:
         query = query.where(sa.func.lower(accounts.c.region) == selection.region.strip().lower())
     if selection.postal_code:
-        query = query.where(accounts.c.postal_code.startswith(selection.postal_code.strip()))
+        query = query.where(
+            accounts.c.postal_code.startswith(selection.postal_code.strip(), autoescape=True)
+        )
     if selection.stage:
         fewest, most = _STAGE_DAYS[Stage(selection.stage)]
         if most is not None:
@@ -66,7 +68,7 @@ def select(engine: Engine, selection: Selection, today: date) -> list[str]:
     with engine.connect() as conn:
         found = list(conn.execute(query).scalars())
     if not found:
-        raise RosterError("no account matches that selection")
+        raise Unknown("no account matches that selection")
     return found
 
 

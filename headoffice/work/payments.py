@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import Engine
 
 from fieldcore.errors import from_validation_error
-from fieldcore.money import check_currency, parse_amount
+from fieldcore.moments import Day
+from fieldcore.money import MoneyError, check_currency, check_plain_amount, parse_amount
+from fieldcore.text import Line
+from headoffice.clock import today
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, payments
 from headoffice.work.portfolio import ImportRefused
@@ -21,20 +24,33 @@ PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
 
 
 class PaymentRow(BaseModel):
-    """One line of a payment file, checked column by column."""
+    """One line of a payment file, checked column by column; every cell is one line of text."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    account_id: str = Field(min_length=1, max_length=64)
-    amount: str = Field(min_length=1)
-    currency: str
-    paid_on: date
-    reference: str = Field(min_length=1, max_length=100)
+    account_id: Line = Field(min_length=1, max_length=64)
+    amount: Line = Field(min_length=1)
+    currency: Line
+    paid_on: Day
+    reference: Line = Field(min_length=1, max_length=100)
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
         return check_currency(value)
+
+    @field_validator("paid_on", mode="before")
+    @classmethod
+    def _trimmed(cls, value: object) -> object:
+        # A spreadsheet pads cells; the day itself is read strictly (never "0" as 1970).
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("paid_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > today():
+            raise ValueError(f"{value} is after head office's today ({today()}): not paid yet")
+        return value
 
 
 @dataclass(frozen=True)
@@ -71,7 +87,10 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
     missing = [c for c in PAYMENT_COLUMNS if c not in header]
     unknown = [c for c in header if c not in PAYMENT_COLUMNS]
     problems = [f"line 1: column {c} is missing" for c in missing]
-    problems += [f"line 1: column {c} is not a payment column" for c in unknown]
+    problems += [f"line 1: column {c!r} is not a payment column" for c in unknown]
+    problems += [
+        f"line 1: column {c} appears twice" for c in PAYMENT_COLUMNS if header.count(c) > 1
+    ]
     if problems:
         raise ImportRefused(problems)
     found: list[dict] = []
@@ -82,19 +101,11 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
         if len(values) != len(header):
             problems.append(f"line {number}: {len(values)} values for {len(header)} columns")
             continue
-        try:
-            row = PaymentRow.model_validate(dict(zip(header, values, strict=True)))
-            amount = parse_amount(row.amount, row.currency)
-        except ValidationError as error:
-            for column, reason in from_validation_error(error).items():
-                problems.append(f"line {number}, column {column}: {reason}")
+        checked = _check_line(dict(zip(header, values, strict=True)))
+        if isinstance(checked, dict):
+            problems += [f"line {number}, column {c}: {why}" for c, why in checked.items()]
             continue
-        except ValueError as error:
-            problems.append(f"line {number}, column amount: {error}")
-            continue
-        if amount <= 0:
-            problems.append(f"line {number}, column amount: must be more than zero")
-            continue
+        row, amount = checked
         if row.reference in seen:
             problems.append(
                 f"line {number}, column reference: {row.reference!r} is also on line "
@@ -142,6 +153,25 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
         if new:
             conn.execute(payments.insert(), new)
     return PaymentSummary(new=len(new), already_known=len(found) - len(new))
+
+
+def _check_line(cells: dict[str, str]) -> tuple[PaymentRow, int] | dict[str, str]:
+    """The row and its amount in minor units, or {column: reason} for every bad cell."""
+    errors: dict[str, str] = {}
+    row = None
+    try:
+        row = PaymentRow.model_validate(cells)
+    except ValidationError as error:
+        errors = from_validation_error(error)
+    if "amount" not in errors:
+        try:
+            # The cell as written, before stripping: " 12" is not a plain decimal.
+            check_plain_amount(cells["amount"])
+            if row is not None:
+                return row, parse_amount(cells["amount"], row.currency, allow_zero=False)
+        except MoneyError as error:
+            errors["amount"] = str(error)
+    return errors
 
 
 def _known_accounts(conn: sa.Connection, ids: set[str]) -> dict[str, str]:

@@ -12,8 +12,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from fieldcore.accounts import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Account, parse_row
+from fieldcore.accounts import (
+    AMOUNT_COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    Account,
+    parse_row,
+)
 from fieldcore.errors import FieldErrors
+from fieldcore.money import MoneyError, check_plain_amount
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, reserve_changes
 
@@ -84,12 +91,16 @@ def _read_rows(
         if len(cells) != len(header):
             problems.append(f"line {line}: has {len(cells)} fields, the header has {len(header)}")
             continue
+        row = dict(zip(header, cells, strict=True))
+        errors: dict[str, str] = {}
         try:
-            account = parse_row(dict(zip(header, cells, strict=True)))
+            account = parse_row(row)
         except FieldErrors as error:
-            problems.extend(
-                f"line {line}, column {col}: {why}" for col, why in error.errors.items()
-            )
+            errors = error.errors
+        # Amounts as written, before the row's stripping: only plain decimals.
+        errors |= _amount_forms(row)
+        if errors:
+            problems.extend(f"line {line}, column {col}: {why}" for col, why in errors.items())
             continue
         if account.account_id in first_line_of:
             problems.append(
@@ -101,6 +112,18 @@ def _read_rows(
         found.append(account)
     if problems:
         raise ImportRefused(problems)
+    return found
+
+
+def _amount_forms(row: dict[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for column in AMOUNT_COLUMNS:
+        cell = row.get(column, "")
+        if cell.strip():  # blank is "not given" or "required", as parse_row says
+            try:
+                check_plain_amount(cell)
+            except MoneyError as error:
+                found[column] = str(error)
     return found
 
 

@@ -25,7 +25,19 @@ from sync.tokens import new_token, token_hash
 
 
 class RosterError(ValueError):
-    """A roster command that cannot be carried out; nothing was changed."""
+    """A roster command that cannot be carried out; nothing was changed.
+
+    `status` is how the API answers it: 409, the request conflicts with what
+    head office holds; `Unknown` (404) when it names something that is not there.
+    """
+
+    status = 409
+
+
+class Unknown(RosterError):
+    """The command names a collector, account or visit head office does not have."""
+
+    status = 404
 
 
 def add_collector(engine: Engine, name: str, language: str = "en", timezone: str = "UTC") -> str:
@@ -75,7 +87,7 @@ def _collector_id(conn: Connection, name: str) -> int:
         sa.select(collectors.c.collector_id).where(collectors.c.name == name)
     ).scalar_one_or_none()
     if found is None:
-        raise RosterError(f"no collector called {name!r}")
+        raise Unknown(f"no collector called {name!r}")
     return found
 
 
@@ -225,7 +237,7 @@ def recall(engine: Engine, visit_date: date, account_ids: list[str]) -> int:
             ).all()
         missing = sorted(set(account_ids) - {row.account_id for row in found})
         if missing:
-            raise RosterError(f"not on any route on {visit_date}: {', '.join(missing)}")
+            raise Unknown(f"not on any route on {visit_date}: {', '.join(missing)}")
         first = reserve_changes(conn, len(found))
         for offset, row in enumerate(found):
             conn.execute(
@@ -278,7 +290,7 @@ def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
         )
     missing = [a for a in account_ids if a not in known]
     if missing:
-        raise RosterError(f"unknown account(s): {', '.join(missing)}")
+        raise Unknown(f"unknown account(s): {', '.join(missing)}")
 
 
 def collector_list(engine: Engine) -> list[dict]:

@@ -61,9 +61,14 @@ def supervisor_for(engine: Engine, token: str) -> Supervisor | None:
 
 
 def is_device_token(engine: Engine, token: str) -> bool:
-    """Whether the token belongs to a laptop (so a refusal can say why)."""
+    """Whether the token belongs to a laptop still in service (so a refusal can say why).
+
+    A revoked laptop's token is not one: it is unknown, as a never-issued one.
+    """
     with engine.connect() as conn:
         found = conn.execute(
-            sa.select(devices.c.device_id).where(devices.c.token_hash == token_hash(token))
+            sa.select(devices.c.device_id).where(
+                devices.c.token_hash == token_hash(token), devices.c.revoked_at.is_(None)
+            )
         )
         return found.first() is not None

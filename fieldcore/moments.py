@@ -1,0 +1,113 @@
+"""Days and moments as they may cross an edge: ISO text only, within the years 2000-2099.
+
+Lax parsing would read `0` as 1970-01-01 and `1e9` as a moment; a date in
+the year 9999 overflows arithmetic further in. So a day is `YYYY-MM-DD` and a
+moment `YYYY-MM-DDTHH:MM:SS[.ffffff]` with `Z` or an offset, and the schema
+says exactly that (a pattern every valid day matches and no invalid one does),
+so a client generated from the document cannot send what the server refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, GetJsonSchemaHandler
+from pydantic_core import CoreSchema
+
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_DAY = date(FIRST_YEAR, 1, 1)
+
+# Years 2000-2099; each month's own days; 29 February in leap years only
+# (every fourth year in this range, 2000 included).
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = r"20(?:[02468][048]|[13579][26])-02-29"
+DAY_PATTERN = rf"(?:20[0-9]{{2}}-{_MONTH_DAY}|{_LEAP_DAY})"
+_TIME = r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)"
+_DAY = re.compile(rf"^{DAY_PATTERN}$")
+_MOMENT = re.compile(rf"^{DAY_PATTERN}{_TIME}{_OFFSET}$")
+_WALL_CLOCK = re.compile(rf"^{DAY_PATTERN}{_TIME}$")
+
+
+def _in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def read_day(value: Any) -> date:
+    """A day from ISO text (or a date, from Python callers); anything else raises ValueError."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        if not _in_range(value.year):
+            raise ValueError(f"is not between the years {FIRST_YEAR} and {LAST_YEAR}")
+        return value
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise ValueError(
+            f"is not a day written YYYY-MM-DD between the years {FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return date.fromisoformat(value)
+
+
+def read_moment(value: Any) -> datetime:
+    """A moment with its offset from ISO text (or an aware datetime); else ValueError."""
+    if isinstance(value, datetime):
+        if value.utcoffset() is None or not _in_range(value.year):
+            raise ValueError(
+                f"is not a moment with a time zone between {FIRST_YEAR} and {LAST_YEAR}"
+            )
+        return value
+    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+        raise ValueError(
+            "is not a moment written YYYY-MM-DDTHH:MM:SS with Z or an offset like +01:00, "
+            f"between the years {FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return datetime.fromisoformat(value)
+
+
+def read_wall_clock(value: Any) -> datetime:
+    """A time on the borrower's wall clock (no offset) from ISO text or a naive datetime."""
+    if isinstance(value, datetime):
+        if value.utcoffset() is not None or not _in_range(value.year):
+            raise ValueError(f"is not a local time between {FIRST_YEAR} and {LAST_YEAR}")
+        return value
+    if not isinstance(value, str) or not _WALL_CLOCK.fullmatch(value):
+        raise ValueError(
+            "is not a local time written YYYY-MM-DDTHH:MM:SS (no offset), "
+            f"between the years {FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return datetime.fromisoformat(value)
+
+
+class _Schema:
+    """The JSON schema of an ISO string with its format and exact pattern."""
+
+    def __init__(self, fmt: str | None, pattern: str, example: str) -> None:
+        self.fmt, self.pattern, self.example = fmt, pattern, example
+
+    def __get_pydantic_json_schema__(
+        self, _schema: CoreSchema, _handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {
+            "type": "string",
+            **({"format": self.fmt} if self.fmt else {}),
+            "pattern": self.pattern,
+            "examples": [self.example],
+        }
+
+
+Day = Annotated[date, BeforeValidator(read_day), _Schema("date", _DAY.pattern, "2026-11-23")]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(read_moment),
+    _Schema("date-time", _MOMENT.pattern, "2026-11-23T09:30:00+01:00"),
+]
+# A callback's time is the borrower's: wall-clock, judged in their zone.
+WallClock = Annotated[
+    datetime,
+    BeforeValidator(read_wall_clock),
+    _Schema(None, _WALL_CLOCK.pattern, "2026-11-24T17:30:00"),
+]

@@ -1,0 +1,61 @@
+"""An error nobody expected: one line on screen, its traceback in a private log, exit 1.
+
+Both apps' command groups use it, and both Textual apps after they stop on an
+unhandled error (Textual shows the traceback; the log keeps it).
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+
+def full_traceback(error: BaseException) -> str:
+    """The usual traceback text of an error, chained causes included."""
+    return "".join(traceback.format_exception(error)).rstrip()
+
+
+def log_crash(
+    path: Path,
+    error: BaseException | None,
+    describe: Callable[[BaseException], str] = full_traceback,
+) -> str:
+    """Append the error to the log at `path`; the sentence to show instead of its traceback."""
+    what = f"unexpected error ({type(error).__name__})" if error else "the app stopped"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Readable by this user only from its first byte: a traceback can quote a borrower.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as log:
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            log.write(f"{stamp} ERROR {what}\n{describe(error) if error else ''}\n")
+    except OSError as problem:
+        return f"{what}; the log {path} could not be written ({problem})"
+    return f"{what}; the details are in {path}"
+
+
+class Commands(click.Group):
+    """A command group whose unexpected errors are logged by `log_crash`, not printed.
+
+    Subclasses say where the log is (`crash_log`) and how to describe an error.
+    """
+
+    def crash_log(self, ctx: click.Context) -> Path:
+        raise NotImplementedError
+
+    def describe(self, error: BaseException) -> str:
+        return full_traceback(error)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, EOFError):
+            raise  # click says these itself (an interrupted prompt is "Aborted!")
+        except Exception as error:
+            message = log_crash(self.crash_log(ctx), error, self.describe)
+            raise click.ClickException(message) from None
