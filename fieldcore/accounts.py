@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from fieldcore.errors import FieldErrors, from_validation_error
-from fieldcore.moments import Day
+from fieldcore.moments import CellDay
 from fieldcore.money import check_currency, parse_amount
 from fieldcore.text import check_line
 
@@ -95,7 +95,7 @@ class PortfolioRow(BaseModel):
     outstanding: str
     overdue_amount: str
     # YYYY-MM-DD within 2000-2099: never "0" read as 1970, never a year 9999.
-    oldest_due_date: Day
+    oldest_due_date: CellDay
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=200)
     city: str | None = Field(None, max_length=100)
@@ -127,12 +127,6 @@ class PortfolioRow(BaseModel):
                 if not (k in OPTIONAL_COLUMNS and (v is None or str(v).strip() == ""))
             }
         return data
-
-    @field_validator("oldest_due_date", mode="before")
-    @classmethod
-    def _trimmed(cls, value: object) -> object:
-        # A spreadsheet pads cells; the day itself is read strictly.
-        return value.strip() if isinstance(value, str) else value
 
     @field_validator("*")
     @classmethod

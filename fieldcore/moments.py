@@ -52,34 +52,33 @@ def read_day(value: Any) -> date:
     return date.fromisoformat(value)
 
 
+def _read_time(value: Any, pattern: re.Pattern[str], aware: bool, written: str) -> datetime:
+    years = f"between the years {FIRST_YEAR} and {LAST_YEAR}"
+    if isinstance(value, datetime):
+        if (value.utcoffset() is not None) != aware or not _in_range(value.year):
+            zone = "with a time zone" if aware else "without a time zone"
+            raise ValueError(f"is not a time {zone} {years}")
+        return value
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"is not {written}, {years}")
+    return datetime.fromisoformat(value)
+
+
 def read_moment(value: Any) -> datetime:
     """A moment with its offset from ISO text (or an aware datetime); else ValueError."""
-    if isinstance(value, datetime):
-        if value.utcoffset() is None or not _in_range(value.year):
-            raise ValueError(
-                f"is not a moment with a time zone between {FIRST_YEAR} and {LAST_YEAR}"
-            )
-        return value
-    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
-        raise ValueError(
-            "is not a moment written YYYY-MM-DDTHH:MM:SS with Z or an offset like +01:00, "
-            f"between the years {FIRST_YEAR} and {LAST_YEAR}"
-        )
-    return datetime.fromisoformat(value)
+    written = "a moment written YYYY-MM-DDTHH:MM:SS with Z or an offset like +01:00"
+    return _read_time(value, _MOMENT, True, written)
 
 
 def read_wall_clock(value: Any) -> datetime:
     """A time on the borrower's wall clock (no offset) from ISO text or a naive datetime."""
-    if isinstance(value, datetime):
-        if value.utcoffset() is not None or not _in_range(value.year):
-            raise ValueError(f"is not a local time between {FIRST_YEAR} and {LAST_YEAR}")
-        return value
-    if not isinstance(value, str) or not _WALL_CLOCK.fullmatch(value):
-        raise ValueError(
-            "is not a local time written YYYY-MM-DDTHH:MM:SS (no offset), "
-            f"between the years {FIRST_YEAR} and {LAST_YEAR}"
-        )
-    return datetime.fromisoformat(value)
+    written = "a local time written YYYY-MM-DDTHH:MM:SS (no offset)"
+    return _read_time(value, _WALL_CLOCK, False, written)
+
+
+def read_cell_day(value: Any) -> date:
+    """A day from a file's cell: as read_day, once the spaces a spreadsheet pads with are gone."""
+    return read_day(value.strip() if isinstance(value, str) else value)
 
 
 class _Schema:
@@ -111,3 +110,5 @@ WallClock = Annotated[
     BeforeValidator(read_wall_clock),
     _Schema(None, _WALL_CLOCK.pattern, "2026-11-24T17:30:00"),
 ]
+# A day in an imported file's cell (portfolio, payments): padded cells are trimmed.
+CellDay = Annotated[date, BeforeValidator(read_cell_day)]

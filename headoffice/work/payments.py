@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import Engine
 
 from fieldcore.errors import from_validation_error
-from fieldcore.moments import Day
+from fieldcore.moments import CellDay
 from fieldcore.money import MoneyError, check_currency, check_plain_amount, parse_amount
 from fieldcore.text import Line
 from headoffice.clock import today
@@ -31,19 +31,13 @@ class PaymentRow(BaseModel):
     account_id: Line = Field(min_length=1, max_length=64)
     amount: Line = Field(min_length=1)
     currency: Line
-    paid_on: Day
+    paid_on: CellDay
     reference: Line = Field(min_length=1, max_length=100)
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
         return check_currency(value)
-
-    @field_validator("paid_on", mode="before")
-    @classmethod
-    def _trimmed(cls, value: object) -> object:
-        # A spreadsheet pads cells; the day itself is read strictly (never "0" as 1970).
-        return value.strip() if isinstance(value, str) else value
 
     @field_validator("paid_on")
     @classmethod
