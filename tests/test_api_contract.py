@@ -52,9 +52,12 @@ def test_schemathesis_finds_no_disagreement(office, token, tmp_path):
         f"{office['url']}/openapi.json",
         *("--header", f"Authorization: Bearer {office[token]}"),
         *("--checks", "all", "--seed", str(SEED), "--max-examples", str(EXAMPLES)),
-        *("--phases", "examples,coverage,fuzzing", "--no-color", "--workers", "2"),
+        *("--phases", "examples,coverage,fuzzing", "--no-color", "--workers", "1"),
         *("--generation-database", "none", "--request-timeout", "10"),
     ]
+    # One worker: on Python 3.11, Hypothesis describing strategies in two threads at
+    # once can trip CPython's "AST constructor recursion depth mismatch" (a crash of
+    # the tool, not a finding); pytest-xdist already runs the two tokens side by side.
     done = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, env=os.environ | {"NO_COLOR": "1"}
     )
