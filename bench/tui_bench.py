@@ -18,7 +18,7 @@ from pathlib import Path
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldcore.accounts import Account
-from sync.protocol import PullResponse, VisitWire
+from sync.protocol import MAX_PAGE, PullResponse, VisitWire
 
 DAY = date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,32 +35,35 @@ def big_laptop(visits: int = 5000, past_outcomes: int = 50_000) -> Path:
     store.set_settings(
         timezone="Europe/Copenhagen", collector="Bench", language="en", device_code="BENCH"
     )
-    page = PullResponse(
-        cursor="1",
-        more=False,
-        visits=[
-            VisitWire(
-                visit_id=f"v{i:05d}",
+    every = [
+        VisitWire(
+            visit_id=f"v{i:05d}",
+            account_id=f"A-{i:05d}",
+            visit_date=DAY,
+            sequence=i + 1,
+            account=Account(
                 account_id=f"A-{i:05d}",
-                visit_date=DAY,
-                sequence=i + 1,
-                account=Account(
-                    account_id=f"A-{i:05d}",
-                    borrower_name=f"Borrower {i} Ærø 王",
-                    address=f"Østergade {i}, 8000 Aarhus",
-                    phone=f"+45 20 {i:05d}",
-                    currency="DKK",
-                    outstanding_minor=10_000_00 + i,
-                    overdue_minor=1_500_00 + i,
-                    installment_minor=500_00,
-                    oldest_due_date=DAY - timedelta(days=i % 200 + 1),
-                    timezone="Europe/Copenhagen",
-                ),
+                borrower_name=f"Borrower {i} Ærø 王",
+                address=f"Østergade {i}, 8000 Aarhus",
+                phone=f"+45 20 {i:05d}",
+                currency="DKK",
+                outstanding_minor=10_000_00 + i,
+                overdue_minor=1_500_00 + i,
+                installment_minor=500_00,
+                oldest_due_date=DAY - timedelta(days=i % 200 + 1),
+                timezone="Europe/Copenhagen",
+            ),
+        )
+        for i in range(visits)
+    ]
+    # In pages of the protocol's size, as a sync delivers them.
+    for start in range(0, visits, MAX_PAGE):
+        last = start + MAX_PAGE >= visits
+        store.apply_page(
+            PullResponse(
+                cursor=str(start + 1), more=not last, visits=every[start : start + MAX_PAGE]
             )
-            for i in range(visits)
-        ],
-    )
-    store.apply_page(page)
+        )
     then = datetime(2025, 1, 1, tzinfo=UTC)
     rows = [
         (

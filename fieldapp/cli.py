@@ -66,6 +66,11 @@ def main(ctx: click.Context, home: Path | None) -> None:
       fieldapp enroll --server https://headoffice.example --token TOKEN
       fieldapp sync
       fieldapp
+
+    Example:
+
+    \b
+      fieldapp demo
     """
     ctx.obj = home_dir(home)
     if ctx.invoked_subcommand is None:
@@ -86,7 +91,13 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option("--name", default=socket.gethostname(), show_default=True, help="This laptop's name.")
 @click.pass_obj
 def enroll(home: Path, server: str, token: str, name: str) -> None:
-    """Register this laptop with head office."""
+    """Register this laptop with head office.
+
+    Example:
+
+    \b
+      fieldapp enroll --server "$HEADOFFICE_URL" --token "$(headoffice collector token 'Lars Berg')"
+    """
     try:
         identity = enroll_laptop(home, server, token, name)
     except SyncError as error:
@@ -99,7 +110,13 @@ def enroll(home: Path, server: str, token: str, name: str) -> None:
 @main.command()
 @click.pass_obj
 def sync(home: Path) -> None:
-    """Send what is waiting and fetch new work, once."""
+    """Send what is waiting and fetch new work, once.
+
+    Example:
+
+    \b
+      fieldapp sync
+    """
     try:
         report = sync_once(home)
     except SyncError as error:
@@ -112,7 +129,13 @@ def sync(home: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of visits.")
 @click.pass_obj
 def route(home: Path, day: date | None, as_json: bool) -> None:
-    """Show the day's route."""
+    """Show the day's route.
+
+    Example:
+
+    \b
+      fieldapp route
+    """
     store = Store(home)
     try:
         day = day or store.today()
@@ -166,7 +189,13 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
 )
 @click.pass_obj
 def record(home: Path, account_id: str, day: date | None, **fields: str | None) -> None:
-    """Record an outcome on an account's visit; saved here at once, sent at the next sync."""
+    """Record an outcome on an account's visit; saved here at once, sent at the next sync.
+
+    Example:
+
+    \b
+      fieldapp record DA-1002 --outcome paid --amount 500.00 --method cash
+    """
     store = Store(home)
     try:
         visit_id = store.visit_for_account(account_id, day)
@@ -192,7 +221,13 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
 def correct(
     home: Path, account_id: str, phone: str | None, address: str | None, email: str | None
 ) -> None:
-    """Record a corrected contact detail; head office reviews it, nothing is overwritten."""
+    """Record a corrected contact detail; head office reviews it, nothing is overwritten.
+
+    Example:
+
+    \b
+      fieldapp correct DA-1003 --phone "+45 11 22 33 44"
+    """
     given = {k: v for k, v in {"phone": phone, "address": address, "email": email}.items() if v}
     if not given:
         raise click.UsageError("give at least one of --phone, --address, --email")
@@ -213,7 +248,13 @@ def correct(
 
 @main.command()
 def demo() -> None:
-    """Try fieldapp: a head office with demo borrowers on this machine, and the app."""
+    """Try fieldapp: a head office with demo borrowers on this machine, and the app.
+
+    Example:
+
+    \b
+      fieldapp demo
+    """
     from fieldapp.demo import run_demo
 
     # The demo gets a laptop folder of its own unless one is named, so it never

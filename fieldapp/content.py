@@ -1,4 +1,4 @@
-"""Load call scripts and the contact policy: head office's published copy, else the defaults."""
+"""Call scripts, the contact policy and the lender: head office's published copy, else defaults."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import tomllib
 from functools import cache, lru_cache
 
 from content import CONTENT_DIR
+from fieldcore.i18n import N_, catalog
 from fieldcore.policy import ContactPolicy, newest_policy
 from fieldcore.scripts import ScriptLibrary
-from sync.protocol import MAX_CONTENT_CHARS
+from sync.protocol import MAX_CONTENT_CHARS, LenderWire
 
 
 @cache
@@ -63,3 +64,27 @@ def policy(published: list[dict]) -> ContactPolicy:
     """The published policy if head office sent one, else the default."""
     bodies = (item["body"] for item in published if item["kind"] == "policy" and _bounded(item))
     return newest_policy(default_policy(), bodies)
+
+
+def lender(published: list[dict]) -> LenderWire:
+    """The lender head office set; with nothing set (or unreadable), every part is None.
+
+    Screens then say it neutrally ("the lender"), never with a placeholder.
+    """
+    for item in published:
+        if item["kind"] == "lender" and _bounded(item):
+            try:
+                return LenderWire.model_validate_json(item["body"])
+            except ValueError:  # pydantic's errors are ValueErrors
+                break
+    return LenderWire()
+
+
+# What a script says for {lender} before head office has named one.
+NO_LENDER = N_("the lender")
+
+
+def lender_name(published: list[dict], language: str) -> str:
+    """The lender's name for a script in `language`; unnamed, the neutral words in that language."""
+    # The script's language, not the screen's: a Danish script says "långiveren" on a Chinese UI.
+    return lender(published).name or catalog(language).get(NO_LENDER, NO_LENDER)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 
 LANGUAGES = {"en": "English", "da": "Dansk", "zh": "中文"}
@@ -50,6 +51,14 @@ def N_(text: str) -> str:
 
 def locale() -> str:
     return LOCALES[_language]
+
+
+def language_name(code: str) -> str:
+    """A language's name in the UI language ('Danish', 'dansk', '丹麦语'); unknown, its code."""
+    try:
+        return Locale.parse(code).get_display_name(locale()) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
 
 
 def format_day(day: date) -> str:

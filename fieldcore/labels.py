@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fieldcore.i18n import N_, _
 
 LABELS: dict[str, str] = {
@@ -70,7 +72,25 @@ LABELS: dict[str, str] = {
 }
 
 
-def label(code: object) -> str:
-    """The word for a code in the collector's language; the code itself if unknown."""
+# Codes that mean something else where they stand, so they keep a list of their own:
+# a loan's security ("guarantor" is a guarantee here, not the person spoken to) ...
+SECURITY: dict[str, str] = {
+    "unsecured": N_("Unsecured"),
+    "guarantor": N_("Personal guarantee"),
+    "mortgage": N_("Mortgage"),
+    "pledge": N_("Pledge"),
+}
+# ... and the kinds of item in head office's review queue ("late" is a late outcome).
+REVIEW_KINDS: dict[str, str] = {
+    "dispute": N_("Dispute"),
+    "hardship": N_("Hardship"),
+    "late": N_("Late outcome"),
+    "conflict": N_("Conflict"),
+    "legal": N_("Legal referral?"),
+}
+
+
+def label(code: object, words: Mapping[str, str] = LABELS) -> str:
+    """The word for a code in the UI language, from `words`; the code itself if unknown."""
     key = str(getattr(code, "value", code))
-    return _(LABELS[key]) if key in LABELS else key
+    return _(words[key]) if key in words else key

@@ -6,7 +6,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel import Locale
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+    list_currencies,
+)
 
 
 class MoneyError(ValueError):
@@ -86,6 +92,25 @@ def format_money(minor: int, currency: str, locale: str = "en") -> str:
     """Minor units as a person reads them in their locale ("DKK 1.234,50", "¥1,234")."""
     value = Decimal(minor).scaleb(-exponent(currency))
     return format_currency(value, currency, locale=_babel_locale(locale))
+
+
+def money_in_text(minor: int, currency: str, locale: str = "en") -> str:
+    """An amount to place inside a sentence: no abbreviation's dot ("4.500,00 DKK", "£80.00").
+
+    CLDR's Danish symbol for kroner is "kr.", right in a table; in a sentence its dot
+    doubles the full stop ("... på 4.500,00 kr..") or reads as the sentence's end before
+    a comma or a bracket. Where a locale's symbol ends with a dot, the ISO code takes its
+    place in the locale's own pattern: it is how Danish bank statements write amounts,
+    it is read aloud as "kroner" all the same, and "kr" without its dot is misspelt.
+    """
+    babel_locale = _babel_locale(locale)
+    if not get_currency_symbol(currency, babel_locale).endswith("."):
+        return format_money(minor, currency, locale)
+    pattern = Locale.parse(babel_locale).currency_formats["standard"].pattern
+    value = Decimal(minor).scaleb(-exponent(currency))
+    # "¤" is the symbol, "¤¤" the ISO code, in the same place and spacing.
+    with_code = re.sub("¤+", "¤¤", pattern)
+    return format_currency(value, currency, with_code, locale=babel_locale)
 
 
 def _babel_locale(language: str) -> str:

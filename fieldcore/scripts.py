@@ -170,7 +170,9 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     """Each {name} of PLACEHOLDERS that `values` has, replaced; never reads attributes.
 
     Anything else in braces ({unknown}, {borrower.__class__}, {days:>9}, a stray brace)
-    is shown as it is written: published content cannot break a visit.
+    is shown as it is written: published content cannot break a visit. A value that
+    ends with a dot ("Nordbank A.m.b.a.") where the sentence ends gives the sentence one
+    full stop, not two.
     """
 
     def one(match: re.Match[str]) -> str:
@@ -178,7 +180,10 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
         if token in ("{{", "}}"):
             return token[0]
         if name in PLACEHOLDERS and name in values:
-            return values[name]
+            value = values[name]
+            if value.endswith(".") and template.startswith(".", match.end()):
+                return value[:-1]
+            return value
         return token
 
     return _TOKEN.sub(one, template)

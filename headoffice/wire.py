@@ -209,7 +209,47 @@ class ResolveRequest(_Strict):
     note: Annotated[Said, Field(min_length=1, max_length=2000)]
 
 
+# Head office's settings; headoffice.work.settings says what each takes.
+SettingKey = Literal["lender.name", "lender.address", "lender.phone"]
+
+
+class SettingWire(BaseModel):
+    """One setting: its value (null when unset), what it is for, when it was last set."""
+
+    key: SettingKey
+    about: str
+    value: str | None
+    updated_at: datetime | None
+
+
+class SettingRequest(_Strict):
+    """A setting's new value, or null to clear it; laptops get it at their next sync.
+
+    What a value takes depends on its key: a name up to 100 characters, an
+    address up to 200, a phone of digits, spaces and a + at the start.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"value": "Nordbank A/S"}, {"value": None}]}
+    )
+
+    value: Annotated[Line, Field(min_length=1, max_length=200)] | None
+
+
+# Money per currency: ISO 4217 code -> amount in minor units (cents, øre, fen).
+PerCurrency = Annotated[
+    dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[int, Field(ge=0)]],
+    Field(examples=[{"DKK": 42050}], json_schema_extra={"additionalProperties": False}),
+]
+
+
+# The collector key of bank payments no collector's route explains.
+UNASSIGNED = "unassigned"
+
+
 class FiguresWire(BaseModel):
+    """One group's figures: a collector (or `unassigned`), a stage, a day, or the total."""
+
     key: str
     visits: int
     contacts: int
@@ -217,7 +257,15 @@ class FiguresWire(BaseModel):
     promises_taken: int
     promises_kept: int
     promises_broken: int
-    collected: dict[str, int]
+    collected_field: PerCurrency = Field(
+        description="Taken in the field: `paid` outcomes recorded in the period."
+    )
+    collected_bank: PerCurrency = Field(
+        description="Paid in the period through core banking's imported payment files."
+    )
+    collected: PerCurrency = Field(
+        description="All money collected: collected_field and collected_bank added up."
+    )
 
 
 class NumbersWire(BaseModel):

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.accounts import Account
 from fieldcore.moments import Day, Moment
 from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
-from fieldcore.text import Line, Lines
+from fieldcore.text import Line, Lines, check_line
 from fieldcore.wholes import whole
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
+# Protocol 3 added the lender's name, address and phone to the published content.
+LENDER_PROTOCOL = 3
 # The oldest client protocol this build still understands: version 1 laptops
 # could not read the history and content a pull now carries.
 OLDEST_PROTOCOL = 2
@@ -54,7 +57,7 @@ class EnrollRequest(Wire):
         json_schema_extra={
             "examples": [
                 {
-                    "protocol": 2,
+                    "protocol": 3,
                     "token": "ENROLL-TOKEN-FROM-SUPERVISOR",
                     "device_name": "Mette laptop",
                 }
@@ -115,12 +118,37 @@ class HistoryWire(Wire):
 
 
 class ContentWire(Wire):
-    """A published script library or contact policy; `body` is its JSON."""
+    """A published script library, contact policy or the lender; `body` is its JSON."""
 
     key: str = Field(max_length=100)
-    kind: Literal["scripts", "policy"]
+    # A laptop reads a server without "lender" as before; head office publishes it
+    # only once a supervisor sets the lender (`headoffice settings set`).
+    kind: Literal["scripts", "policy", "lender"]
     version: int
     body: str = Field(max_length=MAX_CONTENT_CHARS)
+
+
+def _phone(text: str) -> str:
+    if not re.fullmatch(r"\+?[0-9][0-9 ]*", text):
+        raise ValueError("takes digits, spaces and a + at the start, like +45 70 12 34 56")
+    return text
+
+
+# One line of text each; lengths are checked first, so a refusal says "at most 100 characters".
+LenderName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_line)]
+LenderAddress = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_line)]
+LenderPhone = Annotated[str, Field(max_length=40), AfterValidator(_phone)]
+
+
+class LenderWire(Wire):
+    """The body of the `lender` content: who collectors work for, as head office set it.
+
+    Each part may be unset; the laptop then says it neutrally ("the lender").
+    """
+
+    name: LenderName | None = None
+    address: LenderAddress | None = None
+    phone: LenderPhone | None = None
 
 
 CONTACT_FIELDS = ("phone", "address", "email")
@@ -169,7 +197,7 @@ class PushRequest(Wire):
         json_schema_extra={
             "examples": [
                 {
-                    "protocol": 2,
+                    "protocol": 3,
                     "mutations": [
                         {
                             "id": "0193b4a2-7c1e-7000-8000-000000000001",
@@ -218,7 +246,7 @@ class PullRequest(Wire):
     """Ask for what changed after `cursor` (empty for everything)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"protocol": 2, "cursor": "", "limit": 1000}]}
+        json_schema_extra={"examples": [{"protocol": 3, "cursor": "", "limit": 1000}]}
     )
 
     protocol: Protocol = PROTOCOL_VERSION

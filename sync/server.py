@@ -11,6 +11,7 @@ from typing import Protocol
 
 from sync.protocol import (
     CURSOR_RESET,
+    LENDER_PROTOCOL,
     OLDEST_PROTOCOL,
     PROTOCOL_VERSION,
     EnrollRequest,
@@ -129,7 +130,13 @@ class SyncServer:
                 "downloading the route again",
                 CURSOR_RESET,
             )
-        return self.storage.changes_after(device.collector_id, cursor, request.limit)
+        page = self.storage.changes_after(device.collector_id, cursor, request.limit)
+        if request.protocol < LENDER_PROTOCOL:
+            # A protocol-2 laptop refuses a content kind it does not know: it gets
+            # everything but the lender, and keeps syncing until it is updated.
+            kept = [item for item in page.content if item.kind != "lender"]
+            page = page.model_copy(update={"content": kept})
+        return page
 
 
 def parse_cursor(cursor: str) -> int:

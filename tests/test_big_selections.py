@@ -73,5 +73,11 @@ def test_a_whole_region_is_assigned_recalled_and_paid_in_one_go(engine):
     lines += [f"R-{n:05d},10.00,DKK,{DAY},T-{n}" for n in range(COUNT)]
     summary = payments.import_payments(engine, "\n".join(lines) + "\n")
     assert (summary.new, summary.already_known) == (COUNT, 0)
-    assert breakdown(engine, DAY, DAY, DAY)["day"] == []
+    # The bank payments count for nobody's route: every stop was recalled.
+    [nobody] = breakdown(engine, DAY, DAY, DAY)["collector"]
+    assert (nobody.key, nobody.visits, nobody.collected_bank) == (
+        "unassigned",
+        0,
+        {"DKK": COUNT * 1000},
+    )
     assert review_queue(engine, DAY) == []

@@ -149,7 +149,7 @@ def test_script_in_the_borrowers_language_and_its_step_goes_with_the_outcome(hom
     assert "▶ 2." in ladder
     assert "出生日期" in phone_opening
     assert saved.details.script_id == "early.phone.short_for_now.zh"
-    assert saved.details.script_version == 1
+    assert saved.details.script_version == 2
     assert saved.details.script_step == 3
 
 
@@ -248,7 +248,7 @@ def test_errors_show_at_the_field_and_enter_moves_on(home):
     moved_to, amount_error, date_error = drive(home, steps)
     assert moved_to == "promise_date"
     assert "more than the outstanding balance" in amount_error
-    assert "is required for promise" in date_error
+    assert "is needed for “Promise to pay”" in date_error
 
 
 def test_a_half_filled_form_comes_back(home):

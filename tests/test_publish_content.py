@@ -75,7 +75,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
     published = publish(engine, CONTENT_DIR)
-    assert published == ["scripts/da v1", "scripts/en v1", "scripts/zh v1", "policy/default v1"]
+    assert published == ["scripts/da v2", "scripts/en v2", "scripts/zh v2", "policy/default v1"]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))
         sent = {
@@ -265,7 +265,7 @@ def test_the_command_names_each_problem_and_publishes_nothing(db_url, folder):
     (folder / "scripts" / "evil.toml").unlink()
     edit(folder / "scripts" / "en.toml", "{borrower.__init__.__globals__}?", "{borrower}?")
     published = run("headoffice", "publish-content", str(folder), "--db", db_url)
-    assert published.stdout.startswith("published scripts/da v1, scripts/en v1")
+    assert published.stdout.startswith("published scripts/da v2, scripts/en v2")
 
 
 def test_a_body_written_around_publishing_reaches_no_laptop_and_breaks_no_pull(

@@ -118,6 +118,7 @@ def test_route_stop_outcome_and_quit(terminal, home):
     term.keys("o")
     term.wait_for("What happened")
     term.keys("Enter")  # open the list of outcomes
+    term.wait_for("Borrower deceased")  # the list's last line: it is open
     term.keys("Down", "Down", "Down", "Enter")  # (prompt) promise, paid, nobody home
     term.wait_for("Reason for default")
     term.keys("C-s")
@@ -144,7 +145,9 @@ def test_kill_9_in_the_middle_of_a_form_loses_nothing(terminal, home):
     term.wait_for("Loan")
     term.keys("o")
     term.wait_for("What happened")
-    term.keys("Enter", *["Down"] * 7, "Enter")  # the seventh outcome: moved away
+    term.keys("Enter")
+    term.wait_for("Borrower deceased")  # the list is open before it is moved through
+    term.keys(*["Down"] * 7, "Enter")  # the seventh outcome: moved away
     term.wait_for("New address")
     term.keys("Tab")
     term.type("Vestergade 9, 8000 Aarhus")

@@ -102,7 +102,7 @@ def test_form_errors_show_at_the_field_and_nothing_is_saved(laptop):
     screen, amount_error, method_error, focused = drive(laptop, steps)
     assert screen is OutcomeScreen
     assert "is not an amount" in amount_error
-    assert "is required for paid" in method_error
+    assert "is needed for “Paid (receipt given)”" in method_error
     assert focused == "amount"
     store = Store(laptop)
     try:

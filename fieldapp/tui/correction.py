@@ -8,10 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from fieldapp.tui.hints import what_to_type
 from fieldcore.corrections import CONTACT_FIELDS
-from fieldcore.errors import FieldErrors
+from fieldcore.errors import FieldErrors, field_message
 from fieldcore.i18n import N_, _
 from fieldcore.labels import label
+from fieldkit.choice import Choice
 
 
 class CorrectionDialog(ModalScreen[bool]):
@@ -29,7 +31,7 @@ class CorrectionDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="correction"):
             yield Label(_("Correct a contact detail (head office reviews it)"))
-            yield Select(
+            yield Choice(
                 [(label(name), name) for name in CONTACT_FIELDS],
                 value="phone",
                 allow_blank=False,
@@ -52,11 +54,22 @@ class CorrectionDialog(ModalScreen[bool]):
         try:
             self.app.store.record_correction(self.account_id, field, value)
         except FieldErrors as error:
-            self.query_one("#value-error", Static).update("⚠ " + "; ".join(error.errors.values()))
+            self._refused(field, error.errors)
             return
         self.app.notify(_("Correction saved; head office will review it."))
         self.app.changed_locally()
         self.dismiss(True)
+
+    def _refused(self, field: str, errors: dict[str, str]) -> None:
+        """Say what to type, then go to what is wrong: the list of details, else the value."""
+        where = "field" if "field" in errors else "value"
+        how = what_to_type(field if where == "value" else where, self.app.store.today())
+        message = field_message(label(field), next(iter(errors.values())), how)
+        self.query_one("#value-error", Static).update(f"⚠ {message}")
+        wrong = self.query_one(f"#{where}")
+        wrong.focus(scroll_visible=False)
+        wrong.scroll_visible(animate=False)
+        self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(False)

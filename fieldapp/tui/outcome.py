@@ -9,8 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
 from fieldapp.recording import record_outcome
+from fieldapp.tui.hints import what_to_type
 from fieldapp.tui.status import SyncStatus
-from fieldcore.errors import FieldErrors
+from fieldcore.errors import FieldErrors, field_message
 from fieldcore.i18n import N_, _
 from fieldcore.labels import label
 from fieldcore.outcomes import (
@@ -23,6 +24,7 @@ from fieldcore.outcomes import (
     ThirdParty,
     Willingness,
 )
+from fieldkit.choice import Choice
 from fieldkit.footer import Footer
 
 # field -> (label, placeholder or choices)
@@ -61,11 +63,12 @@ class OutcomeScreen(Screen):
         super().__init__()
         self.visit_id = visit_id
         self._restoring = False
+        # The outcome code the words under the fields were said for, if any.
+        self._refused_code: OutcomeCode | None = None
 
     def compose(self) -> ComposeResult:
         detail = self.app.store.visit(self.visit_id)
         self.detail = detail
-        currency = detail.account.currency
         yield Header()
         with VerticalScroll(id="outcome-form"):
             yield Static(
@@ -76,8 +79,8 @@ class OutcomeScreen(Screen):
                 markup=False,
             )
             with Vertical(classes="field", id="f-outcome"):
-                yield Label(_("What happened"))
-                yield Select(
+                yield Label(self._title("outcome"))
+                yield Choice(
                     [(label(code), code.value) for code in OutcomeCode],
                     prompt=_("Choose an outcome"),
                     id="outcome",
@@ -86,14 +89,13 @@ class OutcomeScreen(Screen):
                 yield Static(id="outcome-error", classes="error", markup=False)
             for name in (*(f for f in _TEXT_FIELDS if f != "note"), *_CHOICE_FIELDS, "note"):
                 with Vertical(classes="field", id=f"f-{name}"):
+                    yield Label(self._title(name))
                     if name in _TEXT_FIELDS:
-                        title, hint = _TEXT_FIELDS[name]
-                        yield Label(_(title).format(currency=currency))
+                        hint = _TEXT_FIELDS[name][1]
                         yield Input(placeholder=_(hint) if hint else "", id=name, compact=True)
                     else:
-                        title, choices = _CHOICE_FIELDS[name]
-                        yield Label(_(title))
-                        yield Select(
+                        choices = _CHOICE_FIELDS[name][1]
+                        yield Choice(
                             [(label(c), c.value) for c in choices],
                             prompt="—",
                             id=name,
@@ -115,6 +117,13 @@ class OutcomeScreen(Screen):
         self._show_fields()
         self.query_one("#outcome", Select).focus()
 
+    def _title(self, name: str) -> str:
+        """The field's name as its label shows it, in the collector's language."""
+        if name == "outcome":
+            return _("What happened")
+        title = (_TEXT_FIELDS.get(name) or _CHOICE_FIELDS[name])[0]
+        return _(title).format(currency=self.detail.account.currency)
+
     def _code(self) -> OutcomeCode | None:
         value = self.query_one("#outcome", Select).value
         return None if value is Select.NULL else OutcomeCode(value)
@@ -130,6 +139,9 @@ class OutcomeScreen(Screen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "outcome":
+            # Another code asks for other fields: the last refusal's words no longer apply.
+            if self._code() != self._refused_code:
+                self._clear_errors()
             self._show_fields()
         self._keep_draft()
 
@@ -159,22 +171,17 @@ class OutcomeScreen(Screen):
         every, wanted = self._all_values(), self._wanted()
         return {name: every[name] for name in FIELDS if name == "outcome" or name in wanted}
 
-    def action_save(self) -> None:
+    def _clear_errors(self) -> None:
         for name in FIELDS:
             self.query_one(f"#{name}-error", Static).update("")
+
+    def action_save(self) -> None:
+        self._clear_errors()
         script = self.app.script_progress.get(self.visit_id)
         try:
             saved = record_outcome(self.app.store, self.visit_id, self.values(), script)
         except FieldErrors as error:
-            shown = set()
-            for field, reason in error.errors.items():
-                name = field if field in FIELDS else "outcome"
-                self.query_one(f"#{name}-error", Static).update(f"⚠ {reason}")
-                shown.add(name)
-            # Focus the first wrong field in the order the form shows them.
-            first = next((n for n in self._form_order() if n in shown), "outcome")
-            self.query_one(f"#{first}").focus()
-            self.app.bell()
+            self._refused(error.errors)
             return
         self.app.notify(_("Saved on this laptop."), title=_("Outcome saved"))
         self.app.changed_locally()
@@ -184,6 +191,22 @@ class OutcomeScreen(Screen):
             self.app.switch_screen(ReceiptScreen(saved, self.detail))
         else:
             self.dismiss(True)
+
+    def _refused(self, errors: dict[str, str]) -> None:
+        """Say under each wrong field what to type, then go to the first one the form shows."""
+        shown: dict[str, str] = {}
+        for field, reason in errors.items():
+            shown.setdefault(field if field in FIELDS else "outcome", reason)
+        self._refused_code = self._code()
+        today = self.app.store.today()
+        for name, reason in shown.items():
+            message = field_message(self._title(name), reason, what_to_type(name, today))
+            self.query_one(f"#{name}-error", Static).update(f"⚠ {message}")
+        first = next((n for n in self._form_order() if n in shown), "outcome")
+        self.query_one(f"#{first}").focus(scroll_visible=False)
+        # The whole field comes into view, its label and the words under it too.
+        self.query_one(f"#f-{first}").scroll_visible(animate=False)
+        self.app.bell()
 
     def _form_order(self) -> list[str]:
         return [w.id.removeprefix("f-") for w in self.query(".field") if w.id]

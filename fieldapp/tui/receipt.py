@@ -10,6 +10,7 @@ from textual.containers import Center
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from fieldapp.content import lender
 from fieldcore.i18n import N_, _, format_day, format_time, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
@@ -19,7 +20,7 @@ from fieldkit.plain import plain
 
 
 class ReceiptScreen(Screen):
-    """Large, plain and complete: number, date, payer, account, amount, method, collector."""
+    """Large, plain, complete: lender, number, date, payer, account, amount, method, collector."""
 
     BINDINGS = [
         Binding("escape", "done", N_("Done")),
@@ -38,6 +39,16 @@ class ReceiptScreen(Screen):
         table = Table.grid(padding=(0, 3))
         table.add_column(style="dim", justify="right")
         table.add_column(style="bold")
+        issuer = lender(store.published_content("lender"))
+        # Before head office sets the lender, the borrower is pointed to their agreement.
+        table.add_row(
+            _("Issued by"), plain(issuer.name or _("the lender named in your loan agreement"))
+        )
+        if issuer.address:
+            table.add_row(_("Address"), plain(issuer.address))
+        if issuer.phone:
+            table.add_row(_("Phone"), plain(issuer.phone))
+        table.add_row("", "")
         table.add_row(_("Receipt no."), plain(p.receipt_no))
         table.add_row(_("Date"), f"{format_day(local.date())} {format_time(local)}")
         table.add_row(_("Received from"), plain(a.borrower_name))

@@ -10,11 +10,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from fieldapp.content import libraries
+from fieldapp.content import lender_name, libraries
 from fieldapp.tui.status import SyncStatus
-from fieldcore.i18n import N_, _, language
+from fieldcore.i18n import N_, _, language, language_name
 from fieldcore.labels import label
-from fieldcore.money import format_money
+from fieldcore.money import money_in_text
 from fieldcore.scripts import (
     Channel,
     Script,
@@ -82,11 +82,11 @@ class ScriptScreen(Screen):
         lang = library.language
         fill = {
             "collector": store.setting("collector") or "",
-            "lender": store.setting("lender") or _("the lender"),
+            "lender": lender_name(store.published_content("lender"), lang),
             "borrower": a.borrower_name,
             "days": str(stop.days_past_due),
-            "overdue": format_money(a.overdue_minor, a.currency, lang),
-            "instalment": format_money(a.installment_minor, a.currency, lang)
+            "overdue": money_in_text(a.overdue_minor, a.currency, lang),
+            "instalment": money_in_text(a.installment_minor, a.currency, lang)
             if a.installment_minor
             else "—",
         }
@@ -108,7 +108,9 @@ class ScriptScreen(Screen):
         head = Text()
         head.append(f"{label(self.detail.stop.stage)} · {label(self.channel)} · ", style="bold")
         head.append(s.situation_title, style="bold")
-        head.append(f"   {s.id} v{s.version}", style="dim")
+        # Which library and version, in words: the id is made of codes (early.visit...).
+        version = _("version {version}").format(version=s.version)
+        head.append(f"   {language_name(s.language)} · {version}", style="dim")
         head.append("\n" + s.advice)
         self.query_one("#script-head", Static).update(head)
         intro = Text()

@@ -1,22 +1,24 @@
-"""The day summary: visits done and left, promises taken, cash to deposit, changes waiting."""
+"""The day summary: visits done and left, promises taken, cash to deposit and with whom."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from fieldapp.content import lender
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, format_day_long, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldkit.footer import Footer
-from fieldkit.plain import plain_cells
+from fieldkit.plain import plain, plain_cells
 
 
 class SummaryScreen(Screen):
@@ -65,12 +67,7 @@ class SummaryScreen(Screen):
         for currency, minor in sorted(s.promised.items()):
             promises.add_row(_("Total"), format_money(minor, currency, lang))
         self.query_one("#summary-promises", Static).update(promises)
-        cash = Table(
-            title=_("Collected: what to deposit"),
-            title_justify="left",
-            title_style="bold",
-            expand=True,
-        )
+        cash = Table(title=self._deposit_title(), title_justify="left", expand=True)
         cash.add_column(_("Paid by"))
         cash.add_column(_("Amount"), justify="right")
         for method, by_currency in sorted(s.collected.items()):
@@ -79,6 +76,15 @@ class SummaryScreen(Screen):
         if not s.collected:
             cash.add_row(_("nothing collected yet"), "")
         self.query_one("#summary-cash", Static).update(cash)
+
+    def _deposit_title(self) -> Text:
+        """What to deposit, and with whom once head office has named the lender."""
+        name = lender(self.app.store.published_content("lender")).name
+        if name is None:
+            return plain(_("Collected: what to deposit"), style="bold")
+        return plain(
+            _("Collected: what to deposit with {lender}").format(lender=name), style="bold"
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

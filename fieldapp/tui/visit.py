@@ -12,8 +12,8 @@ from textual.widgets import Header, Static
 
 from fieldapp.content import policy
 from fieldapp.tui.status import SyncStatus
-from fieldcore.i18n import N_, _, format_day, language
-from fieldcore.labels import label
+from fieldcore.i18n import N_, _, format_day, language, language_name
+from fieldcore.labels import SECURITY, label
 from fieldcore.money import format_money
 from fieldcore.promises import promises_with_state
 from fieldcore.route import VisitDetail
@@ -97,7 +97,7 @@ class VisitScreen(Screen):
                     (_("Name"), a.borrower_name),
                     (_("Address"), a.address),
                     (_("City"), " ".join(filter(None, [a.postal_code, a.city]))),
-                    (_("Language"), a.language),
+                    (_("Language"), a.language and language_name(a.language)),
                     (_("Account"), a.account_id),
                 ],
             )
@@ -112,7 +112,7 @@ class VisitScreen(Screen):
                     (_("Instalment"), _money(a.installment_minor, a.currency)),
                     (_("Days past due"), stage),
                     (_("Oldest due"), format_day(a.oldest_due_date)),
-                    (_("Security"), a.security),
+                    (_("Security"), a.security and label(a.security, SECURITY)),
                     (_("Product"), a.product),
                 ],
             )

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
 from headoffice.api.errors import Refused, documented
+from headoffice.api.settings import settings_router
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
 from headoffice.wire import (
@@ -243,7 +244,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
 
     @router.get(
         "/numbers",
-        summary="Contact rate, promises and money collected",
+        summary="Contact rate, promises and money collected, in the field and by bank",
         responses=documented(*_READ, 409),
     )
     def get_numbers(
@@ -268,6 +269,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             days=[_figures(f) for f in every["day"]],
         )
 
+    router.include_router(settings_router(engine))
     return router
 
 
@@ -280,6 +282,8 @@ def _figures(figures: numbers.Figures) -> FiguresWire:
         promises_taken=figures.promises_taken,
         promises_kept=figures.promises_kept,
         promises_broken=figures.promises_broken,
+        collected_field=figures.collected_field,
+        collected_bank=figures.collected_bank,
         collected=figures.collected,
     )
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import click
 
-from headoffice.cli import console, content, imports, people, reports, review, routes, server
+from headoffice.cli import (
+    console,
+    content,
+    imports,
+    people,
+    reports,
+    review,
+    routes,
+    server,
+    settings,
+)
 from headoffice.cli.options import Commands
 
 
@@ -21,6 +31,11 @@ def main() -> None:
       headoffice assign --collector "Mette Jensen" --date 2026-11-23 --postal-code 21 --optimise
       headoffice serve
       headoffice console --token SUPERVISOR-TOKEN
+
+    Example:
+
+    \b
+      HEADOFFICE_TODAY=2026-11-23 headoffice demo
     """
 
 
@@ -30,6 +45,7 @@ for command in (
     imports.import_portfolio,
     imports.import_payments,
     content.publish_content,
+    settings.settings,
     people.collector,
     people.supervisor,
     routes.assign,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shlex
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from headoffice.cli.options import log_unexpected
-from headoffice.store import db
 
 if TYPE_CHECKING:
     from headoffice.console.app import SupervisorConsole
@@ -44,6 +45,11 @@ def console(
     """The supervisors' console: assignment board, review queue and numbers.
 
     Keys: 1 board, 2 review, 3 numbers, ctrl+r refresh, ctrl+p every command.
+
+    Example:
+
+    \b
+      headoffice console
     """
     if web:
         from headoffice.console.web import serve_console
@@ -64,21 +70,27 @@ def console(
 def demo(web: bool, web_port: int) -> None:
     """A demo head office: a team with two weeks of work, and the console over it.
 
-    Everything lives in a temporary folder and goes when the demo stops.
+    Everything lives in a temporary folder, with core banking's morning files
+    (overdue.csv, payments.csv). It stays when the demo stops; the demo prints
+    the line that points the other commands at it, and their examples work
+    there on the day they use (HEADOFFICE_TODAY pins it).
+
+    Example:
+
+    \b
+      HEADOFFICE_TODAY=2026-11-23 headoffice demo
     """
     import tempfile
 
     from headoffice.api.embedded import EmbeddedServer
     from headoffice.clock import today
-    from headoffice.demo.borrowers import seed_demo
-    from headoffice.demo.team import seed_team
+    from headoffice.demo.office import make_office
 
-    folder = Path(tempfile.mkdtemp(prefix="headoffice-demo-"))
-    engine = db.connect(f"sqlite:///{folder / 'headoffice.db'}")
-    seed_demo(engine, today())
-    token = seed_team(engine, today())
+    folder, day = Path(tempfile.mkdtemp(prefix="headoffice-demo-")), today()
+    engine, token = make_office(folder, day)
     with EmbeddedServer(engine) as server:
         click.echo(f"demo head office at {server.url}; supervisor token {token}", err=True)
+        click.echo(where_to_try(folder, server.url, token, day), err=True)
         if web:
             from headoffice.console.web import serve_console
 
@@ -88,6 +100,23 @@ def demo(web: bool, web_port: int) -> None:
             from headoffice.console.app import SupervisorConsole
 
             _run(SupervisorConsole(server.url, token))
+
+
+def where_to_try(folder: Path, url: str, token: str, day: date) -> str:
+    """The lines that point the other commands at the demo's head office."""
+    from headoffice.demo.office import DB_FILE
+
+    where = {
+        "HEADOFFICE_DB": f"sqlite:///{folder / DB_FILE}",
+        "HEADOFFICE_URL": url,
+        "HEADOFFICE_TOKEN": token,
+        "HEADOFFICE_TODAY": day.isoformat(),
+    }
+    exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in where.items())
+    return (
+        f"its data stays in {folder}; to try the other commands on it:\n"
+        f"  cd {shlex.quote(str(folder))} && export {exports}"
+    )
 
 
 def _run(app: SupervisorConsole) -> None:

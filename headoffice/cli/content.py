@@ -20,6 +20,11 @@ def publish_content(db_url: str | None, folder: Path | None) -> None:
     file must raise its version; laptops get it at their next sync. Each file is
     checked (placeholders, sizes, links that leave FOLDER); any problem, and nothing
     is published.
+
+    Example:
+
+    \b
+      headoffice publish-content
     """
     from content import CONTENT_DIR
     from headoffice.work.publishing import PublishRefused, publish

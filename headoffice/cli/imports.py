@@ -21,6 +21,11 @@ def import_portfolio(db_url: str | None, file: Path) -> None:
     All rows or none: a file with any bad row is refused whole and every
     problem is listed by line and column. Importing the same file twice changes
     nothing; a newer file updates balances.
+
+    Example:
+
+    \b
+      headoffice import-portfolio overdue.csv
     """
     # Progress bars only where they help: big files, on a terminal.
     lines = _count_lines(file)
@@ -52,6 +57,11 @@ def import_payments(db_url: str | None, file: Path) -> None:
 
     All rows or none; a reference already loaded is skipped, so a file can be
     loaded again safely. Promises are judged kept or broken against these.
+
+    Example:
+
+    \b
+      headoffice import-payments payments.csv
     """
     from headoffice.work.payments import import_payments as load
 

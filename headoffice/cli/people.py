@@ -10,7 +10,13 @@ from headoffice.work import roster
 
 @click.group()
 def collector() -> None:
-    """Add collectors and manage their laptops."""
+    """Add collectors and manage their laptops.
+
+    Example:
+
+    \b
+      headoffice collector add "Mette Jensen" --language da --timezone Europe/Copenhagen
+    """
 
 
 @collector.command("add")
@@ -19,7 +25,13 @@ def collector() -> None:
 @click.option("--language", type=click.Choice(["en", "da", "zh"]), default="en", show_default=True)
 @click.option("--timezone", default="UTC", show_default=True, help="IANA zone, e.g. Asia/Shanghai.")
 def collector_add(db_url: str | None, name: str, language: str, timezone: str) -> None:
-    """Add a collector; the last line printed is their one-time enrollment token."""
+    """Add a collector; the last line printed is their one-time enrollment token.
+
+    Example:
+
+    \b
+      headoffice collector add "Mette Jensen" --language da --timezone Europe/Copenhagen
+    """
     token = roster_errors(roster.add_collector, open_engine(db_url), name, language, timezone)
     click.echo(f"added collector {name}; enroll their laptop with:")
     click.echo(f"  fieldapp enroll --server URL --token {token}")
@@ -30,7 +42,13 @@ def collector_add(db_url: str | None, name: str, language: str, timezone: str) -
 @db_option
 @click.argument("name")
 def collector_token(db_url: str | None, name: str) -> None:
-    """A new one-time enrollment token for a collector's new or replaced laptop."""
+    """A new one-time enrollment token for a collector's new or replaced laptop.
+
+    Example:
+
+    \b
+      headoffice collector token "Lars Berg"
+    """
     click.echo(roster_errors(roster.new_enrollment, open_engine(db_url), name))
 
 
@@ -38,21 +56,39 @@ def collector_token(db_url: str | None, name: str) -> None:
 @db_option
 @click.argument("name")
 def collector_revoke(db_url: str | None, name: str) -> None:
-    """Revoke every laptop of a collector (lost or stolen): they can no longer sync."""
+    """Revoke every laptop of a collector (lost or stolen): they can no longer sync.
+
+    Example:
+
+    \b
+      headoffice collector revoke "Demo Collector"
+    """
     count = roster_errors(roster.revoke_devices, open_engine(db_url), name)
     click.echo(f"revoked {count} laptop(s) of {name}")
 
 
 @click.group()
 def supervisor() -> None:
-    """Supervisors' tokens for the supervisor API and the console."""
+    """Supervisors' tokens for the supervisor API and the console.
+
+    Example:
+
+    \b
+      headoffice supervisor add "Karin Lund"
+    """
 
 
 @supervisor.command("add")
 @db_option
 @click.argument("name")
 def supervisor_add(db_url: str | None, name: str) -> None:
-    """Add a supervisor; the last line printed is their token (shown only now)."""
+    """Add a supervisor; the last line printed is their token (shown only now).
+
+    Example:
+
+    \b
+      headoffice supervisor add "Karin Lund"
+    """
     from headoffice.work.supervisors import add_supervisor
 
     token = roster_errors(add_supervisor, open_engine(db_url), name)
@@ -65,7 +101,13 @@ def supervisor_add(db_url: str | None, name: str) -> None:
 @db_option
 @click.argument("name")
 def supervisor_revoke(db_url: str | None, name: str) -> None:
-    """Stop a supervisor's token from working."""
+    """Stop a supervisor's token from working.
+
+    Example:
+
+    \b
+      headoffice supervisor revoke "Ole Sand"
+    """
     from headoffice.work.supervisors import revoke_supervisor
 
     roster_errors(revoke_supervisor, open_engine(db_url), name)

@@ -12,7 +12,13 @@ from headoffice.cli.options import db_option, open_engine
 @db_option
 @click.option("--all", "show_all", is_flag=True, help="Resolved items too, with their notes.")
 def review_list(db_url: str | None, show_all: bool) -> None:
-    """The review queue: disputes, hardship, late outcomes, conflicts, legal candidates."""
+    """The review queue: disputes, hardship, late outcomes, conflicts, legal candidates.
+
+    Example:
+
+    \b
+      headoffice review --all
+    """
     from headoffice.clock import today
     from headoffice.oversight.review import review_queue
 
@@ -43,7 +49,13 @@ def review_list(db_url: str | None, show_all: bool) -> None:
 @click.option("--note", required=True, help="What was decided; kept with the item.")
 @click.option("--by", "by", default="head office", show_default=True, help="Who decided.")
 def resolve(db_url: str | None, kind: str, ref: str, note: str, by: str) -> None:
-    """Resolve a review item (KIND and REF as `headoffice review` lists them)."""
+    """Resolve a review item (KIND and REF as `headoffice review` lists them).
+
+    Example:
+
+    \b
+      headoffice resolve legal ZH-1010 --note "sent to the legal team" --by "Head Office Demo"
+    """
     from headoffice.clock import today
     from headoffice.oversight.review import ReviewError
     from headoffice.oversight.review import resolve as record

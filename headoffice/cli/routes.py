@@ -39,6 +39,11 @@ def assign(
     The order given is the route order, unless --optimise plans the shortest
     walk from --start (nearest neighbour, then 2-opt). An account on someone
     else's route that day moves to this collector.
+
+    Example:
+
+    \b
+      headoffice assign --collector "Wei Chen" --date 2026-11-24 --region Zealand --optimise
     """
     from headoffice.clock import today
     from headoffice.work.assignment import Selection
@@ -65,6 +70,11 @@ def reassign(db_url: str | None, giver: str, taker: str, visit_date: date) -> No
 
     Stops with an outcome stay. The moved stops follow the taker's own; both
     laptops change at their next sync.
+
+    Example:
+
+    \b
+      headoffice reassign --from "Lars Berg" --to "Wei Chen" --date 2026-11-23
     """
     moved = roster_errors(roster.reassign, open_engine(db_url), giver, taker, visit_date)
     click.echo(f"moved {len(moved)} stop(s) from {giver} to {taker} on {visit_date}")
@@ -75,6 +85,12 @@ def reassign(db_url: str | None, giver: str, taker: str, visit_date: date) -> No
 @route_date
 @click.argument("account_ids", nargs=-1, required=True)
 def recall(db_url: str | None, visit_date: date, account_ids: tuple[str, ...]) -> None:
-    """Take visits back; they leave the laptop at its next sync."""
+    """Take visits back; they leave the laptop at its next sync.
+
+    Example:
+
+    \b
+      headoffice recall --date 2026-11-23 DA-1002
+    """
     count = roster_errors(roster.recall, open_engine(db_url), visit_date, list(account_ids))
     click.echo(f"recalled {count} visit(s) on {visit_date}")

@@ -21,7 +21,13 @@ from headoffice.store import db
     help="Server processes sharing the port (use PostgreSQL when more than one).",
 )
 def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
-    """Run the head-office server (API docs at /docs); migrates the database first."""
+    """Run the head-office server (API docs at /docs); migrates the database first.
+
+    Example:
+
+    \b
+      headoffice serve
+    """
     from headoffice.api.serving import run
 
     engine = open_engine(db_url)  # migrates once, before any worker starts
@@ -36,7 +42,13 @@ def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
 @click.command()
 @db_option
 def migrate(db_url: str | None) -> None:
-    """Bring the database to this version's schema (serve does it on start too)."""
+    """Bring the database to this version's schema (serve does it on start too).
+
+    Example:
+
+    \b
+      headoffice migrate
+    """
     from headoffice.store.migrate import migrate as run_migrations
 
     engine = open_engine(db_url, migrate=False)

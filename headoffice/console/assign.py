@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import ValidationError
@@ -10,23 +11,29 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from fieldcore.errors import from_validation_error
+from fieldcore.errors import FieldErrors, field_message, from_validation_error
 from fieldcore.i18n import N_, _
 from fieldcore.labels import label
+from fieldkit.choice import Choice
 from fieldkit.dialog import FormDialog
 from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
 from headoffice.wire import AssignRequest
 
-# The request's field for each of the dialog's inputs, to show an error where it belongs.
-_FIELD_OF = {
-    "collector": "collector",
-    "date": "date",
-    "accounts": "account_ids",
-    "region": "region",
-    "postal_code": "postal_code",
-    "stage": "stage",
-    "start": "start_lat",
+# The dialog's fields in the order it shows them: the request's field each one fills
+# (a refusal is said at the field it belongs to), its name, and what to type in it.
+_FIELDS = {
+    "collector": ("collector", N_("Collector"), N_("Choose a collector from the list")),
+    "date": ("date", N_("Date"), N_("Write it like {day}")),
+    "accounts": (
+        "account_ids",
+        N_("Accounts"),
+        N_("Write ids with spaces between, like DA-1001 DA-1002, or pick a region or stage"),
+    ),
+    "region": ("region", N_("Region"), N_("Write the region as head office has it")),
+    "postal_code": ("postal_code", N_("Postal code"), N_("Write its first digits, like 21")),
+    "stage": ("stage", N_("Stage"), N_("Choose a stage from the list")),
+    "start": ("start_", N_("Start"), N_("Write it as LAT,LON, like 55.68,12.57")),
 }
 
 
@@ -46,7 +53,7 @@ class AssignDialog(FormDialog):
         with Vertical(id="dialog"):
             yield Static(_("Assign visits"), classes="dialog-title")
             yield Label(_("Collector"))
-            yield Select([], id="collector", prompt=_("Loading collectors…"), compact=True)
+            yield Choice([], id="collector", prompt=_("Loading collectors…"), compact=True)
             yield Label(_("Date"))
             yield Input(self.day.isoformat(), id="date", placeholder="YYYY-MM-DD", compact=True)
             yield Label(_("Accounts (ids), or pick by region, postal code or stage"))
@@ -56,7 +63,7 @@ class AssignDialog(FormDialog):
                 yield Input(
                     id="postal_code", placeholder=_("Postal code starts with"), compact=True
                 )
-                yield Select(
+                yield Choice(
                     [(label(s), s) for s in ("early", "middle", "late")],
                     id="stage",
                     prompt=_("Any stage"),
@@ -94,27 +101,27 @@ class AssignDialog(FormDialog):
         found["optimise"] = self.query_one("#optimise", Checkbox).value
         return found
 
-    def _error(self, message: str, field: str | None = None) -> None:
+    def _error(self, message: str, fields: Sequence[str] = ()) -> None:
+        """Say what went wrong; mark the wrong fields and go to the first, in sight."""
         self.query_one("#dialog-error", Static).update(plain(message))
         for widget in self.query("Input, Select"):
-            widget.remove_class("invalid")
-        if field:
-            self.query_one(f"#{field}").add_class("invalid")
-            self.query_one(f"#{field}").focus()
+            widget.set_class(widget.id in fields, "invalid")
+        if fields:
+            first = self.query_one(f"#{fields[0]}")
+            first.focus(scroll_visible=False)
+            first.scroll_visible(animate=False)
 
     def action_submit(self) -> None:
         try:
             request = assign_request(self.day, self._fields())
-        except ValidationError as error:
-            problems = from_validation_error(error)
-            where, reason = next(iter(problems.items()))
-            field = next((k for k, v in _FIELD_OF.items() if where.startswith(v)), None)
-            if where == "start_lon":
-                field = "start"
-            self._error(f"{where}: {reason}", field)
-            return
-        except ValueError as error:
-            self._error(str(error), "start")
+        except FieldErrors as error:
+            # What to type in each wrong field, a line each, in the dialog's order.
+            lines = []
+            for field, reason in error.errors.items():
+                _request_field, name, how = _FIELDS[field]
+                how = _(how).format(day=self.day.isoformat())
+                lines.append(field_message(_(name), reason, how))
+            self._error("\n".join(lines), list(error.errors))
             return
 
         def send() -> None:
@@ -134,17 +141,15 @@ class AssignDialog(FormDialog):
 
 
 def assign_request(day: date, fields: dict[str, str | bool]) -> AssignRequest:
-    """The dialog's fields as a request; raises pydantic's ValidationError naming the field."""
+    """The dialog's fields as a request; raises FieldErrors keyed by the dialog's fields."""
+    problems: dict[str, str] = {}
     start = str(fields.get("start") or "").strip()
     lat = lon = None
     if start:
-        parts = start.split(",")
         try:
-            if len(parts) != 2:
-                raise ValueError
-            lat, lon = float(parts[0]), float(parts[1])
-        except ValueError:
-            raise ValueError(_("write the start as LAT,LON")) from None
+            lat, lon = (float(part) for part in start.split(","))
+        except ValueError:  # not numbers, or not two of them
+            problems["start"] = "is not LAT,LON"
     # The request is strict (numbers as numbers, absent fields left out), as on the wire.
     typed = {
         "collector": fields.get("collector") or "",
@@ -157,4 +162,13 @@ def assign_request(day: date, fields: dict[str, str | bool]) -> AssignRequest:
         "start_lat": lat,
         "start_lon": lon,
     }
-    return AssignRequest.model_validate({k: v for k, v in typed.items() if v is not None})
+    try:
+        request = AssignRequest.model_validate({k: v for k, v in typed.items() if v is not None})
+    except ValidationError as error:
+        for where, reason in from_validation_error(error).items():
+            # A rule over the whole request ("say which accounts") belongs to the accounts.
+            field = next((k for k, v in _FIELDS.items() if where.startswith(v[0])), "accounts")
+            problems.setdefault(field, reason)
+    if problems:
+        raise FieldErrors({field: problems[field] for field in _FIELDS if field in problems})
+    return request

@@ -13,7 +13,7 @@ from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
-from headoffice.wire import NumbersWire
+from headoffice.wire import UNASSIGNED, FiguresWire, NumbersWire
 
 GROUPINGS = ("collector", "stage", "day")
 _GROUP_LABELS = {"collector": N_("Collector"), "stage": N_("Stage"), "day": N_("Day")}
@@ -49,17 +49,17 @@ class NumbersPane(Vertical):
         table.clear(columns=True)
         for title, width in (
             (_(_GROUP_LABELS[found.by]), 14), (_("Visits"), 7), (_("Contact rate"), 12),
-            (_("Promises"), 9), (_("Kept"), 6), (_("Broken"), 7), (_("Collected"), 40),
+            (_("Promises"), 9), (_("Kept"), 6), (_("Broken"), 7),
+            # The money columns fit their widest amount.
+            (_("In the field"), None), (_("Bank payments"), None), (_("Total collected"), None),
         ):  # fmt: skip
             table.add_column(title, width=width)
         for row in [*found.rows, found.total]:
             key = label(row.key) if found.by == "stage" else row.key
+            if found.by == "collector" and row.key == UNASSIGNED:
+                key = _("unassigned")
             if row is found.total:
                 key = _("Total")
-            money = ", ".join(
-                format_money(minor, currency, language())
-                for currency, minor in sorted(row.collected.items())
-            )
             table.add_row(
                 *plain_cells(
                     key,
@@ -68,8 +68,9 @@ class NumbersPane(Vertical):
                     row.promises_taken,
                     row.promises_kept,
                     row.promises_broken,
-                    money or "–",
-                )
+                    *_money_lines(row),
+                ),
+                height=max(1, len(row.collected)),
             )
         self.query_one("#numbers-title", Static).update(
             _("Numbers from {since} to {until}, by {by}").format(
@@ -102,3 +103,16 @@ class NumbersPane(Vertical):
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
         self.load()
+
+
+def _money_lines(row: FiguresWire) -> list[str]:
+    """Field, bank and total cells, a line per currency: field + bank = total on each line."""
+    currencies = sorted(row.collected)
+    return [
+        "\n".join(
+            format_money(part[currency], currency, language()) if currency in part else "–"
+            for currency in currencies
+        )
+        or "–"
+        for part in (row.collected_field, row.collected_bank, row.collected)
+    ]

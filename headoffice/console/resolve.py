@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from fieldcore.errors import field_message, from_validation_error
 from fieldcore.i18n import N_, _
+from fieldcore.labels import REVIEW_KINDS, label
 from fieldkit.dialog import FormDialog
 from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
-from headoffice.wire import ReviewItemWire
-
-# The words for each kind of review item (the queue's column and the dialog's title).
-KIND_LABELS = {
-    "dispute": N_("Dispute"),
-    "hardship": N_("Hardship"),
-    "late": N_("Late outcome"),
-    "conflict": N_("Conflict"),
-    "legal": N_("Legal referral?"),
-}
+from headoffice.wire import ResolveRequest, ReviewItemWire
 
 
 class ResolveDialog(FormDialog):
@@ -38,9 +32,9 @@ class ResolveDialog(FormDialog):
     def compose(self) -> ComposeResult:
         item = self.item
         with Vertical(id="dialog"):
+            kind = label(item.kind, REVIEW_KINDS)
             yield Static(
-                plain(f"{_(KIND_LABELS[item.kind])} · {item.account_id} · {item.borrower_name}"),
-                classes="dialog-title",
+                plain(f"{kind} · {item.account_id} · {item.borrower_name}"), classes="dialog-title"
             )
             yield Static(plain(item.summary), id="item-summary")
             yield Label(_("What was decided"))
@@ -56,13 +50,21 @@ class ResolveDialog(FormDialog):
         self.action_submit()
 
     def action_submit(self) -> None:
-        note = self.query_one("#note", Input).value.strip()
-        if not note:
-            self.query_one("#dialog-error", Static).update(
-                _("Write what was decided: the note is kept with the item")
-            )
-            self.query_one("#note", Input).add_class("invalid")
+        field = self.query_one("#note", Input)
+        note = field.value.strip()
+        try:
+            # The server's own rules, checked here so the refusal is said in the UI language.
+            ResolveRequest.model_validate({"note": note})
+        except ValidationError as error:
+            reason = next(iter(from_validation_error(error).values()))
+            how = _("Write what was decided; the note is kept with the item")
+            message = field_message(_("What was decided"), reason, how)
+            self.query_one("#dialog-error", Static).update(message)
+            field.add_class("invalid")
+            field.focus(scroll_visible=False)
+            field.scroll_visible(animate=False)
             return
+        field.remove_class("invalid")
         item = self.item
 
         def send() -> None:

@@ -9,9 +9,10 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from fieldcore.i18n import N_, _, format_day
+from fieldcore.labels import REVIEW_KINDS, label
 from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
-from headoffice.console.resolve import KIND_LABELS, ResolveDialog
+from headoffice.console.resolve import ResolveDialog
 from headoffice.wire import ReviewItemWire
 
 
@@ -62,7 +63,7 @@ class ReviewPane(Vertical):
             table.add_column(title, width=width)
         for index, item in enumerate(items):
             when = format_day(item.at.date()) if item.at else ""
-            kind = _(KIND_LABELS[item.kind]) + (" ✓" if item.resolution else "")
+            kind = label(item.kind, REVIEW_KINDS) + (" ✓" if item.resolution else "")
             table.add_row(
                 *plain_cells(
                     kind,
@@ -102,7 +103,7 @@ class ReviewPane(Vertical):
             detail.update("")
             return
         lines = Text.assemble(
-            (_(KIND_LABELS[item.kind]), "bold"),
+            (label(item.kind, REVIEW_KINDS), "bold"),
             f" · {item.account_id} · {item.borrower_name}\n",
             item.summary,
         )

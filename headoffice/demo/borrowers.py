@@ -13,6 +13,7 @@ from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.payments import field_payment
 from headoffice.work.publishing import publish
+from headoffice.work.settings import set_setting
 
 # (name, address, city, postal code, phone) per language; invented people and places.
 _PEOPLE = {
@@ -112,12 +113,22 @@ def demo_accounts(today: date) -> list[Account]:
     return found
 
 
+# An invented lender, as a supervisor sets it with `headoffice settings set`.
+DEMO_LENDER = {
+    "lender.name": "Nordlys Bank A/S",
+    "lender.address": "Havnegade 1, 1058 København K",
+    "lender.phone": "+45 70 12 34 56",
+}
+
+
 def seed_demo(engine: Engine, today: date) -> str:
-    """Load the demo portfolio, add the demo collector with today's route; return their token."""
+    """Load the demo portfolio and lender, add the demo collector and route; return their token."""
     accounts = demo_accounts(today)
     portfolio.import_accounts(engine, accounts)
     _earlier_visits(engine, accounts, today)
     publish(engine, CONTENT_DIR)
+    for key, value in DEMO_LENDER.items():
+        set_setting(engine, key, value)
     token = roster.add_collector(engine, DEMO_COLLECTOR, "en", "Europe/Copenhagen")
     roster.assign(engine, DEMO_COLLECTOR, today, [a.account_id for a in accounts])
     return token

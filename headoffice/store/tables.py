@@ -196,6 +196,16 @@ resolutions = sa.Table(
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Head office's settings (the lender's name, address and phone), one row per key
+# set; headoffice.work.settings knows the keys and publishes them to laptops.
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 applied_mutations = sa.Table(
     "applied_mutations",
     metadata,

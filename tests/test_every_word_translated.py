@@ -1,0 +1,225 @@
+"""Every screen of both apps, in Danish and Chinese, shows no code (stage, outcome, security,
+review kind...) as its raw English value: each reaches the screen as its translated word."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import typing
+from enum import StrEnum
+
+import pytest
+from pydantic import BaseModel
+from textual.widgets import Input, Select
+
+import fieldcore
+from fieldapp.tui.route_list import RouteList
+from fieldcore import labels
+from fieldcore.accounts import SECURITY_KINDS
+from fieldcore.corrections import CONTACT_FIELDS
+from fieldcore.i18n import catalog
+from fieldcore.outcomes import CODE_FIELDS, OutcomeCode
+from headoffice import wire
+from headoffice.console.client import SupervisorClient
+from headoffice.wire import ReviewItemWire
+from tests.console_office import console_for, settle
+from tests.console_office import drive as drive_console
+from tests.ui import drive
+from tests.visible import screen_text
+
+LANGUAGES = ["da", "zh"]
+
+
+def codes() -> set[str]:
+    """Every code the product has: the kernel's enums, the wire's literals, the code tuples."""
+    found = set(SECURITY_KINDS) | set(CONTACT_FIELDS)
+    for info in pkgutil.iter_modules(fieldcore.__path__):
+        module = importlib.import_module(f"fieldcore.{info.name}")
+        for thing in vars(module).values():
+            if isinstance(thing, type) and issubclass(thing, StrEnum) and thing is not StrEnum:
+                found |= {member.value for member in thing}
+    for thing in vars(wire).values():
+        if isinstance(thing, type) and issubclass(thing, BaseModel):
+            for field in thing.model_fields.values():
+                if typing.get_origin(field.annotation) is typing.Literal:
+                    found |= {v for v in typing.get_args(field.annotation) if isinstance(v, str)}
+    # The codes the kernel has words for (route status and the like) are codes too.
+    for words in word_lists():
+        found |= set(words)
+    return found
+
+
+def word_lists() -> list[dict[str, str]]:
+    """The kernel's lists of words for codes (code -> English), as fieldcore.labels has them."""
+    return [
+        words
+        for name, words in vars(labels).items()
+        if not name.startswith("_") and isinstance(words, dict)
+    ]
+
+
+def forbidden(language: str) -> dict[str, re.Pattern[str]]:
+    """The codes that must not show raw in `language`: all but those whose word is the code."""
+    same = {
+        code
+        for words in word_lists()
+        for code, english in words.items()
+        if catalog(language).get(english, "").casefold() == code.casefold()
+    }
+    # A whole word: no ASCII letter, digit or underscore either side (CJK may touch it).
+    return {
+        code: re.compile(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])")
+        for code in sorted(codes() - same)
+    }
+
+
+def raw_codes(seen: list[tuple[str, str]], language: str) -> list[str]:
+    """'screen: code in «…context…»' for every code found raw on a screen."""
+    found = []
+    for where, text in seen:
+        for code, pattern in forbidden(language).items():
+            for match in pattern.finditer(text):
+                context = text[max(0, match.start() - 30) : match.end() + 30].replace("\n", " ")
+                found.append(f"{where}: {code!r} in «{context.strip()}»")
+    return sorted(set(found))
+
+
+async def look(pilot, seen: list, where: str, *keys: str) -> None:
+    """Press the keys, wait for the screen, and keep what it shows."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+    await pilot.pause()
+    seen.append((where, screen_text(pilot.app)))
+
+
+async def outcome_forms(pilot, seen: list) -> None:
+    """The form for every outcome code, empty and refused; then a payment and its receipt."""
+    await look(pilot, seen, "outcome form", "o")
+    form = pilot.app.screen
+    for code in OutcomeCode:
+        form.query_one("#outcome", Select).value = code.value
+        await look(pilot, seen, f"outcome form ({code})")
+        if CODE_FIELDS[code]:  # an empty form for this code is refused, and stays open
+            await look(pilot, seen, f"outcome form ({code}) refused", "ctrl+s")
+    form.query_one("#outcome", Select).value = "paid"
+    await pilot.pause()
+    form.query_one("#amount", Input).value = "10"
+    form.query_one("#method", Select).value = "cash"
+    await look(pilot, seen, "receipt", "ctrl+s")
+    await pilot.press("escape")
+    await pilot.pause()
+
+
+def laptop_screens(home, language: str) -> list[tuple[str, str]]:
+    async def steps(app, pilot):
+        seen: list[tuple[str, str]] = []
+        await look(pilot, seen, "route")
+        await look(pilot, seen, "keys", "question_mark")
+        await pilot.press("escape")
+        stops = app.screen.query_one("#route", RouteList).row_count
+        for index in range(stops):
+            app.screen.query_one("#route", RouteList).cursor_row = index
+            await look(pilot, seen, f"visit {index + 1}", "enter")
+            await pilot.press("escape")
+        await look(pilot, seen, "visit", "home", "enter")
+        await look(pilot, seen, "visit keys", "question_mark")
+        await pilot.press("escape")
+        await look(pilot, seen, "script", "p")
+        for turn in range(5):
+            await look(pilot, seen, f"script situation {turn}", "w")
+            await look(pilot, seen, f"script phone {turn}", "v")
+        await pilot.press("escape")
+        await look(pilot, seen, "correction", "c")
+        app.screen.query_one("#value", Input).value = "12ab"
+        await look(pilot, seen, "correction refused", "ctrl+s")
+        await pilot.press("escape")
+        await outcome_forms(pilot, seen)
+        await pilot.press("escape")
+        await look(pilot, seen, "day summary", "d")
+        return seen
+
+    return drive(home, steps, size=(160, 80), language=language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_laptop_screen_shows_a_raw_code(home, language):
+    found = raw_codes(laptop_screens(home, language), language)
+    assert found == [], "\n".join(found)
+
+
+def console_screens(office, language: str) -> list[tuple[str, str]]:
+    async def look_settled(pilot, seen: list, where: str, *keys: str) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        seen.append((where, screen_text(pilot.app)))
+
+    async def steps(app, pilot):
+        seen: list[tuple[str, str]] = []
+        await look_settled(pilot, seen, "board")
+        await look_settled(pilot, seen, "a collector's route", "down", "enter")
+        await look_settled(pilot, seen, "assign dialog", "a")
+        await look_settled(pilot, seen, "assign dialog refused", "ctrl+s")
+        await look_settled(pilot, seen, "board again", "escape", "escape")
+        # Two days back every collector's route has outcomes to show.
+        await look_settled(
+            pilot, seen, "team two days back", "left_square_bracket", "left_square_bracket"
+        )
+        team = app.screen.query_one("#board-table")
+        for row in range(team.row_count):
+            team.move_cursor(row=row)
+            await look_settled(pilot, seen, f"route {row + 1}, two days back", "enter")
+            await look_settled(pilot, seen, "team two days back", "escape")
+        await look_settled(
+            pilot, seen, "back to today", "right_square_bracket", "right_square_bracket"
+        )
+        await look_settled(pilot, seen, "review queue", "2", "v")
+        table = app.screen.query_one("#review-table")
+        for row in range(table.row_count):
+            table.move_cursor(row=row)
+            await look_settled(pilot, seen, f"review item {row + 1}")
+        await look_settled(pilot, seen, "review queue, open only", "v", "home")
+        await look_settled(pilot, seen, "resolve dialog", "enter")
+        await look_settled(pilot, seen, "resolve dialog refused", "ctrl+s")
+        await look_settled(pilot, seen, "numbers by collector", "escape", "3")
+        await look_settled(pilot, seen, "numbers by stage", "g")
+        await look_settled(pilot, seen, "numbers by day", "g")
+        return seen
+
+    app = console_for(office, language)
+    app.client.review = without_summaries(app.client.review)
+    return drive_console(app, steps, size=(200, 80))
+
+
+def without_summaries(review):
+    """The queue with each item's summary left out: the wire carries it as head office's
+    (English) sentence around collectors' words, which test_review_summaries_... covers."""
+
+    def fetch(include_resolved: bool) -> list[ReviewItemWire]:
+        return [item.model_copy(update={"summary": "…"}) for item in review(include_resolved)]
+
+    return fetch
+
+
+@pytest.mark.usefixtures("own_settings")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_console_screen_shows_a_raw_code(office, language):
+    found = raw_codes(console_screens(office, language), language)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="head office writes the queue's summaries as English sentences (oversight/review.py);"
+    " the wire needs their facts, not the sentence, for the console to say them in Danish",
+)
+def test_review_summaries_of_head_office_show_no_raw_code(office):
+    live, token, _engine = office
+    client = SupervisorClient(live.url, token)
+    made = [i for i in client.review(True) if i.kind in ("legal", "late", "conflict")]
+    client.close()
+    assert made, "the demo team has legal referrals"
+    found = raw_codes([(f"{i.kind} {i.ref}", i.summary) for i in made], "da")
+    assert found == [], "\n".join(found)
