@@ -37,7 +37,7 @@ case "${1:-}" in
         .venv/bin/lint-imports
         # Two workers: most tests wait on a server or a terminal, so two share the
         # machine's cores well (13.5 min alone, 8 min in two, on this 2-core box).
-        exec .venv/bin/pytest -n "${FIELDAPP_TEST_WORKERS:-2}" "$@"
+        exec .venv/bin/pytest -n "${FIELDAPP_TEST_WORKERS:-2}" --dist worksteal "$@"
         ;;
     *)
         echo "usage: bash dev.sh demo | bash dev.sh test [pytest args]" >&2
