@@ -11,7 +11,8 @@ from enum import StrEnum
 
 import pytest
 from pydantic import BaseModel
-from textual.widgets import Input, Select
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, Select
 
 import fieldcore
 from fieldapp.store import Store
@@ -242,3 +243,42 @@ def test_review_summaries_of_head_office_show_no_raw_code(office):
     assert made, "the demo team has legal referrals"
     found = raw_codes([(f"{i.kind} {i.ref}", i.summary) for i in made], "da")
     assert found == [], "\n".join(found)
+
+
+ENGLISH_SYSTEM = ("Change the current theme", "Quit the application as soon as possible")
+
+
+async def palette_text(pilot, expected: str) -> str:
+    """What the palette lists once `expected` is among it (bounded wait), as text."""
+    await pilot.press("ctrl+p")
+    listed = ""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, CommandPalette):
+            options = pilot.app.screen.query(OptionList)
+            if options:
+                menu = options.first()
+                listed = "\n".join(
+                    str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)
+                )
+                if expected in listed:
+                    break
+    await pilot.press("escape")
+    return listed
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_textuals_own_palette_commands_speak_the_ui_language(home, office, language):
+    """Theme, Quit, Keys and Screenshot come from Textual in English; both apps say them."""
+
+    expected = catalog(language)["Quit the application as soon as possible"]
+
+    async def steps(app, pilot):
+        return await palette_text(pilot, expected)
+
+    for shown in (
+        drive(home, steps, language=language),
+        drive_console(console_for(office, language), steps),
+    ):
+        assert not [english for english in ENGLISH_SYSTEM if english in shown], shown
+        assert expected in shown

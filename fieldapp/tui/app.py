@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.timer import Timer
 
 from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
 from fieldcore.i18n import N_, _, format_time, set_language
+from fieldkit.palette import in_ui_language
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
 
@@ -44,6 +47,11 @@ class FieldApp(App):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "fieldapp"
     COMMANDS = App.COMMANDS | {FieldCommands}
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, in the UI language like the rest."""
+        return in_ui_language(super().get_system_commands(screen))
+
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
         Binding("ctrl+r", "sync", N_("Sync now")),
