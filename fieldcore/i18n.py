@@ -44,6 +44,11 @@ def _(text: str) -> str:
     return catalog(_language).get(text, text) if _language != "en" else text
 
 
+def translated(text: str, language: str) -> str:
+    """The text in a named language, whatever this process shows (a server answers in English)."""
+    return catalog(language).get(text, text) if language != "en" else text
+
+
 def N_(text: str) -> str:
     """Mark text for translation where it is defined; translate with _() where shown."""
     return text
@@ -61,9 +66,9 @@ def language_name(code: str) -> str:
         return code
 
 
-def format_day(day: date) -> str:
+def format_day(day: date, language: str | None = None) -> str:
     """A date as people write it here: '23 Nov 2026', '23. nov. 2026', '2026年11月23日'."""
-    return babel_dates.format_date(day, format="medium", locale=locale())
+    return babel_dates.format_date(day, format="medium", locale=LOCALES[language or _language])
 
 
 def format_day_long(day: date) -> str:

@@ -188,7 +188,35 @@ class ResolutionWire(BaseModel):
     resolved_at: datetime
 
 
+class ReviewFacts(BaseModel):
+    """What a review item is about, as facts a console says in its own language.
+
+    Each kind fills its own: a dispute its `reason`; a hardship request the
+    `instalment_minor` and `term_months` asked for; a late outcome its `outcome`;
+    a conflict the `field` and its three values; a legal referral the days past
+    due, the amount overdue, the broken promises and the last one's day. The
+    borrower's and collector's own words (`reason`, `note`) stay as they wrote them.
+    """
+
+    reason: str | None = None
+    note: str | None = None
+    outcome: str | None = None
+    currency: str | None = None
+    instalment_minor: int | None = None
+    term_months: int | None = None
+    field: str | None = None
+    value: str | None = None
+    server_value: str | None = None
+    base_value: str | None = None
+    days_past_due: int | None = None
+    overdue_minor: int | None = None
+    broken_promises: int | None = None
+    last_due: date | None = None
+
+
 class ReviewItemWire(BaseModel):
+    """One item of the review queue; `summary` says its facts in English for scripts and logs."""
+
     kind: Literal["dispute", "hardship", "late", "conflict", "legal"]
     ref: str
     account_id: str
@@ -196,6 +224,7 @@ class ReviewItemWire(BaseModel):
     collector: str
     at: datetime | None
     summary: str
+    facts: ReviewFacts = ReviewFacts()
     resolution: ResolutionWire | None
 
 

@@ -20,10 +20,11 @@ from fieldapp.tui.route_list import RouteList
 from fieldcore import labels
 from fieldcore.accounts import SECURITY_KINDS
 from fieldcore.corrections import CONTACT_FIELDS
-from fieldcore.i18n import catalog
+from fieldcore.i18n import catalog, set_language
 from fieldcore.outcomes import CODE_FIELDS, OutcomeCode
 from headoffice import wire
 from headoffice.console.client import SupervisorClient
+from headoffice.phrasing import said
 from headoffice.wire import ReviewItemWire
 from tests.conftest import DAY
 from tests.console_office import console_for, settle
@@ -209,16 +210,21 @@ def console_screens(office, language: str) -> list[tuple[str, str]]:
         return seen
 
     app = console_for(office, language)
-    app.client.review = without_summaries(app.client.review)
+    app.client.review = without_peoples_words(app.client.review)
     return drive_console(app, steps, size=(200, 80))
 
 
-def without_summaries(review):
-    """The queue with each item's summary left out: the wire carries it as head office's
-    (English) sentence around collectors' words, which test_review_summaries_... covers."""
+def without_peoples_words(review):
+    """The queue with the borrowers' and collectors' own words left out: the demo team
+    writes its notes in English, and what people write is theirs, not a code to translate."""
 
     def fetch(include_resolved: bool) -> list[ReviewItemWire]:
-        return [item.model_copy(update={"summary": "…"}) for item in review(include_resolved)]
+        return [
+            item.model_copy(
+                update={"facts": item.facts.model_copy(update={"reason": "…", "note": "…"})}
+            )
+            for item in review(include_resolved)
+        ]
 
     return fetch
 
@@ -230,18 +236,19 @@ def test_no_console_screen_shows_a_raw_code(office, language):
     assert found == [], "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="head office writes the queue's summaries as English sentences (oversight/review.py);"
-    " the wire needs their facts, not the sentence, for the console to say them in Danish",
-)
 def test_review_summaries_of_head_office_show_no_raw_code(office):
     live, token, _engine = office
     client = SupervisorClient(live.url, token)
     made = [i for i in client.review(True) if i.kind in ("legal", "late", "conflict")]
     client.close()
     assert made, "the demo team has legal referrals"
-    found = raw_codes([(f"{i.kind} {i.ref}", i.summary) for i in made], "da")
+    set_language("da")
+    try:
+        shown = [(f"{i.kind} {i.ref}", said(i)) for i in made]
+    finally:
+        set_language("en")
+    assert all(text for _where, text in shown)
+    found = raw_codes(shown, "da")
     assert found == [], "\n".join(found)
 
 

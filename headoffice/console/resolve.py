@@ -14,6 +14,7 @@ from fieldcore.labels import REVIEW_KINDS, label
 from fieldkit.dialog import FormDialog
 from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
+from headoffice.phrasing import said as _said
 from headoffice.wire import ResolveRequest, ReviewItemWire
 
 
@@ -36,7 +37,7 @@ class ResolveDialog(FormDialog):
             yield Static(
                 plain(f"{kind} · {item.account_id} · {item.borrower_name}"), classes="dialog-title"
             )
-            yield Static(plain(item.summary), id="item-summary")
+            yield Static(plain(_said(item)), id="item-summary")
             yield Label(_("What was decided"))
             yield Input(
                 id="note",

@@ -13,6 +13,7 @@ from fieldcore.labels import REVIEW_KINDS, label
 from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
 from headoffice.console.resolve import ResolveDialog
+from headoffice.phrasing import said as _said
 from headoffice.wire import ReviewItemWire
 
 
@@ -71,7 +72,7 @@ class ReviewPane(Vertical):
                     item.borrower_name,
                     item.collector,
                     when,
-                    _shorten(item.summary, 60),
+                    _shorten(_said(item), 60),
                 ),
                 key=str(index),
             )
@@ -105,7 +106,7 @@ class ReviewPane(Vertical):
         lines = Text.assemble(
             (label(item.kind, REVIEW_KINDS), "bold"),
             f" · {item.account_id} · {item.borrower_name}\n",
-            item.summary,
+            _said(item),
         )
         if item.resolution:
             lines.append(

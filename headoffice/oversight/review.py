@@ -9,14 +9,15 @@ from typing import Literal, get_args
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from fieldcore.money import format_money
 from fieldcore.promises import PromiseState
 from fieldcore.stages import days_past_due
 from headoffice.oversight.promises import promises
+from headoffice.phrasing import review_summary
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
 
 # The wire's models are the queue's own: what the API sends is what the queue holds.
 from headoffice.wire import ResolutionWire as Resolution
+from headoffice.wire import ReviewFacts
 from headoffice.wire import ReviewItemWire as ReviewItem
 
 # What lands in the queue, in the order a supervisor works through it.
@@ -149,24 +150,24 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
         }
         details = json.loads(row.details) if row.details else {}
         if row.outcome == "dispute":
-            reason = details.get("dispute_reason") or row.note
-            items.append(base | {"kind": "dispute", "summary": reason or "no reason given"})
+            facts = ReviewFacts(reason=details.get("dispute_reason") or row.note)
+            items.append(_item(base, "dispute", facts))
         elif row.outcome == "hardship":
-            plan = _hardship_plan(details, row.currency)
-            summary = " ".join(filter(None, [plan, row.note])) or "no plan proposed"
-            items.append(base | {"kind": "hardship", "summary": summary})
-        if row.needs_review:
-            items.append(
-                base | {"kind": "late", "summary": f"{row.outcome}: {row.review_reason or 'late'}"}
+            facts = ReviewFacts(
+                note=row.note,
+                currency=row.currency,
+                instalment_minor=details.get("instalment_minor"),
+                term_months=details.get("term_months"),
             )
+            items.append(_item(base, "hardship", facts))
+        if row.needs_review:
+            items.append(_item(base, "late", ReviewFacts(outcome=row.outcome)))
     return items
 
 
-def _hardship_plan(details: dict, currency: str) -> str:
-    if details.get("instalment_minor") and details.get("term_months"):
-        amount = format_money(details["instalment_minor"], currency)
-        return f"asks to pay {amount} a month for {details['term_months']} months."
-    return ""
+def _item(base: dict, kind: str, facts: ReviewFacts) -> dict:
+    # The facts travel for consoles to say in their language; the summary is the English.
+    return base | {"kind": kind, "facts": facts, "summary": review_summary(kind, facts)}
 
 
 def _conflict_items(conn: Connection, ref: str | None = None) -> list[dict]:
@@ -183,16 +184,22 @@ def _conflict_items(conn: Connection, ref: str | None = None) -> list[dict]:
     if ref is not None:
         query = query.where(corrections.c.id == ref)
     return [
-        {
-            "kind": "conflict",
-            "ref": row.id,
-            "account_id": row.account_id,
-            "borrower_name": row.borrower_name,
-            "collector": row.collector,
-            "at": row.recorded_at,
-            "summary": f"{row.field}: field says {row.value!r}, head office has "
-            f"{row.server_value!r} (was {row.base_value!r})",
-        }
+        _item(
+            {
+                "ref": row.id,
+                "account_id": row.account_id,
+                "borrower_name": row.borrower_name,
+                "collector": row.collector,
+                "at": row.recorded_at,
+            },
+            "conflict",
+            ReviewFacts(
+                field=row.field,
+                value=row.value,
+                server_value=row.server_value,
+                base_value=row.base_value,
+            ),
+        )
         for row in conn.execute(query)
     ]
 
@@ -220,20 +227,21 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
     for account_id, found in broken.items():
         account = late[account_id]
         last = max(found, key=lambda p: p.due)
-        dpd = days_past_due(account.oldest_due_date, today)
-        overdue = format_money(account.overdue_minor, account.currency)
-        items.append(
-            {
-                "kind": "legal",
-                "ref": account_id,
-                "account_id": account_id,
-                "borrower_name": account.borrower_name,
-                "collector": names.get(last.collector_id, ""),
-                "at": last.recorded_at,
-                "summary": f"{dpd} days past due, {overdue} overdue, "
-                f"{len(found)} broken promise(s), the last due {last.due}",
-            }
+        facts = ReviewFacts(
+            days_past_due=days_past_due(account.oldest_due_date, today),
+            overdue_minor=account.overdue_minor,
+            currency=account.currency,
+            broken_promises=len(found),
+            last_due=last.due,
         )
+        base = {
+            "ref": account_id,
+            "account_id": account_id,
+            "borrower_name": account.borrower_name,
+            "collector": names.get(last.collector_id, ""),
+            "at": last.recorded_at,
+        }
+        items.append(_item(base, "legal", facts))
     return items
 
 

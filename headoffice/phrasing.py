@@ -1,0 +1,61 @@
+"""A review item's facts in words: English for the API, the supervisor's language in the console."""
+
+from __future__ import annotations
+
+from fieldcore.i18n import N_, format_day, language, translated
+from fieldcore.labels import LABELS
+from fieldcore.money import money_in_text
+from headoffice.wire import ReviewFacts, ReviewItemWire
+
+_NO_REASON = N_("no reason given")
+_NO_PLAN = N_("no plan proposed")
+_PLAN = N_("asks to pay {amount} a month for {months} months.")
+_LATE = N_("“{outcome}” arrived after the visit was recalled or moved")
+_CONFLICT = N_("{field}: the collector wrote {value}, head office has {server} (it was {base})")
+_LEGAL = N_(
+    "{days} days past due, {overdue} overdue, {count} broken promise(s), the last due {day}"
+)
+_EMPTY = N_("(empty)")
+
+
+def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
+    """What the item is about, in `language`; the borrower's own words are kept as written."""
+
+    def say(text: str) -> str:
+        return translated(text, language)
+
+    def word(code: str | None) -> str:
+        return say(LABELS[code]) if code in LABELS else (code or "")
+
+    def money(minor: int) -> str:
+        return money_in_text(minor, facts.currency or "", language)
+
+    if kind == "dispute":
+        return facts.reason or say(_NO_REASON)
+    if kind == "hardship":
+        plan = ""
+        if facts.instalment_minor and facts.term_months:
+            plan = say(_PLAN).format(amount=money(facts.instalment_minor), months=facts.term_months)
+        return " ".join(filter(None, [plan, facts.note])) or say(_NO_PLAN)
+    if kind == "late":
+        return say(_LATE).format(outcome=word(facts.outcome))
+    if kind == "conflict":
+        return say(_CONFLICT).format(
+            field=word(facts.field),
+            value=facts.value or say(_EMPTY),
+            server=facts.server_value or say(_EMPTY),
+            base=facts.base_value or say(_EMPTY),
+        )
+    if kind == "legal":
+        return say(_LEGAL).format(
+            days=facts.days_past_due,
+            overdue=money(facts.overdue_minor or 0),
+            count=facts.broken_promises,
+            day=format_day(facts.last_due, language) if facts.last_due else "",
+        )
+    return ""
+
+
+def said(item: ReviewItemWire) -> str:
+    """The item's summary in the language the screen shows."""
+    return review_summary(item.kind, item.facts, language())
