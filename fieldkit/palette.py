@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from textual.app import SystemCommand
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from fieldcore.i18n import N_, _
 
@@ -43,9 +44,29 @@ SYSTEM_WORDS = (
     N_("Screenshot"),
     N_("Save an SVG 'screenshot' of the current screen"),
 )
+SEARCH_COMMANDS = N_("Search for commands…")
+SEARCH_THEMES = N_("Search for themes…")
 
 
 def in_ui_language(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
     """Textual's system commands with their names and help in the UI language."""
     for command in commands:
         yield command._replace(title=_(command.title), help=_(command.help))
+
+
+class PaletteInUiLanguage(App):
+    """An app whose command palette, Textual's own commands and placeholders too, speaks
+    the UI language."""
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return in_ui_language(super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        # As Textual's own (8.2.8), with the placeholder in the UI language.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_(SEARCH_COMMANDS)))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_(SEARCH_THEMES)))

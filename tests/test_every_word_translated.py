@@ -252,7 +252,11 @@ def test_review_summaries_of_head_office_show_no_raw_code(office):
     assert found == [], "\n".join(found)
 
 
-ENGLISH_SYSTEM = ("Change the current theme", "Quit the application as soon as possible")
+ENGLISH_SYSTEM = (
+    "Change the current theme",
+    "Quit the application as soon as possible",
+    "Search for commands",
+)
 
 
 async def palette_text(pilot, expected: str) -> str:
@@ -268,6 +272,8 @@ async def palette_text(pilot, expected: str) -> str:
                 listed = "\n".join(
                     str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)
                 )
+                placeholder = pilot.app.screen.query_one(Input).placeholder
+                listed = f"{placeholder}\n{listed}"
                 if expected in listed:
                     break
     await pilot.press("escape")
@@ -289,3 +295,4 @@ def test_textuals_own_palette_commands_speak_the_ui_language(home, office, langu
     ):
         assert not [english for english in ENGLISH_SYSTEM if english in shown], shown
         assert expected in shown
+        assert catalog(language)["Search for commands…"] in shown

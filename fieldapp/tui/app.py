@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 
 from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
 from fieldcore.i18n import N_, _, format_time, set_language
-from fieldkit.palette import in_ui_language
+from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
 
@@ -40,17 +38,13 @@ class SyncFinished(Message):
         self.error = error
 
 
-class FieldApp(App):
+class FieldApp(PaletteInUiLanguage):
     """Route first; every screen works with the server down; sync runs by itself."""
 
     # Absolute, so a subclass elsewhere (benchmarks, embedding) still finds it.
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "fieldapp"
     COMMANDS = App.COMMANDS | {FieldCommands}
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own palette commands, in the UI language like the rest."""
-        return in_ui_language(super().get_system_commands(screen))
 
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from functools import partial
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldcore.i18n import LANGUAGES, N_, _, set_language
 from fieldkit.footer import Footer
-from fieldkit.palette import NamedCommands, in_ui_language
+from fieldkit.palette import NamedCommands, PaletteInUiLanguage
 from fieldkit.plain import plain
 from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
@@ -54,16 +52,12 @@ class ConsoleCommands(NamedCommands):
         return found
 
 
-class SupervisorConsole(App):
+class SupervisorConsole(PaletteInUiLanguage):
     """Head office's console for supervisors; every call runs in the background."""
 
     TITLE = "fieldapp head office"
     CSS_PATH = "console.tcss"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own palette commands, in the UI language like the rest."""
-        return in_ui_language(super().get_system_commands(screen))
 
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
