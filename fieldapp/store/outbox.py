@@ -19,6 +19,25 @@ class Outbox(StoreBase):
     def refused(self) -> list[dict]:
         return dicts(self.db.execute("SELECT * FROM outbox WHERE state = 'refused' ORDER BY seq"))
 
+    def refusals(self) -> list[dict]:
+        """What head office refused, oldest first: the account, what it was, and why.
+
+        `what` is the outcome's code or the corrected field; `message` head office's
+        sentence. They stay until the collector's supervisor settles them.
+        """
+        rows = self.db.execute(
+            "SELECT kind, json_extract(payload, '$.account_id'), "
+            "coalesce(json_extract(payload, '$.outcome'), json_extract(payload, '$.field')), "
+            "message, created_at FROM outbox WHERE state = 'refused' ORDER BY seq"
+        )
+        keys = ("kind", "account_id", "what", "message", "created_at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def refused_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'refused'").fetchone()[
+            0
+        ]
+
     def pending_mutations(self, limit: int) -> list[dict]:
         rows = self.db.execute(
             "SELECT mutation_id, kind, payload FROM outbox WHERE state = 'pending' "

@@ -15,6 +15,7 @@ from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
 from fieldcore.i18n import N_, _, format_time, set_language
+from fieldcore.refusals import refusal_shown
 from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
@@ -101,6 +102,10 @@ class FieldApp(PaletteInUiLanguage):
         when = format_time(datetime.fromisoformat(last).astimezone()) if last else _("never")
         status = _("{state}   {waiting} change(s) waiting   last sync {when}")
         self.sync_status = " ● " + status.format(state=state, waiting=waiting, when=when)
+        if refused := self.store.refused_count():
+            # Kept on the laptop, never lost; the day summary (s) says what and why.
+            refusals = _("{count} refused by head office (see the day summary)")
+            self.sync_status += "   " + refusals.format(count=refused)
 
     def choose_theme(self, name: str) -> None:
         """Switch colours and remember the choice on this laptop."""
@@ -200,13 +205,21 @@ class FieldApp(PaletteInUiLanguage):
             )
             self.refresh_status()
             self.notify(
-                str(error), title=_("Sync stopped"), severity="error", timeout=30, markup=False
+                refusal_shown(str(error)),
+                title=_("Sync stopped"),
+                severity="error",
+                timeout=30,
+                markup=False,
             )
         else:
             self.online = True
             self.refresh_status(_("sync refused"))
             self.notify(
-                str(error), title=_("Sync refused"), severity="error", timeout=10, markup=False
+                refusal_shown(str(error)),
+                title=_("Sync refused"),
+                severity="error",
+                timeout=10,
+                markup=False,
             )
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())

@@ -17,6 +17,7 @@ from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, format_day_long, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
+from fieldcore.refusals import refusal_shown
 from fieldkit.footer import Footer
 from fieldkit.plain import plain, plain_cells
 
@@ -36,6 +37,7 @@ class SummaryScreen(Screen):
             yield Static(id="summary-visits", classes="card")
             yield Static(id="summary-promises", classes="card")
             yield Static(id="summary-cash", classes="card")
+            yield Static(id="summary-refused", classes="card")
         yield SyncStatus(id="sync-status")
         yield Footer()
 
@@ -76,6 +78,32 @@ class SummaryScreen(Screen):
         if not s.collected:
             cash.add_row(_("nothing collected yet"), "")
         self.query_one("#summary-cash", Static).update(cash)
+        self._show_refusals()
+
+    def _show_refusals(self) -> None:
+        """What head office refused and why, in the collector's words; hidden when nothing."""
+        refused = self.app.store.refusals()
+        card = self.query_one("#summary-refused", Static)
+        card.display = bool(refused)
+        if not refused:
+            return
+        table = Table(
+            title=plain(_("Refused by head office: tell your supervisor"), style="bold"),
+            title_justify="left",
+            expand=True,
+        )
+        table.add_column(_("Account"))
+        table.add_column(_("What"))
+        table.add_column(_("Why"))
+        for item in refused:
+            table.add_row(
+                *plain_cells(
+                    item["account_id"] or "",
+                    label(item["what"]) if item["what"] else "",
+                    refusal_shown(item["message"]),
+                )
+            )
+        card.update(table)
 
     def _deposit_title(self) -> Text:
         """What to deposit, and with whom once head office has named the lender."""
