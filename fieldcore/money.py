@@ -89,9 +89,16 @@ def to_decimal_text(minor: int, currency: str) -> str:
 
 
 def format_money(minor: int, currency: str, locale: str = "en") -> str:
-    """Minor units as a person reads them in their locale ("DKK 1.234,50", "¥1,234")."""
+    """Minor units as a person reads them in their locale ("1.234,50 kr.", "DKK 1,234.50", "¥1,234")."""
     value = Decimal(minor).scaleb(-exponent(currency))
-    return format_currency(value, currency, locale=_babel_locale(locale))
+    babel_locale = _babel_locale(locale)
+    text = format_currency(value, currency, locale=babel_locale)
+    # CLDR writes a foreign currency's code against the digits ("DKK4,500.00"); a code
+    # is a word, and a word is kept apart from a number (by a space that never breaks).
+    symbol = get_currency_symbol(currency, babel_locale)
+    if symbol[-1:].isalpha():
+        text = re.sub(rf"{re.escape(symbol)}(?=\d)", symbol + "\u00a0", text, count=1)
+    return text
 
 
 def money_in_text(minor: int, currency: str, locale: str = "en") -> str:
