@@ -30,3 +30,21 @@ def test_layering_contracts_hold():
         [str(lint)], capture_output=True, text=True, cwd=Path(__file__).parents[1]
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_demo_keeps_a_pinned_day_and_leaves_no_folder_behind(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIELDAPP_TODAY", "2027-03-10")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    home = run_demo(home_explicit=tmp_path / "laptop", open_app=False)
+    store = Store(home)
+    try:
+        day = store.today()
+        stops = store.route(day)
+    finally:
+        store.close()
+    assert day.isoformat() == "2027-03-10"
+    assert len(stops) >= 30, "the demo's borrowers are on the pinned day's route"
+    assert [p.name for p in tmp_path.iterdir()] == ["laptop"], "the demo's head office is gone"
