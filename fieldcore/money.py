@@ -89,7 +89,7 @@ def to_decimal_text(minor: int, currency: str) -> str:
 
 
 def format_money(minor: int, currency: str, locale: str = "en") -> str:
-    """Minor units as a person reads them in their locale ("1.234,50 kr.", "DKK 1,234.50", "¥1,234")."""
+    """Minor units as a person reads them in their locale ("1.234,50 kr.", "DKK 1,234.50")."""
     value = Decimal(minor).scaleb(-exponent(currency))
     babel_locale = _babel_locale(locale)
     text = format_currency(value, currency, locale=babel_locale)
