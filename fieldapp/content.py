@@ -6,9 +6,9 @@ import json
 import tomllib
 from functools import cache, lru_cache
 
-from content import CONTENT_DIR
+from content import CONTENT_DIR, shipped_policies
 from fieldcore.i18n import N_, catalog
-from fieldcore.policy import ContactPolicy, newest_policy
+from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
 from fieldcore.scripts import ScriptLibrary
 from sync.protocol import MAX_CONTENT_CHARS, LenderWire
 
@@ -24,9 +24,9 @@ def default_libraries() -> dict[str, ScriptLibrary]:
 
 
 @cache
-def default_policy() -> ContactPolicy:
-    path = CONTENT_DIR / "policy" / "default.toml"
-    return ContactPolicy.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+def shipped() -> tuple[ContactPolicy, ...]:
+    """The policies that ship with fieldapp: the default and one per jurisdiction."""
+    return tuple(read_policies(shipped_policies()))
 
 
 def libraries(published: list[dict]) -> dict[str, ScriptLibrary]:
@@ -60,10 +60,15 @@ def _bounded(item: dict) -> bool:
     return len(item["body"]) <= MAX_CONTENT_CHARS
 
 
-def policy(published: list[dict]) -> ContactPolicy:
-    """The published policy if head office sent one, else the default."""
+def policies(published: list[dict]) -> Policies:
+    """Per jurisdiction, head office's published policy if it sent one, else the shipped."""
     bodies = (item["body"] for item in published if item["kind"] == "policy" and _bounded(item))
-    return newest_policy(default_policy(), bodies)
+    return newest_policies(shipped(), bodies)
+
+
+def policy(published: list[dict], country: str | None = None) -> ContactPolicy:
+    """The policy for an account in `country` (the default's when it has none)."""
+    return policies(published).for_country(country)
 
 
 def lender(published: list[dict]) -> LenderWire:

@@ -75,5 +75,5 @@ def format_day_long(day: date) -> str:
     return babel_dates.format_date(day, format="full", locale=locale())
 
 
-def format_time(moment: datetime) -> str:
-    return babel_dates.format_time(moment, format="short", locale=locale())
+def format_time(moment: datetime, language: str | None = None) -> str:
+    return babel_dates.format_time(moment, format="short", locale=LOCALES[language or _language])

@@ -47,7 +47,8 @@ LABELS: dict[str, str] = {
     "willing": N_("Willing"),
     "reluctant": N_("Reluctant"),
     "refuses": N_("Refuses"),
-    # third parties
+    # the people a collector contacts
+    "borrower": N_("Borrower"),
     "spouse": N_("Spouse"),
     "employer": N_("Employer"),
     "guarantor": N_("Guarantor"),
@@ -64,6 +65,10 @@ LABELS: dict[str, str] = {
     # contact policy
     "discuss": N_("may discuss the debt"),
     "locate": N_("only to locate the borrower; never discuss the debt"),
+    "locate_once": N_("once, only to locate the borrower; never discuss the debt"),
+    "after_unreachable": N_(
+        "only once the borrower cannot be reached, to locate them; never discuss the debt"
+    ),
     "none": N_("may not be contacted"),
     # promise states
     "open": N_("open"),

@@ -105,10 +105,9 @@ def refusal_shown(message: str | None) -> str:
     # An outcome against the kernel's rules: "field why; field why", each said in words.
     rules = [_FIELD_RULE.fullmatch(part.strip()) for part in message.split(";")]
     if message and all(rule and rule["field"] in _FIELDS for rule in rules):
+        named = [(_FIELDS[rule["field"]], rule["why"]) for rule in rules]
         return "; ".join(
-            _("{field}: {problem}").format(
-                field=_(_FIELDS[rule["field"]]), problem=reason_shown(rule["why"])
-            )
-            for rule in rules
+            _("{field}: {problem}").format(field=_(words), problem=reason_shown(why))
+            for words, why in named
         )
     return _("head office says: {message}").format(message=message or "?")

@@ -284,7 +284,7 @@ def test_day_summary(home):
 
     visits, promises = drive(home, steps)
     assert "Done" in visits and "35" in visits
-    assert "DKK100.00" in promises
+    assert "DKK\xa0100.00" in promises
 
 
 def test_keys_help_and_palette_commands(home):

@@ -75,7 +75,15 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
     published = publish(engine, CONTENT_DIR)
-    assert published == ["scripts/da v2", "scripts/en v2", "scripts/zh v2", "policy/default v1"]
+    assert published == [
+        "scripts/da v2",
+        "scripts/en v2",
+        "scripts/zh v2",
+        "policy/cn v1",
+        "policy/default v2",
+        "policy/dk v1",
+        "policy/us v1",
+    ]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))
         sent = {
@@ -146,7 +154,7 @@ def test_too_many_files_or_bytes_in_all_are_refused(folder):
     for number in range(MAX_FILES):
         (folder / "policy" / f"p{number}.toml").touch()
     assert refusals(folder) == [
-        f"{folder}: {MAX_FILES + 4} files; at most {MAX_FILES} may be published"
+        f"{folder}: {MAX_FILES + 7} files; at most {MAX_FILES} may be published"
     ]
     shutil.rmtree(folder / "policy")
     for number in range(MAX_FOLDER_BYTES // MAX_FILE_BYTES):
@@ -191,7 +199,7 @@ def test_deep_nesting_is_refused_naming_the_file(folder, toml):
 
 
 def test_broken_toml_names_file_and_line(folder):
-    edit(folder / "policy" / "default.toml", "attempts_per_week = 3", "attempts_per_week = ")
+    edit(folder / "policy" / "default.toml", "longest_promise_days = 30", "longest_promise_days = ")
     [problem] = refusals(folder)
     assert problem.startswith("policy/default.toml: not readable TOML: ")
     assert "line 7" in problem
@@ -290,9 +298,9 @@ def test_a_body_written_around_publishing_reaches_no_laptop_and_breaks_no_pull(
     pulled = pull_all(server, world["Mette"])
     keys = {item["key"] for item in pulled["content"]}
     assert "scripts:xx" not in keys and "policy:zz" in keys
-    from fieldcore.policy import newest_policy
-    from headoffice.api.judging import _default_policy
+    from fieldcore.policy import newest_policies
+    from headoffice.api.judging import _shipped
 
     # An unreadable policy is no policy: both ends fall back alike.
-    chosen = newest_policy(_default_policy(), ["{nope", '{"version": "x"}'])
-    assert chosen == _default_policy()
+    chosen = newest_policies(_shipped(), ["{nope", '{"version": "x"}'])
+    assert chosen.by_jurisdiction == {policy.jurisdiction: policy for policy in _shipped()}

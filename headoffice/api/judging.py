@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from content import CONTENT_DIR
+from content import shipped_policies
 from fieldcore.outcomes import OutcomeCode, outcome_problems
-from fieldcore.policy import ContactPolicy, newest_policy
+from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
 from fieldcore.stages import zone_of
 from headoffice.store.tables import content
 from sync.protocol import MutationResult, OutcomePayload
@@ -18,19 +17,23 @@ from sync.server import Device
 
 
 @cache
-def _default_policy() -> ContactPolicy:
-    path = CONTENT_DIR / "policy" / "default.toml"
-    return ContactPolicy.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+def _shipped() -> tuple[ContactPolicy, ...]:
+    return tuple(read_policies(shipped_policies()))
+
+
+def policies_in_force(conn: Connection) -> Policies:
+    """Per jurisdiction, the newest published policy, else the shipped one.
+
+    The same choice the laptop makes from what it pulled, so both ends judge an
+    outcome by the same rules.
+    """
+    bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars()
+    return newest_policies(_shipped(), bodies)
 
 
 def longest_promise_days(conn: Connection) -> int:
-    """The promise window of the newest published policy, else the default's.
-
-    The same choice the laptop makes from what it pulled, so both ends judge a
-    promise date by the same window.
-    """
-    bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars()
-    return newest_policy(_default_policy(), bodies).longest_promise_days
+    """The default policy's promise window (kept for callers that judge no account)."""
+    return policies_in_force(conn).default.longest_promise_days
 
 
 def judge_outcome(

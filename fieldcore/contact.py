@@ -1,0 +1,418 @@
+"""May this person be contacted on this channel now? One pure function over the policy.
+
+`decide()` answers allowed, or blocked with every rule that blocks (a rule id and a
+sentence the collector understands), and when contact next becomes allowed if it
+will. The laptop asks it for the route, the visit and the outcome; head office asks
+it again for every pushed outcome with every collector's attempts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from fieldcore.i18n import LOCALES, N_, format_day, format_time, translated
+from fieldcore.i18n import language as current_language
+from fieldcore.labels import LABELS
+from fieldcore.policy import Allowed, Channel, ContactPolicy
+
+
+class HoldReason(StrEnum):
+    """Why head office stopped contact with an account."""
+
+    CEASE = "cease"
+    ATTORNEY = "attorney"
+    DISPUTE = "dispute"
+    BANKRUPTCY = "bankruptcy"
+    DECEASED = "deceased"
+    VULNERABLE = "vulnerable"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One contact tried: when, how, with whom (`role`), and whether anyone answered."""
+
+    at: datetime
+    channel: Channel
+    role: str = "borrower"
+    answered: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A written notice sent to the borrower (visit_notice, collection_warning, reminder)."""
+
+    kind: str
+    sent_on: date
+
+
+@dataclass(frozen=True)
+class Hold:
+    reason: HoldReason
+    since: date | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One rule that forbids the contact: its id, its sentence and the facts in it.
+
+    `until` is when this rule stops blocking (None: not by the passing of time).
+    """
+
+    rule: str
+    words: str
+    facts: dict = field(default_factory=dict)
+    until: datetime | None = None
+
+    def said(self, language: str | None = None) -> str:
+        """The sentence in `language`: the UI's unless named (head office keeps English)."""
+        spoken = language or current_language()
+        facts = {key: _shown(value, spoken) for key, value in self.facts.items()}
+        return translated(self.words, spoken).format(**facts)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Allowed, or the rules that block; when it next becomes allowed, in the borrower's time."""
+
+    at: datetime
+    blocks: tuple[Block, ...]
+    next_allowed: datetime | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocks
+
+
+# The words for each rule; {facts} are filled as the UI language writes them.
+_HOLDS = {
+    HoldReason.CEASE: N_("the borrower asked for contact to stop: no contact while the hold lasts"),
+    HoldReason.ATTORNEY: N_(
+        "the borrower has an attorney for this debt: contact the attorney only"
+    ),
+    HoldReason.DISPUTE: N_("the debt is disputed: on hold until head office releases it"),
+    HoldReason.BANKRUPTCY: N_("the borrower is in bankruptcy: no collection contact"),
+    HoldReason.DECEASED: N_("the borrower has died: head office deals with the estate"),
+    HoldReason.VULNERABLE: N_("the borrower is vulnerable: on hold, refer them to support"),
+}
+_NEVER = N_("{role} may not be contacted under this policy")
+_ONCE = N_("{role} was already asked once and may not be contacted again")
+_UNREACHABLE = N_(
+    "{role} may be asked only after {most} unanswered attempts to reach the borrower "
+    "({count} so far)"
+)
+# Per channel, so each sentence reads as one: "no visits on Sunday", "no calls ...".
+_V, _P = Channel.VISIT, Channel.PHONE
+_NO_DAY = {_V: N_("no visits on {weekday}"), _P: N_("no calls on {weekday}")}
+_HOURS = {
+    _V: N_("visits only {start}–{end} on {weekday}"),
+    _P: N_("calls only {start}–{end} on {weekday}"),
+}
+_HOLIDAY = {
+    _V: N_("{day} is a public holiday ({name}): no visits"),
+    _P: N_("{day} is a public holiday ({name}): no calls"),
+}
+_NO_NOTICE = N_(
+    "a home visit needs a written notice sent at least {days} days before; none is on record"
+)
+_RECENT_NOTICE = N_("the visit notice was sent on {sent}; the visit may follow from {day}")
+_CAP_DAYS = {
+    (_V, "attempts"): N_("{count} visits in the last {days} days (at most {most})"),
+    (_V, "unanswered"): N_(
+        "{count} visits with nobody home in the last {days} days (at most {most})"
+    ),
+    (_V, "conversations"): N_(
+        "{count} conversations at the door in the last {days} days (at most {most})"
+    ),
+    (_P, "attempts"): N_("{count} calls in the last {days} days (at most {most})"),
+    (_P, "unanswered"): N_("{count} unanswered calls in the last {days} days (at most {most})"),
+    (_P, "conversations"): N_(
+        "{count} conversations by phone in the last {days} days (at most {most})"
+    ),
+}
+_CAP_DAY = {
+    (_V, "attempts"): N_("{count} visits today (at most {most})"),
+    (_V, "unanswered"): N_("{count} visits with nobody home today (at most {most})"),
+    (_V, "conversations"): N_("{count} conversations at the door today (at most {most})"),
+    (_P, "attempts"): N_("{count} calls today (at most {most})"),
+    (_P, "unanswered"): N_("{count} unanswered calls today (at most {most})"),
+    (_P, "conversations"): N_("{count} conversations by phone today (at most {most})"),
+}
+_COOL_DOWN = {
+    _V: N_("a conversation on {day}: no visits until {until}"),
+    _P: N_("a conversation on {day}: no calls until {until}"),
+}
+_EXTRA_DAY = N_("a day the law names")
+
+# Enough steps for a week of closed days, holidays and caps to fall away one by one.
+_MOST_STEPS = 64
+
+
+def decide(
+    policy: ContactPolicy,
+    channel: Channel | str,
+    role: str,
+    at: datetime,
+    zone: ZoneInfo,
+    attempts: Sequence[Attempt] = (),
+    notices: Iterable[Notice] = (),
+    holds: Iterable[Hold] = (),
+) -> Decision:
+    """Whether `role` may be contacted by `channel` at `at` (aware), judged in `zone`.
+
+    Only attempts before `at` count. The next allowed moment is searched forward
+    from the blocks' own ends; none when a block does not end with time.
+    """
+    channel = Channel(channel)
+    notices, holds = tuple(notices), tuple(holds)
+    blocks = _blocks(policy, channel, role, at, zone, attempts, notices, holds)
+    if not blocks:
+        return Decision(at=at, blocks=())
+    moment, current = at, blocks
+    for _step in range(_MOST_STEPS):
+        ends = [block.until for block in current]
+        if any(end is None for end in ends):
+            return Decision(at=at, blocks=blocks)
+        moment = max(max(ends), moment + timedelta(minutes=1))
+        current = _blocks(policy, channel, role, moment, zone, attempts, notices, holds)
+        if not current:
+            return Decision(at=at, blocks=blocks, next_allowed=moment.astimezone(zone))
+    return Decision(at=at, blocks=blocks)
+
+
+def _blocks(
+    policy: ContactPolicy,
+    channel: Channel,
+    role: str,
+    at: datetime,
+    zone: ZoneInfo,
+    attempts: Sequence[Attempt],
+    notices: tuple[Notice, ...],
+    holds: tuple[Hold, ...],
+) -> tuple[Block, ...]:
+    local = at.astimezone(zone)
+    earlier = [a for a in attempts if a.at < at]
+    found: list[Block] = [Block(f"hold.{hold.reason.value}", _HOLDS[hold.reason]) for hold in holds]
+    found += _role_blocks(policy, role, earlier)
+    found += _window_blocks(policy, channel, local, zone)
+    if channel is Channel.VISIT and policy.visit_notice is not None:
+        found += _notice_blocks(policy.visit_notice.days_before, local, notices, zone)
+    found += _cap_blocks(policy, channel, role, local, zone, earlier)
+    found += _cool_down_blocks(policy, channel, role, local, zone, earlier)
+    return tuple(found)
+
+
+def _role_blocks(policy: ContactPolicy, role: str, earlier: list[Attempt]) -> list[Block]:
+    allowed = policy.allowed(role)
+    if allowed is Allowed.NONE:
+        return [Block("role.never", _NEVER, {"role": _Code(role)})]
+    if allowed is Allowed.LOCATE_ONCE and any(a.role == role and a.answered for a in earlier):
+        return [Block("role.once", _ONCE, {"role": _Code(role)})]
+    if allowed is Allowed.AFTER_UNREACHABLE:
+        missed = sum(1 for a in earlier if a.role == "borrower" and not a.answered)
+        if missed < policy.unreachable_after:
+            facts = {"role": _Code(role), "most": policy.unreachable_after, "count": missed}
+            return [Block("role.unreachable", _UNREACHABLE, facts)]
+    return []
+
+
+def _window_blocks(
+    policy: ContactPolicy, channel: Channel, local: datetime, zone: ZoneInfo
+) -> list[Block]:
+    found = []
+    window = policy.window(channel, local.weekday())
+    if window is None:
+        found.append(
+            Block(
+                "window.day",
+                _NO_DAY[channel],
+                {"weekday": _weekday(local.date())},
+                _next_opening(policy, channel, local, zone),
+            )
+        )
+    elif not window.start <= local.time() < window.end:
+        facts = {
+            "start": window.start,
+            "end": window.end,
+            "weekday": _weekday(local.date()),
+        }
+        found.append(
+            Block(
+                "window.hours", _HOURS[channel], facts, _next_opening(policy, channel, local, zone)
+            )
+        )
+    rules = policy.holidays
+    if rules is not None and channel in rules.channels:
+        name = holiday_name(rules.country, tuple(rules.extra), local.date())
+        if name is not None:
+            facts = {"day": local.date(), "name": name}
+            found.append(Block("holiday", _HOLIDAY[channel], facts, _midnight_after(local, zone)))
+    return found
+
+
+def _notice_blocks(
+    days_before: int, local: datetime, notices: tuple[Notice, ...], zone: ZoneInfo
+) -> list[Block]:
+    sent = [n.sent_on for n in notices if n.kind == "visit_notice" and n.sent_on <= local.date()]
+    if not sent:
+        return [Block("notice.missing", _NO_NOTICE, {"days": days_before})]
+    first_day = max(sent) + timedelta(days=days_before)
+    if any(day + timedelta(days=days_before) <= local.date() for day in sent):
+        return []
+    return [
+        Block(
+            "notice.recent",
+            _RECENT_NOTICE,
+            {"sent": max(sent), "day": first_day},
+            datetime.combine(first_day, time(0), zone),
+        )
+    ]
+
+
+def _cap_blocks(
+    policy: ContactPolicy,
+    channel: Channel,
+    role: str,
+    local: datetime,
+    zone: ZoneInfo,
+    earlier: list[Attempt],
+) -> list[Block]:
+    found = []
+    mine = [a for a in earlier if a.channel == channel and a.role == role]
+    for cap in policy.caps:
+        if cap.channel != channel:
+            continue
+        kind = [a for a in mine if _counts(cap.counts, a)]
+        if cap.days is not None:
+            since = local - timedelta(days=cap.days)
+            counted = sorted(a.at for a in kind if a.at > since)
+        else:
+            counted = sorted(a.at for a in kind if a.at.astimezone(zone).date() == local.date())
+        if len(counted) < cap.most:
+            continue
+        rule, facts = f"cap.{channel}.{cap.counts}", {"count": len(counted), "most": cap.most}
+        if cap.days is not None:
+            # Allowed again once enough of the counted attempts have left the window.
+            until = counted[len(counted) - cap.most] + timedelta(days=cap.days)
+            words = _CAP_DAYS[channel, cap.counts]
+            found.append(Block(rule, words, facts | {"days": cap.days}, until))
+        else:
+            words = _CAP_DAY[channel, cap.counts]
+            found.append(Block(rule, words, facts, _midnight_after(local, zone)))
+    return found
+
+
+def _cool_down_blocks(
+    policy: ContactPolicy,
+    channel: Channel,
+    role: str,
+    local: datetime,
+    zone: ZoneInfo,
+    earlier: list[Attempt],
+) -> list[Block]:
+    found = []
+    for rule in policy.cool_downs:
+        if rule.channel != channel:
+            continue
+        talks = [a.at for a in earlier if a.channel == channel and a.role == role and a.answered]
+        if not talks:
+            continue
+        last = max(talks)
+        until = last + timedelta(days=rule.days)
+        if local < until:
+            facts = {"day": last.astimezone(zone).date(), "until": until.astimezone(zone)}
+            found.append(Block(f"cooldown.{channel}", _COOL_DOWN[channel], facts, until))
+    return found
+
+
+def _counts(counts: str, attempt: Attempt) -> bool:
+    if counts == "unanswered":
+        return not attempt.answered
+    if counts == "conversations":
+        return attempt.answered
+    return True
+
+
+def _next_opening(
+    policy: ContactPolicy, channel: Channel, local: datetime, zone: ZoneInfo
+) -> datetime | None:
+    """The start of the next window after `local`; None when the channel has none at all."""
+    for ahead in range(8):
+        day = local.date() + timedelta(days=ahead)
+        window = policy.window(channel, day.weekday())
+        if window is None:
+            continue
+        opening = datetime.combine(day, window.start, zone)
+        if opening > local:
+            return opening
+    return None
+
+
+def _midnight_after(local: datetime, zone: ZoneInfo) -> datetime:
+    return datetime.combine(local.date() + timedelta(days=1), time(0), zone)
+
+
+def holiday_name(country: str, extra: tuple[str, ...], day: date) -> _Holiday | None:
+    """The holiday on `day` in `country` (the law's extra days too), else None."""
+    if f"{day:%m-%d}" in extra or day in _country_holidays(country, day.year, "en"):
+        return _Holiday(country, day)
+    return None
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str, year: int, language: str) -> dict[date, str]:
+    """The country's public holidays in a year, named in `language` where the package can."""
+    import holidays  # loaded on the first question about a holiday
+
+    try:
+        known = holidays.country_holidays(country, years=year)
+        names = {"da": "da", "zh": "zh_CN"}.get(language, "en_US")
+        if names in known.supported_languages:
+            known = holidays.country_holidays(country, years=year, language=names)
+    except NotImplementedError:
+        return {}
+    return dict(known)
+
+
+@dataclass(frozen=True)
+class _Holiday:
+    """A day no contact is made, named in the language it is shown in."""
+
+    country: str
+    day: date
+
+
+def _weekday(day: date) -> _Weekday:
+    return _Weekday(day.year, day.month, day.day)
+
+
+class _Code(str):
+    """A code shown by its word (a role, a channel)."""
+
+
+class _Weekday(date):
+    """A day shown by its weekday's name."""
+
+
+def _shown(value: object, language: str) -> str:
+    from babel.dates import format_date
+
+    if isinstance(value, _Code):
+        code = str(value)
+        return translated(LABELS[code], language).lower() if code in LABELS else code
+    if isinstance(value, _Holiday):
+        named = _country_holidays(value.country, value.day.year, language).get(value.day)
+        return named or translated(_EXTRA_DAY, language)
+    if isinstance(value, _Weekday):
+        return format_date(value, "EEEE", locale=LOCALES[language])
+    if isinstance(value, datetime):
+        return f"{format_day(value.date(), language)} {format_time(value, language)}"
+    if isinstance(value, date):
+        return format_day(value, language)
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    return str(value)
