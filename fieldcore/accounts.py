@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from fieldcore.errors import FieldErrors, from_validation_error
@@ -35,6 +36,7 @@ OPTIONAL_COLUMNS = (
     "lon",
     "language",
     "timezone",
+    "country",
     "principal",
     "installment_amount",
     "product",
@@ -48,6 +50,12 @@ OPTIONAL_COLUMNS = (
 )
 AMOUNT_COLUMNS = ("outstanding", "overdue_amount", "principal", "installment_amount")
 PHONE_COLUMNS = ("phone", "guarantor_phone", "employer_phone", "spouse_phone")
+
+
+# ISO 3166-1 alpha-2 codes, as CLDR knows them (its region codes of two letters).
+_COUNTRIES = frozenset(
+    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+)
 
 
 class Account(BaseModel):
@@ -67,6 +75,8 @@ class Account(BaseModel):
     email: str | None = None
     language: str | None = None
     timezone: str | None = None
+    # ISO 3166-1 alpha-2: which contact policy applies (none: the default).
+    country: str | None = None
     currency: str
     outstanding_minor: int
     overdue_minor: int
@@ -105,6 +115,7 @@ class PortfolioRow(BaseModel):
     lon: float | None = Field(None, ge=-180, le=180)
     language: str | None = None
     timezone: str | None = None
+    country: str | None = None
     principal: str | None = None
     installment_amount: str | None = None
     product: str | None = Field(None, max_length=100)
@@ -159,6 +170,16 @@ class PortfolioRow(BaseModel):
                 f"{value!r} is not a time zone (write it like Europe/Copenhagen)"
             ) from None
         return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        code = value.upper()
+        if len(code) != 2 or code not in _COUNTRIES:
+            raise ValueError(f"{value!r} is not a country code (write it like DK, US or CN)")
+        return code
 
     @field_validator("security")
     @classmethod

@@ -88,6 +88,27 @@ class Decision:
         return not self.blocks
 
 
+# Outcomes where the borrower was spoken to; a third party's names who was.
+_SPOKEN = frozenset({"promise", "paid", "refused", "dispute", "hardship", "callback"})
+
+
+def attempt_of(
+    outcome: str,
+    at: datetime,
+    channel: Channel | str = Channel.VISIT,
+    contact_who: str | None = None,
+) -> Attempt:
+    """The attempt an outcome records: with whom, and whether anyone was spoken to.
+
+    Nobody home, moved and no answer are attempts nobody answered; a third party
+    (or the news of a death) is a conversation with that person, not the borrower.
+    """
+    channel = Channel(channel)
+    if outcome == "third_party":
+        return Attempt(at, channel, contact_who or "relative", answered=True)
+    return Attempt(at, channel, "borrower", answered=outcome in _SPOKEN)
+
+
 # The words for each rule; {facts} are filled as the UI language writes them.
 _HOLDS = {
     HoldReason.CEASE: N_("the borrower asked for contact to stop: no contact while the hold lasts"),

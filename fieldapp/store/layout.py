@@ -19,6 +19,7 @@ ACCOUNT_FIELDS = (
     "email",
     "language",
     "timezone",
+    "country",
     "currency",
     "outstanding_minor",
     "overdue_minor",
@@ -43,4 +44,5 @@ MIGRATIONS = (
     "m003_collectors_day",
     "m004_outcome_lookups",
     "m005_account_region",
+    "m006_account_country",
 )

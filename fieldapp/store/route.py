@@ -65,6 +65,10 @@ class RouteReads(StoreBase):
             stop=stops[0], account=account, outcomes=self.outcomes_for_account(account.account_id)
         )
 
+    def account(self, account_id: str) -> Account:
+        """An account on this laptop; VisitNotFound when it is not on the route."""
+        return account_from(self._account_row(account_id))
+
     def account_for_visit(self, visit_id: str) -> Account:
         """The account a visit is about, without the rest of the visit."""
         return account_from(self._account_row(self._visit_account(visit_id)))

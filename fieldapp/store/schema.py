@@ -122,3 +122,10 @@ def m005_account_region(db: Database) -> None:
     # Head office's sales region, for bulk assignment; m001 already makes it on a new laptop.
     if "region" not in db["accounts"].columns_dict:
         db["accounts"].add_column("region", str)
+
+
+@migrations()
+def m006_account_country(db: Database) -> None:
+    # The borrower's country picks the contact policy; m001 already makes it on a new laptop.
+    if "country" not in db["accounts"].columns_dict:
+        db["accounts"].add_column("country", str)

@@ -15,7 +15,6 @@ from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
 from fieldcore.i18n import N_, _, format_time, set_language
-from fieldcore.refusals import refusal_shown
 from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
@@ -175,6 +174,7 @@ class FieldApp(PaletteInUiLanguage):
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         from fieldapp.syncing import NotEnrolled
+        from fieldcore.refusals import refusal_shown
         from sync.client import ServerUnreachable, SyncRejected
 
         self._syncing = False

@@ -32,6 +32,7 @@ accounts = sa.Table(
     sa.Column("email", sa.String(200)),
     sa.Column("language", sa.String(5)),
     sa.Column("timezone", sa.String(64)),
+    sa.Column("country", sa.String(2)),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("outstanding_minor", sa.BigInteger, nullable=False),
     sa.Column("overdue_minor", sa.BigInteger, nullable=False),
