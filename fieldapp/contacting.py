@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fieldapp.content import policy
 from fieldapp.store import Store
-from fieldcore.contact import Decision, Hold, HoldReason, attempt_of, decide
+from fieldcore.contact import Decision, Hold, HoldReason, Notice, attempt_of, decide
 from fieldcore.policy import Channel, ContactPolicy
 from fieldcore.stages import zone_of
 
@@ -33,7 +33,7 @@ def check_contact(
 
     `at` defaults to now; without an offset it is the borrower's local time.
     The attempts are this laptop's outcomes and head office's history of the account;
-    a dispute among them holds the account (head office releases it). Raises
+    the holds and notices are head office's, as last pulled. Raises
     VisitNotFound for an account that is not on this laptop.
     """
     account = store.account(account_id)
@@ -48,6 +48,14 @@ def check_contact(
     attempts = [
         attempt_of(o.outcome, o.recorded_at, Channel.VISIT, o.details.contact_who) for o in earlier
     ]
-    holds = [Hold(HoldReason.DISPUTE)] if any(o.outcome == "dispute" for o in earlier) else []
-    decision = decide(rules, channel, role, moment, zone, attempts, holds=holds)
+    held, sent = store.contact_state(account_id)
+    holds = [Hold(HoldReason(h["reason"]), date.fromisoformat(h["since"])) for h in held]
+    # A dispute recorded here holds the account at once; head office's hold follows at sync
+    # (and only head office releases it).
+    if not any(h.reason is HoldReason.DISPUTE for h in holds) and any(
+        o.outcome == "dispute" and not o.synced for o in earlier
+    ):
+        holds.append(Hold(HoldReason.DISPUTE))
+    notices = [Notice(n["kind"], date.fromisoformat(n["sent_on"])) for n in sent]
+    decision = decide(rules, channel, role, moment, zone, attempts, notices, holds)
     return ContactCheck(decision=decision, policy=rules, zone=zone)

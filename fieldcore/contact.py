@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from fieldcore.i18n import LOCALES, N_, format_day, format_time, translated
+from fieldcore import contact_words as sentences
+from fieldcore.closed_days import ClosedDay, holiday_name
+from fieldcore.i18n import LOCALES, format_day, format_time, translated
 from fieldcore.i18n import language as current_language
 from fieldcore.labels import LABELS
 from fieldcore.policy import Allowed, Channel, ContactPolicy
@@ -30,6 +31,14 @@ class HoldReason(StrEnum):
     BANKRUPTCY = "bankruptcy"
     DECEASED = "deceased"
     VULNERABLE = "vulnerable"
+
+
+class NoticeKind(StrEnum):
+    """Written notices a policy can ask for."""
+
+    VISIT_NOTICE = "visit_notice"
+    COLLECTION_WARNING = "collection_warning"
+    REMINDER = "reminder"
 
 
 @dataclass(frozen=True)
@@ -109,66 +118,6 @@ def attempt_of(
     return Attempt(at, channel, "borrower", answered=outcome in _SPOKEN)
 
 
-# The words for each rule; {facts} are filled as the UI language writes them.
-_HOLDS = {
-    HoldReason.CEASE: N_("the borrower asked for contact to stop: no contact while the hold lasts"),
-    HoldReason.ATTORNEY: N_(
-        "the borrower has an attorney for this debt: contact the attorney only"
-    ),
-    HoldReason.DISPUTE: N_("the debt is disputed: on hold until head office releases it"),
-    HoldReason.BANKRUPTCY: N_("the borrower is in bankruptcy: no collection contact"),
-    HoldReason.DECEASED: N_("the borrower has died: head office deals with the estate"),
-    HoldReason.VULNERABLE: N_("the borrower is vulnerable: on hold, refer them to support"),
-}
-_NEVER = N_("{role} may not be contacted under this policy")
-_ONCE = N_("{role} was already asked once and may not be contacted again")
-_UNREACHABLE = N_(
-    "{role} may be asked only after {most} unanswered attempts to reach the borrower "
-    "({count} so far)"
-)
-# Per channel, so each sentence reads as one: "no visits on Sunday", "no calls ...".
-_V, _P = Channel.VISIT, Channel.PHONE
-_NO_DAY = {_V: N_("no visits on {weekday}"), _P: N_("no calls on {weekday}")}
-_HOURS = {
-    _V: N_("visits only {start}–{end} on {weekday}"),
-    _P: N_("calls only {start}–{end} on {weekday}"),
-}
-_HOLIDAY = {
-    _V: N_("{day} is a public holiday ({name}): no visits"),
-    _P: N_("{day} is a public holiday ({name}): no calls"),
-}
-_NO_NOTICE = N_(
-    "a home visit needs a written notice sent at least {days} days before; none is on record"
-)
-_RECENT_NOTICE = N_("the visit notice was sent on {sent}; the visit may follow from {day}")
-_CAP_DAYS = {
-    (_V, "attempts"): N_("{count} visits in the last {days} days (at most {most})"),
-    (_V, "unanswered"): N_(
-        "{count} visits with nobody home in the last {days} days (at most {most})"
-    ),
-    (_V, "conversations"): N_(
-        "{count} conversations at the door in the last {days} days (at most {most})"
-    ),
-    (_P, "attempts"): N_("{count} calls in the last {days} days (at most {most})"),
-    (_P, "unanswered"): N_("{count} unanswered calls in the last {days} days (at most {most})"),
-    (_P, "conversations"): N_(
-        "{count} conversations by phone in the last {days} days (at most {most})"
-    ),
-}
-_CAP_DAY = {
-    (_V, "attempts"): N_("{count} visits today (at most {most})"),
-    (_V, "unanswered"): N_("{count} visits with nobody home today (at most {most})"),
-    (_V, "conversations"): N_("{count} conversations at the door today (at most {most})"),
-    (_P, "attempts"): N_("{count} calls today (at most {most})"),
-    (_P, "unanswered"): N_("{count} unanswered calls today (at most {most})"),
-    (_P, "conversations"): N_("{count} conversations by phone today (at most {most})"),
-}
-_COOL_DOWN = {
-    _V: N_("a conversation on {day}: no visits until {until}"),
-    _P: N_("a conversation on {day}: no calls until {until}"),
-}
-_EXTRA_DAY = N_("a day the law names")
-
 # Enough steps for a week of closed days, holidays and caps to fall away one by one.
 _MOST_STEPS = 64
 
@@ -217,7 +166,9 @@ def _blocks(
 ) -> tuple[Block, ...]:
     local = at.astimezone(zone)
     earlier = [a for a in attempts if a.at < at]
-    found: list[Block] = [Block(f"hold.{hold.reason.value}", _HOLDS[hold.reason]) for hold in holds]
+    found: list[Block] = [
+        Block(f"hold.{hold.reason.value}", sentences.HOLDS[hold.reason]) for hold in holds
+    ]
     found += _role_blocks(policy, role, earlier)
     found += _window_blocks(policy, channel, local, zone)
     if channel is Channel.VISIT and policy.visit_notice is not None:
@@ -230,14 +181,14 @@ def _blocks(
 def _role_blocks(policy: ContactPolicy, role: str, earlier: list[Attempt]) -> list[Block]:
     allowed = policy.allowed(role)
     if allowed is Allowed.NONE:
-        return [Block("role.never", _NEVER, {"role": _Code(role)})]
+        return [Block("role.never", sentences.NEVER, {"role": _Code(role)})]
     if allowed is Allowed.LOCATE_ONCE and any(a.role == role and a.answered for a in earlier):
-        return [Block("role.once", _ONCE, {"role": _Code(role)})]
+        return [Block("role.once", sentences.ONCE, {"role": _Code(role)})]
     if allowed is Allowed.AFTER_UNREACHABLE:
         missed = sum(1 for a in earlier if a.role == "borrower" and not a.answered)
         if missed < policy.unreachable_after:
             facts = {"role": _Code(role), "most": policy.unreachable_after, "count": missed}
-            return [Block("role.unreachable", _UNREACHABLE, facts)]
+            return [Block("role.unreachable", sentences.UNREACHABLE, facts)]
     return []
 
 
@@ -250,7 +201,7 @@ def _window_blocks(
         found.append(
             Block(
                 "window.day",
-                _NO_DAY[channel],
+                sentences.NO_DAY[channel],
                 {"weekday": _weekday(local.date())},
                 _next_opening(policy, channel, local, zone),
             )
@@ -263,7 +214,10 @@ def _window_blocks(
         }
         found.append(
             Block(
-                "window.hours", _HOURS[channel], facts, _next_opening(policy, channel, local, zone)
+                "window.hours",
+                sentences.HOURS[channel],
+                facts,
+                _next_opening(policy, channel, local, zone),
             )
         )
     rules = policy.holidays
@@ -271,7 +225,9 @@ def _window_blocks(
         name = holiday_name(rules.country, tuple(rules.extra), local.date())
         if name is not None:
             facts = {"day": local.date(), "name": name}
-            found.append(Block("holiday", _HOLIDAY[channel], facts, _midnight_after(local, zone)))
+            found.append(
+                Block("holiday", sentences.HOLIDAY[channel], facts, _midnight_after(local, zone))
+            )
     return found
 
 
@@ -280,14 +236,14 @@ def _notice_blocks(
 ) -> list[Block]:
     sent = [n.sent_on for n in notices if n.kind == "visit_notice" and n.sent_on <= local.date()]
     if not sent:
-        return [Block("notice.missing", _NO_NOTICE, {"days": days_before})]
+        return [Block("notice.missing", sentences.NO_NOTICE, {"days": days_before})]
     first_day = max(sent) + timedelta(days=days_before)
     if any(day + timedelta(days=days_before) <= local.date() for day in sent):
         return []
     return [
         Block(
             "notice.recent",
-            _RECENT_NOTICE,
+            sentences.RECENT_NOTICE,
             {"sent": max(sent), "day": first_day},
             datetime.combine(first_day, time(0), zone),
         )
@@ -319,10 +275,10 @@ def _cap_blocks(
         if cap.days is not None:
             # Allowed again once enough of the counted attempts have left the window.
             until = counted[len(counted) - cap.most] + timedelta(days=cap.days)
-            words = _CAP_DAYS[channel, cap.counts]
+            words = sentences.CAP_DAYS[channel, cap.counts]
             found.append(Block(rule, words, facts | {"days": cap.days}, until))
         else:
-            words = _CAP_DAY[channel, cap.counts]
+            words = sentences.CAP_DAY[channel, cap.counts]
             found.append(Block(rule, words, facts, _midnight_after(local, zone)))
     return found
 
@@ -346,7 +302,7 @@ def _cool_down_blocks(
         until = last + timedelta(days=rule.days)
         if local < until:
             facts = {"day": last.astimezone(zone).date(), "until": until.astimezone(zone)}
-            found.append(Block(f"cooldown.{channel}", _COOL_DOWN[channel], facts, until))
+            found.append(Block(f"cooldown.{channel}", sentences.COOL_DOWN[channel], facts, until))
     return found
 
 
@@ -377,36 +333,6 @@ def _midnight_after(local: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time(0), zone)
 
 
-def holiday_name(country: str, extra: tuple[str, ...], day: date) -> _Holiday | None:
-    """The holiday on `day` in `country` (the law's extra days too), else None."""
-    if f"{day:%m-%d}" in extra or day in _country_holidays(country, day.year, "en"):
-        return _Holiday(country, day)
-    return None
-
-
-@lru_cache(maxsize=64)
-def _country_holidays(country: str, year: int, language: str) -> dict[date, str]:
-    """The country's public holidays in a year, named in `language` where the package can."""
-    import holidays  # loaded on the first question about a holiday
-
-    try:
-        known = holidays.country_holidays(country, years=year)
-        names = {"da": "da", "zh": "zh_CN"}.get(language, "en_US")
-        if names in known.supported_languages:
-            known = holidays.country_holidays(country, years=year, language=names)
-    except NotImplementedError:
-        return {}
-    return dict(known)
-
-
-@dataclass(frozen=True)
-class _Holiday:
-    """A day no contact is made, named in the language it is shown in."""
-
-    country: str
-    day: date
-
-
 def _weekday(day: date) -> _Weekday:
     return _Weekday(day.year, day.month, day.day)
 
@@ -425,9 +351,8 @@ def _shown(value: object, language: str) -> str:
     if isinstance(value, _Code):
         code = str(value)
         return translated(LABELS[code], language).lower() if code in LABELS else code
-    if isinstance(value, _Holiday):
-        named = _country_holidays(value.country, value.day.year, language).get(value.day)
-        return named or translated(_EXTRA_DAY, language)
+    if isinstance(value, ClosedDay):
+        return value.name(language)
     if isinstance(value, _Weekday):
         return format_date(value, "EEEE", locale=LOCALES[language])
     if isinstance(value, datetime):

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from fieldcore.contact import HoldReason, NoticeKind
 from fieldcore.moments import Day
 from fieldcore.stages import Stage
 from fieldcore.text import Line, Said
@@ -236,6 +237,54 @@ class ResolveRequest(_Strict):
     )
 
     note: Annotated[Said, Field(min_length=1, max_length=2000)]
+
+
+class HoldRequest(_Strict):
+    """Put an account on hold: why, and what happened."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reason": "cease", "note": "Letter of 20 November asks us to stop."}]
+        }
+    )
+
+    reason: HoldReason
+    note: Annotated[Said, Field(max_length=2000)] = ""
+
+
+class ReleaseRequest(_Strict):
+    """Lift an account's hold: why it may be contacted again."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Debt verified; statement sent on 25 November."}]}
+    )
+
+    note: Annotated[Said, Field(max_length=2000)] = ""
+
+
+class HoldInfo(BaseModel):
+    """A hold in force: why, since when, who placed it."""
+
+    reason: HoldReason
+    note: str
+    placed_by: str
+    placed_at: datetime
+
+
+class NoticeRequest(_Strict):
+    """A written notice sent to the borrower outside fieldapp."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"kind": "visit_notice", "sent_on": "2026-11-18"}]}
+    )
+
+    kind: NoticeKind
+    sent_on: Day
+
+
+class NoticeInfo(BaseModel):
+    kind: NoticeKind
+    sent_on: date
 
 
 # Head office's settings; headoffice.work.settings says what each takes.

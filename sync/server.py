@@ -11,6 +11,7 @@ from typing import Protocol
 
 from sync.protocol import (
     CURSOR_RESET,
+    HOLDS_PROTOCOL,
     LENDER_PROTOCOL,
     OLDEST_PROTOCOL,
     PROTOCOL_VERSION,
@@ -136,6 +137,10 @@ class SyncServer:
             # everything but the lender, and keeps syncing until it is updated.
             kept = [item for item in page.content if item.kind != "lender"]
             page = page.model_copy(update={"content": kept})
+        if request.protocol < HOLDS_PROTOCOL:
+            # An older laptop refuses a field it does not know: it gets no holds
+            # (head office still judges every outcome it pushes against them).
+            page = page.model_copy(update={"contact": []})
         return page
 
 

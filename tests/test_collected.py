@@ -103,12 +103,16 @@ def test_the_numbers_command_labels_each_column(db_url):
     # The last three columns: field, bank, and the two added up.
     cells = {line.split()[0]: re.split(r"\s{2,}", line.strip())[-3:] for line in lines}
     assert cells["collector"] == ["field", "bank", "collected"]
-    assert cells["Mette"] == ["CN¥150.00, DKK120.50", "CN¥88.00, DKK300.00", "CN¥238.00, DKK420.50"]
+    assert cells["Mette"] == [
+        "CN¥150.00, DKK\xa0120.50",
+        "CN¥88.00, DKK\xa0300.00",
+        "CN¥238.00, DKK\xa0420.50",
+    ]
     assert cells["unassigned"] == ["-", "£20.00", "£20.00"]
     assert cells["total"] == [
-        "CN¥150.00, DKK120.50",
-        "CN¥88.00, DKK300.00, £20.00",
-        "CN¥238.00, DKK420.50, £20.00",
+        "CN¥150.00, DKK\xa0120.50",
+        "CN¥88.00, DKK\xa0300.00, £20.00",
+        "CN¥238.00, DKK\xa0420.50, £20.00",
     ]
 
 
@@ -123,12 +127,16 @@ def test_the_console_shows_field_bank_and_total_a_currency_a_line(server, engine
 
     rows = drive(console_for((server, token, engine)), steps)
     assert {row[0]: row[-3:] for row in rows} == {
-        "Mette": ["CN¥150.00\nDKK120.50", "CN¥88.00\nDKK300.00", "CN¥238.00\nDKK420.50"],
+        "Mette": [
+            "CN¥150.00\nDKK\xa0120.50",
+            "CN¥88.00\nDKK\xa0300.00",
+            "CN¥238.00\nDKK\xa0420.50",
+        ],
         "unassigned": ["–", "£20.00", "£20.00"],
         # Field + bank = total on each currency's line; "–" where a part has none of it.
         "Total": [
-            "CN¥150.00\nDKK120.50\n–",
-            "CN¥88.00\nDKK300.00\n£20.00",
-            "CN¥238.00\nDKK420.50\n£20.00",
+            "CN¥150.00\nDKK\xa0120.50\n–",
+            "CN¥88.00\nDKK\xa0300.00\n£20.00",
+            "CN¥238.00\nDKK\xa0420.50\n£20.00",
         ],
     }

@@ -45,4 +45,5 @@ MIGRATIONS = (
     "m004_outcome_lookups",
     "m005_account_region",
     "m006_account_country",
+    "m007_holds_and_notices",
 )

@@ -104,6 +104,8 @@ class Outbox(StoreBase):
                 self.db["content"].upsert_all(
                     [c.model_dump(mode="json") for c in page.content], pk="key"
                 )
+            if page.contact:
+                self._replace_contact(page.contact)
             if page.removed_visits:
                 self._remove_visits(page.removed_visits)
             if not page.more and self.setting("rebuilding") == "1":
@@ -119,13 +121,36 @@ class Outbox(StoreBase):
         if page.removed_visits:
             self.purge_departed()
 
+    def _replace_contact(self, states: list) -> None:
+        """Each account's holds and notices, as head office has them now (all of them)."""
+        ids = [state.account_id for state in states]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("holds", "notices"):
+                self.db.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", chunk)
+        held = [
+            {"account_id": s.account_id, "reason": h.reason.value, "since": h.since.isoformat(),
+             "note": h.note}
+            for s in states for h in s.holds
+        ]  # fmt: skip
+        sent = [
+            {"account_id": s.account_id, "kind": n.kind.value, "sent_on": n.sent_on.isoformat()}
+            for s in states
+            for n in s.notices
+        ]
+        if held:
+            self.db["holds"].insert_all(held)
+        if sent:
+            self.db["notices"].insert_all(sent)
+
     def _remove_visits(self, gone: list[str]) -> None:
         for start in range(0, len(gone), 500):
             chunk = gone[start : start + 500]
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
         # Once no visit of a borrower is left, their personal data leaves too.
-        for table in ("accounts", "history", "drafts"):
+        for table in ("accounts", "history", "drafts", "holds", "notices"):
             column = "visit_id" if table == "drafts" else "account_id"
             self.db.execute(
                 f"DELETE FROM {table} WHERE {column} NOT IN (SELECT {column} FROM visits)"

@@ -36,7 +36,14 @@ class RouteReads(StoreBase):
         )
         # Two small lookups instead of two subqueries per stop.
         due_today = self._accounts_with("outcome = 'promise' AND promise_date = ?", [today])
-        on_hold = self._accounts_with("outcome = 'dispute'", [])
+        # Held: by head office (as last pulled), or by a dispute recorded here and not yet sent.
+        on_hold = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT account_id FROM holds UNION SELECT o.account_id FROM outcomes o "
+                "JOIN outbox b ON b.record_id = o.id WHERE o.outcome = 'dispute'"
+            )
+        }
         todays: dict[str | None, date] = {}
         return [self._stop(row, todays, due_today, on_hold) for row in dicts(rows)]
 
@@ -68,6 +75,18 @@ class RouteReads(StoreBase):
     def account(self, account_id: str) -> Account:
         """An account on this laptop; VisitNotFound when it is not on the route."""
         return account_from(self._account_row(account_id))
+
+    def contact_state(self, account_id: str) -> tuple[list[dict], list[dict]]:
+        """Head office's holds in force and the notices sent, as last pulled (rows as dicts)."""
+        held = dicts(
+            self.db.execute(
+                "SELECT reason, since, note FROM holds WHERE account_id = ?", [account_id]
+            )
+        )
+        sent = dicts(
+            self.db.execute("SELECT kind, sent_on FROM notices WHERE account_id = ?", [account_id])
+        )
+        return held, sent
 
     def account_for_visit(self, visit_id: str) -> Account:
         """The account a visit is about, without the rest of the visit."""

@@ -129,3 +129,22 @@ def m006_account_country(db: Database) -> None:
     # The borrower's country picks the contact policy; m001 already makes it on a new laptop.
     if "country" not in db["accounts"].columns_dict:
         db["accounts"].add_column("country", str)
+
+
+@migrations()
+def m007_holds_and_notices(db: Database) -> None:
+    # Head office's holds in force and the written notices sent, per account, as pulled.
+    db["holds"].create({"account_id": str, "reason": str, "since": str, "note": str})
+    db["holds"].create_index(["account_id"])
+    db["notices"].create({"account_id": str, "kind": str, "sent_on": str})
+    db["notices"].create_index(["account_id"])
+    # Download the scope again at the next sync, so every account comes with its holds.
+    generation = db.execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
+    db["settings"].upsert_all(
+        [
+            {"key": "generation", "value": str(int(generation[0] if generation else 0) + 1)},
+            {"key": "cursor", "value": ""},
+            {"key": "rebuilding", "value": "1"},
+        ],
+        pk="key",
+    )

@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from headoffice.store.db import SafeTracebacks
 from sync.protocol import ErrorBody, error_body
@@ -56,6 +57,15 @@ class Refused(HTTPException):
         self.line = line
 
 
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the app takes on this request's path."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route.methods)
+    return sorted(methods)
+
+
 def _where(loc: tuple) -> str | None:
     # FastAPI prefixes the part of the request: body, query, path or header.
     parts = [str(p) for p in loc[1:]] if loc and loc[0] == "body" else [str(p) for p in loc]
@@ -89,13 +99,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=error.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         # Unknown paths (404) and methods (405) from the router itself.
         detail = error.detail if isinstance(error.detail, str) else "refused"
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            # Starlette names the methods of the first route on the path only; a path
+            # with one route per method (GET and POST) allows them all.
+            headers["Allow"] = ", ".join(_allowed(request))
         return JSONResponse(
-            error_body(error.status_code, detail),
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            error_body(error.status_code, detail), status_code=error.status_code, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)

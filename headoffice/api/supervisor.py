@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
 from headoffice.api.errors import Refused, documented
+from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
@@ -270,6 +271,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
         )
 
     router.include_router(settings_router(engine))
+    router.include_router(holds_router(engine, who))
     return router
 
 

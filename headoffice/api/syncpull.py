@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from fieldcore.accounts import Account
 from fieldcore.outcomes import OutcomeDetails
+from headoffice.compliance.holds import contact_states
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
 from sync.protocol import (
@@ -109,6 +110,8 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
             )
         else:
             response.removed_visits.append(row.visit_id)
+    carried = [v.account_id for v in response.visits] + [a.account_id for a in response.accounts]
+    response.contact = list(contact_states(conn, carried).values())
     return response
 
 

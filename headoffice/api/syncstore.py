@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from headoffice.api.judging import judge_outcome, longest_promise_days
 from headoffice.api.syncpull import changes_after
+from headoffice.compliance.holds import hold_disputes
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
@@ -44,7 +46,8 @@ class SqlSyncStorage:
     def device_by_token_hash(self, hashed: str) -> Device | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                sa.select(devices, collectors.c.name)
+                # Labelled: the device has a name of its own.
+                sa.select(devices, collectors.c.name.label("collector_name"))
                 .join(collectors, collectors.c.collector_id == devices.c.collector_id)
                 .where(devices.c.token_hash == hashed)
             ).first()
@@ -53,7 +56,7 @@ class SqlSyncStorage:
         return Device(
             device_id=row.device_id,
             collector_id=row.collector_id,
-            collector=row.name,
+            collector=row.collector_name,
             revoked=row.revoked_at is not None,
         )
 
@@ -117,6 +120,17 @@ class SqlSyncStorage:
             answers |= self._apply_outcomes(conn, device, outcome_batch, now, writes)
             answers |= self._apply_corrections(conn, device, correction_batch, now, writes)
             _write(conn, writes, answers)
+            # A dispute from the field holds the account at once, for every laptop.
+            hold_disputes(
+                conn,
+                (
+                    (row["account_id"], _dispute_reason(row), device.collector)
+                    for mutation_id, items in writes.items()
+                    if answers[mutation_id].status == "applied"
+                    for table, row in items
+                    if table is outcomes and row["outcome"] == "dispute"
+                ),
+            )
             conn.execute(
                 applied_mutations.insert(),
                 [
@@ -279,6 +293,11 @@ class SqlSyncStorage:
     def changes_after(self, collector_id: int, cursor: int, limit: int) -> PullResponse:
         with self.engine.connect() as conn:
             return changes_after(conn, collector_id, cursor, limit)
+
+
+def _dispute_reason(row: dict) -> str:
+    details = json.loads(row["details"] or "{}")
+    return details.get("dispute_reason") or row["note"] or ""
 
 
 def _body_hash(mutation: Mutation) -> str:

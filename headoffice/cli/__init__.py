@@ -7,6 +7,7 @@ import click
 from headoffice.cli import (
     console,
     content,
+    holds,
     imports,
     people,
     reports,
@@ -53,6 +54,9 @@ for command in (
     routes.recall,
     review.review_list,
     review.resolve,
+    holds.hold,
+    holds.release,
+    holds.notice,
     reports.numbers_command,
     reports.export,
     console.console,

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from content import CONTENT_DIR
 from fieldcore.accounts import Account
+from headoffice.compliance.holds import place_hold, record_notices
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.payments import field_payment
@@ -73,6 +74,11 @@ _PRODUCTS = ("personal loan", "car loan", "small business loan", "consumer credi
 DEMO_COLLECTOR = "Demo Collector"
 
 
+# Where each language's borrowers live: Denmark and China have policies of their own;
+# the British borrowers get the default, the strictest of all.
+_COUNTRY = {"da": "DK", "zh": "CN", "en": "GB"}
+
+
 def demo_accounts(today: date) -> list[Account]:
     """36 invented accounts, 12 per language, spread over every stage."""
     found = []
@@ -93,6 +99,7 @@ def demo_accounts(today: date) -> list[Account]:
                     phone=phone,
                     language=language,
                     timezone=zone,
+                    country=_COUNTRY[language],
                     currency=currency,
                     outstanding_minor=installment * (24 - index),
                     overdue_minor=installment * months_behind,
@@ -131,7 +138,16 @@ def seed_demo(engine: Engine, today: date) -> str:
         set_setting(engine, key, value)
     token = roster.add_collector(engine, DEMO_COLLECTOR, "en", "Europe/Copenhagen")
     roster.assign(engine, DEMO_COLLECTOR, today, [a.account_id for a in accounts])
+    _contact_on_record(engine, accounts, today)
     return token
+
+
+def _contact_on_record(engine: Engine, accounts: list[Account], today: date) -> None:
+    """The visit notices the Danish law asks for, sent ten days ago, and one borrower on
+    hold: bereaved, head office asked collectors to wait."""
+    danish = [a.account_id for a in accounts if a.country == "DK"]
+    record_notices(engine, danish, "visit_notice", today - timedelta(days=10), "post room", today)
+    place_hold(engine, "ZH-1012", "vulnerable", "bereavement in the family", "Head Office Demo")
 
 
 def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fieldcore.accounts import Account
+from headoffice.compliance.holds import hold_disputes, record_notices
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.payments import field_payment
@@ -64,6 +65,7 @@ def team_accounts(today: date, count: int = 60) -> list[Account]:
                 phone=f"+45 40 {10 + n:02d} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
                 language="da",
                 timezone="Europe/Copenhagen",
+                country="DK",
                 currency="DKK",
                 outstanding_minor=installment * 20,
                 overdue_minor=installment * max(1, dpd // 30 + 1),
@@ -83,6 +85,9 @@ def seed_team(engine: Engine, today: date) -> str:
 
     accounts = team_accounts(today)
     portfolio.import_accounts(engine, accounts)
+    # Danish home visits need a written notice first: the post room sent them a month ago.
+    ids = [a.account_id for a in accounts]
+    record_notices(engine, ids, "visit_notice", today - timedelta(days=30), "post room", today)
     for name, language in TEAM:
         roster.add_collector(engine, name, language, "Europe/Copenhagen")
     rng = random.Random(11)
@@ -149,6 +154,9 @@ def _work_the_day(
                 "details": json.dumps(details),
             }
             conn.execute(tables.outcomes.insert().values(**row))
+            if code == "dispute":
+                # As a push does: the dispute holds the account until head office releases it.
+                hold_disputes(conn, [(visit.account_id, details["dispute_reason"], "team demo")])
             if code == "paid":
                 conn.execute(
                     tables.payments.insert().values(**field_payment(row, row["received_at"]))

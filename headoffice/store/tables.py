@@ -207,6 +207,34 @@ settings = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Holds stop all contact with an account until released; a release keeps the row,
+# so who held it, why, and who lifted it stay on record.
+holds = sa.Table(
+    "holds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("reason", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("placed_by", sa.String(100), nullable=False),
+    sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("released_by", sa.String(100)),
+    sa.Column("released_at", sa.DateTime(timezone=True)),
+    sa.Column("release_note", sa.Text),
+)
+
+# Written notices sent to a borrower outside the product (by post, by the core system).
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("sent_on", sa.Date, nullable=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 applied_mutations = sa.Table(
     "applied_mutations",
     metadata,

@@ -1,0 +1,1 @@
+"""Lawful contact at head office: holds on accounts and the written notices sent."""

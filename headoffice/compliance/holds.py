@@ -1,0 +1,218 @@
+"""Holds stop all contact with an account until a supervisor releases them; notices are recorded.
+
+Every change moves the account's change number, so each laptop with the account
+gets its holds and notices at its next sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldcore.contact import HoldReason, NoticeKind
+from headoffice.store.db import chunks
+from headoffice.store.tables import accounts, holds, notices, reserve_changes
+from sync.protocol import MAX_NOTICES, ContactStateWire, HoldWire, NoticeWire
+
+
+class HoldError(ValueError):
+    """A hold, release or notice that cannot be recorded; nothing changed. `status`: HTTP."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def place_hold(
+    engine: Engine, account_id: str, reason: HoldReason | str, note: str, by: str
+) -> HoldWire:
+    """Put the account on hold for `reason`; 409 when it already is for that reason."""
+    reason = _reason(reason)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        seq = reserve_changes(conn, 1)
+        _known(conn, account_id)
+        if _open(conn, account_id, reason) is not None:
+            raise HoldError(f"{account_id} is already on hold ({reason.value})", 409)
+        conn.execute(
+            holds.insert().values(
+                account_id=account_id, reason=reason.value, note=note, placed_by=by, placed_at=now
+            )
+        )
+        _touch(conn, [account_id], seq)
+    return HoldWire(reason=reason, since=now.date(), note=note)
+
+
+def release_hold(
+    engine: Engine, account_id: str, reason: HoldReason | str, note: str, by: str
+) -> None:
+    """Lift the account's hold for `reason`; 404 when there is none to lift."""
+    reason = _reason(reason)
+    with engine.begin() as conn:
+        seq = reserve_changes(conn, 1)
+        _known(conn, account_id)
+        held = _open(conn, account_id, reason)
+        if held is None:
+            raise HoldError(f"{account_id} is not on hold ({reason.value})", 404)
+        conn.execute(
+            holds.update()
+            .where(holds.c.id == held)
+            .values(released_by=by, released_at=datetime.now(UTC), release_note=note)
+        )
+        _touch(conn, [account_id], seq)
+
+
+def hold_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str]]) -> None:
+    """Hold each (account, reason given, collector) disputed in the field, in the push's
+    transaction; an account already held for a dispute keeps its first hold."""
+    found = {account_id: (why, who) for account_id, why, who in disputes}
+    if not found:
+        return
+    held = set(
+        conn.execute(
+            sa.select(holds.c.account_id).where(
+                holds.c.account_id.in_(list(found)),
+                holds.c.reason == HoldReason.DISPUTE.value,
+                holds.c.released_at.is_(None),
+            )
+        ).scalars()
+    )
+    fresh = [a for a in found if a not in held]
+    if not fresh:
+        return
+    now = datetime.now(UTC)
+    seq = reserve_changes(conn, 1)
+    conn.execute(
+        holds.insert(),
+        [
+            {
+                "account_id": a,
+                "reason": HoldReason.DISPUTE.value,
+                "note": found[a][0],
+                "placed_by": found[a][1],
+                "placed_at": now,
+            }
+            for a in fresh
+        ],
+    )
+    _touch(conn, fresh, seq)
+
+
+def record_notice(
+    engine: Engine, account_id: str, kind: NoticeKind | str, sent_on: date, by: str, today: date
+) -> NoticeWire:
+    """Record a written notice sent to the borrower outside the product."""
+    return record_notices(engine, [account_id], kind, sent_on, by, today)[0]
+
+
+def record_notices(
+    engine: Engine,
+    account_ids: list[str],
+    kind: NoticeKind | str,
+    sent_on: date,
+    by: str,
+    today: date,
+) -> list[NoticeWire]:
+    """The same notice sent to each account (a mailing), recorded in one transaction."""
+    try:
+        kind = NoticeKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in NoticeKind)
+        raise HoldError(f"{kind!r} is not a kind of notice ({known})") from None
+    if sent_on > today:
+        raise HoldError(f"a notice sent on {sent_on} is in the future (today is {today})", 409)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        seq = reserve_changes(conn, 1)
+        for account_id in account_ids:
+            _known(conn, account_id)
+        conn.execute(
+            notices.insert(),
+            [
+                {
+                    "account_id": a,
+                    "kind": kind.value,
+                    "sent_on": sent_on,
+                    "recorded_by": by,
+                    "recorded_at": now,
+                }
+                for a in account_ids
+            ],
+        )
+        _touch(conn, account_ids, seq)
+    return [NoticeWire(kind=kind, sent_on=sent_on) for _ in account_ids]
+
+
+def contact_states(conn: Connection, account_ids: Iterable[str]) -> dict[str, ContactStateWire]:
+    """Each account's holds in force and its newest notices, for a pull."""
+    wanted = sorted(set(account_ids))
+    found = {a: ContactStateWire(account_id=a) for a in wanted}
+    for chunk in chunks(wanted):
+        for row in conn.execute(
+            sa.select(holds.c.account_id, holds.c.reason, holds.c.note, holds.c.placed_at)
+            .where(holds.c.account_id.in_(chunk), holds.c.released_at.is_(None))
+            .order_by(holds.c.id)
+        ):
+            found[row.account_id].holds.append(
+                HoldWire(reason=row.reason, since=row.placed_at.date(), note=row.note[:2000])
+            )
+        for row in conn.execute(
+            sa.select(notices.c.account_id, notices.c.kind, notices.c.sent_on)
+            .where(notices.c.account_id.in_(chunk))
+            .order_by(notices.c.sent_on.desc(), notices.c.id.desc())
+        ):
+            kept = found[row.account_id].notices
+            if len(kept) < MAX_NOTICES:
+                kept.append(NoticeWire(kind=row.kind, sent_on=row.sent_on))
+    return found
+
+
+def holds_in_force(engine: Engine, account_id: str) -> list[dict]:
+    """The account's holds not yet released, with who placed them and when."""
+    with engine.connect() as conn:
+        _known(conn, account_id)
+        rows = conn.execute(
+            sa.select(holds)
+            .where(holds.c.account_id == account_id, holds.c.released_at.is_(None))
+            .order_by(holds.c.id)
+        )
+        # SQLite hands back naive datetimes; every time here is UTC.
+        return [
+            dict(row._mapping)
+            | {"placed_at": row.placed_at.replace(tzinfo=row.placed_at.tzinfo or UTC)}
+            for row in rows
+        ]
+
+
+def _reason(reason: HoldReason | str) -> HoldReason:
+    try:
+        return HoldReason(reason)
+    except ValueError:
+        known = ", ".join(r.value for r in HoldReason)
+        raise HoldError(f"{reason!r} is not a reason for a hold ({known})") from None
+
+
+def _known(conn: Connection, account_id: str) -> None:
+    found = conn.execute(
+        sa.select(accounts.c.account_id).where(accounts.c.account_id == account_id)
+    ).first()
+    if found is None:
+        raise HoldError(f"there is no account {account_id!r}", 404)
+
+
+def _open(conn: Connection, account_id: str, reason: HoldReason) -> int | None:
+    return conn.execute(
+        sa.select(holds.c.id).where(
+            holds.c.account_id == account_id,
+            holds.c.reason == reason.value,
+            holds.c.released_at.is_(None),
+        )
+    ).scalar_one_or_none()
+
+
+def _touch(conn: Connection, account_ids: list[str], seq: int) -> None:
+    # A new change number for the account: the laptops that have it pull it again.
+    conn.execute(accounts.update().where(accounts.c.account_id.in_(account_ids)).values(seq=seq))
