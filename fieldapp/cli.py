@@ -11,20 +11,23 @@ from pathlib import Path
 import click
 
 from fieldapp.config import home_dir, log_path
-from fieldapp.recording import record_outcome
+from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
 from fieldcore.days import parse_day
 from fieldcore.errors import FieldErrors
+from fieldcore.i18n import set_language
 from fieldcore.money import format_money
 from fieldcore.outcomes import (
     Ability,
+    ContactRole,
     DefaultReason,
     OutcomeCode,
     PaymentMethod,
     ThirdParty,
     Willingness,
 )
+from fieldcore.policy import Channel
 from fieldcore.text import printable
 from fieldkit.crashes import Commands, log_crash
 from sync.client import SyncError
@@ -129,22 +132,32 @@ def sync(home: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of visits.")
 @click.pass_obj
 def route(home: Path, day: date | None, as_json: bool) -> None:
-    """Show the day's route.
+    """Show the day's route, and whether each stop may be visited now.
+
+    The last column says `now`, `from HH:MM` (the borrower's time) or the rule
+    that forbids the visit (`fieldapp check` says why in full).
 
     Example:
 
     \b
       fieldapp route
     """
+    from fieldapp.contacting import mark_route
+
     store = Store(home)
     try:
         day = day or store.today()
         stops = store.route(day)
+        marks = mark_route(store, stops)
         language = store.setting("language", "en") or "en"
     finally:
         store.close()
     if as_json:
-        click.echo(json.dumps([s.as_json() for s in stops], ensure_ascii=False, indent=2))
+        rows = [
+            s.as_json() | (marks[s.visit_id].as_json() if s.visit_id in marks else {})
+            for s in stops
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not stops:
         click.echo(f"no visits on {day}")
@@ -152,11 +165,22 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     click.echo(f"route for {day}: {len(stops)} visit(s)")
     for s in stops:
         money = format_money(s.overdue_minor, s.currency, language)
+        mark = marks.get(s.visit_id)
+        may = ""
+        if mark is not None:
+            later = mark.visit_from
+            may = (
+                "now"
+                if not mark.blocks
+                else f"from {later:%H:%M}"
+                if later is not None and mark.open_on(s.visit_date)
+                else mark.blocks[0]
+            )
         # Names and addresses come from head office's data: no control character acts here.
         click.echo(
             printable(
                 f"{s.sequence:>3}  {s.account_id:<12} {s.borrower_name:<24} {money:>16} "
-                f"{s.days_past_due:>4}d  {s.status:<6} {s.address}"
+                f"{s.days_past_due:>4}d  {s.status:<6} {may:<16} {s.address}"
             )
         )
 
@@ -185,11 +209,43 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
 @click.option("--willingness", type=click.Choice([w.value for w in Willingness]))
 @click.option("--note", default="", help="What was said; required for third_party.")
 @click.option(
+    "--channel",
+    type=click.Choice([c.value for c in Channel]),
+    default="visit",
+    show_default=True,
+    help="How the contact was made.",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in ContactRole]),
+    help="Whom you reached [default: the borrower, or --contact-who].",
+)
+@click.option(
+    "--at",
+    "happened_at",
+    metavar="ISO8601",
+    help="When it happened; without an offset, the borrower's local time [default: now].",
+)
+@click.option(
+    "--disclosure-given",
+    "disclosure",
+    is_flag=True,
+    help="You gave the disclosure the policy asks for (US accounts).",
+)
+@click.option(
+    "--override",
+    metavar="WHY",
+    help="Record a contact the policy blocks, saying why; head office reviews it.",
+)
+@click.option(
     "--date", "day", callback=_date, help="Which visit of the account [default: nearest]."
 )
 @click.pass_obj
 def record(home: Path, account_id: str, day: date | None, **fields: str | None) -> None:
     """Record an outcome on an account's visit; saved here at once, sent at the next sync.
+
+    The contact is judged by the borrower's contact policy first: one it blocks
+    is refused with the rules (exit 3) unless --override says why it happened.
 
     Example:
 
@@ -199,12 +255,22 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
     store = Store(home)
     try:
         visit_id = store.visit_for_account(account_id, day)
+        set_language(store.setting("ui_language") or "en")
         saved = record_outcome(store, visit_id, fields)
     except VisitNotFound as error:
         raise click.ClickException(str(error)) from None
+    except ContactRefused as error:
+        for block in error.blocks:
+            click.echo(f"blocked: {block.rule}: {printable(block.said())}", err=True)
+        click.echo(
+            'outcome not saved; if it happened anyway, record it with --override "why"',
+            err=True,
+        )
+        click.get_current_context().exit(3)
     except FieldErrors as error:
         for field, reason in error.errors.items():
-            click.echo(f"--{field.replace('_', '-')}: {reason}", err=True)
+            option = _OPTIONS.get(field, field.replace("_", "-"))
+            click.echo(f"--{option}: {reason}", err=True)
         raise click.ClickException("outcome not saved; nothing was changed") from None
     finally:
         store.close()
@@ -212,7 +278,9 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
     click.echo(f"saved {saved.outcome} for {account_id}{receipt}; it will go at the next sync")
 
 
-ROLES = ("borrower", "spouse", "employer", "guarantor", "relative", "neighbour")
+ROLES = tuple(role.value for role in ContactRole)
+# The form's field names that `record` spells otherwise.
+_OPTIONS = {"happened_at": "at", "disclosure": "disclosure-given"}
 
 
 def _moment(_ctx, _param, value: str | None) -> datetime | None:
@@ -261,7 +329,6 @@ def check(
       fieldapp check DA-1002 --channel visit --at 2026-12-07T10:30
     """
     from fieldapp.contacting import check_contact
-    from fieldcore.i18n import set_language
 
     store = Store(home)
     try:

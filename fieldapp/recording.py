@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fieldapp.content import policy
+from fieldapp.contacting import contact_facts, judge_recorded
 from fieldapp.store import Store
+from fieldcore.contact import Block, attempt_from
+from fieldcore.errors import FieldErrors
 from fieldcore.outcomes import check_outcome
 from fieldcore.route import OutcomeRecord
-from fieldcore.stages import zone_of
+
+
+class ContactRefused(FieldErrors):
+    """The policy blocks the contact the outcome records; `override` says why it happened."""
+
+    def __init__(self, blocks: tuple[Block, ...]) -> None:
+        self.blocks = blocks
+        rules = ", ".join(block.rule for block in blocks)
+        super().__init__({"override": f"is needed: the contact policy blocks this ({rules})"})
 
 
 def record_outcome(
@@ -20,23 +30,34 @@ def record_outcome(
     """Check what was typed against the account and the policy, and save it.
 
     `script` is (script id, version, highest step reached) when a script was used.
-    Raises FieldErrors naming each wrong field; nothing is saved then.
+    Raises FieldErrors naming each wrong field, or ContactRefused when the policy
+    blocks the contact and no override says why; nothing is saved then.
     """
     account = store.account_for_visit(visit_id)
-    zone_name = account.timezone or store.setting("timezone")
+    facts = contact_facts(store, account.account_id)
+    now = store.now()
     checked = check_outcome(
         raw,
         currency=account.currency,
         outstanding_minor=account.outstanding_minor,
         # Promise dates and callbacks are the borrower's local dates and times.
-        today=store.local_today(zone_name),
-        now=store.now().astimezone(zone_of(zone_name)),
-        longest_promise_days=policy(store.published_content()).longest_promise_days,
+        today=store.local_today(facts.zone.key),
+        now=now.astimezone(facts.zone),
+        longest_promise_days=facts.policy.longest_promise_days,
     )
+    details = checked.details
     if script is not None:
         script_id, version, step = script
-        details = checked.details.model_copy(
+        details = details.model_copy(
             update={"script_id": script_id, "script_version": version, "script_step": step}
         )
-        checked = checked.model_copy(update={"details": details})
-    return store.record_outcome(visit_id, checked)
+    attempt = attempt_from(checked.outcome, now, details)
+    decision = judge_recorded(facts, checked.outcome, attempt, bool(details.disclosure_given))
+    if not decision.allowed:
+        if not details.override:
+            raise ContactRefused(decision.blocks)
+        # Saved as it happened, with the rules it broke: head office reviews it.
+        details = details.model_copy(
+            update={"overridden": tuple(block.rule for block in decision.blocks)}
+        )
+    return store.record_outcome(visit_id, checked.model_copy(update={"details": details}))

@@ -19,6 +19,7 @@ from fieldcore.closed_days import ClosedDay, holiday_name
 from fieldcore.i18n import LOCALES, format_day, format_time, translated
 from fieldcore.i18n import language as current_language
 from fieldcore.labels import LABELS
+from fieldcore.outcomes import OutcomeDetails
 from fieldcore.policy import Allowed, Channel, ContactPolicy
 
 
@@ -101,21 +102,76 @@ class Decision:
 _SPOKEN = frozenset({"promise", "paid", "refused", "dispute", "hardship", "callback"})
 
 
+# ... and where the debt itself was talked about.
+_ABOUT_THE_DEBT = frozenset({"promise", "paid", "refused", "dispute", "hardship"})
+
+
 def attempt_of(
     outcome: str,
     at: datetime,
     channel: Channel | str = Channel.VISIT,
     contact_who: str | None = None,
+    role: str | None = None,
 ) -> Attempt:
     """The attempt an outcome records: with whom, and whether anyone was spoken to.
 
     Nobody home, moved and no answer are attempts nobody answered; a third party
-    (or the news of a death) is a conversation with that person, not the borrower.
+    is a conversation with that person, not the borrower.
     """
     channel = Channel(channel)
     if outcome == "third_party":
-        return Attempt(at, channel, contact_who or "relative", answered=True)
-    return Attempt(at, channel, "borrower", answered=outcome in _SPOKEN)
+        return Attempt(at, channel, contact_who or role or "other", answered=True)
+    return Attempt(at, channel, role or "borrower", answered=outcome in _SPOKEN)
+
+
+def attempt_from(outcome: str, recorded_at: datetime, details: OutcomeDetails) -> Attempt:
+    """The attempt a stored outcome records: when it happened, how, and with whom.
+
+    Outcomes from before channels and roles were recorded are visits to the borrower.
+    """
+    return attempt_of(
+        outcome,
+        details.happened_at or recorded_at,
+        details.channel or Channel.VISIT,
+        details.contact_who,
+        details.role,
+    )
+
+
+def judge_contact(
+    policy: ContactPolicy,
+    outcome: str,
+    attempt: Attempt,
+    zone: ZoneInfo,
+    earlier: Sequence[Attempt] = (),
+    notices: Iterable[Notice] = (),
+    holds: Iterable[Hold] = (),
+    disclosure_given: bool = False,
+) -> Decision:
+    """Was a recorded contact allowed? `decide` at its moment, and what was said to whom.
+
+    The laptop asks before it saves an outcome, head office again when the outcome
+    arrives, with every collector's earlier attempts. Beyond `decide`: the debt was
+    discussed with someone who may only be asked where the borrower is, or the
+    policy's disclosure was not confirmed in a conversation.
+    """
+    decision = decide(
+        policy, attempt.channel, attempt.role, attempt.at, zone, earlier, notices, holds
+    )
+    found = list(decision.blocks)
+    allowed = policy.allowed(attempt.role)
+    locate_only = allowed in (Allowed.LOCATE, Allowed.LOCATE_ONCE, Allowed.AFTER_UNREACHABLE)
+    if locate_only and outcome in _ABOUT_THE_DEBT:
+        found.append(Block("role.locate", sentences.LOCATE_ONLY, {"role": _Code(attempt.role)}))
+    talked = attempt.answered and allowed is Allowed.DISCUSS and attempt.role != "attorney"
+    if policy.disclosures is not None and talked and not disclosure_given:
+        found.append(Block("disclosure.missing", sentences.NO_DISCLOSURE))
+    return Decision(at=attempt.at, blocks=tuple(found))
+
+
+def rule_name(rule: str) -> str:
+    """A rule's short name (its family: "on hold", "public holiday"), untranslated."""
+    return sentences.RULE_NAMES.get(rule.split(".")[0], rule)
 
 
 # Enough steps for a week of closed days, holidays and caps to fall away one by one.
@@ -166,8 +222,11 @@ def _blocks(
 ) -> tuple[Block, ...]:
     local = at.astimezone(zone)
     earlier = [a for a in attempts if a.at < at]
+    # An attorney hold leaves one person to talk to: the attorney.
     found: list[Block] = [
-        Block(f"hold.{hold.reason.value}", sentences.HOLDS[hold.reason]) for hold in holds
+        Block(f"hold.{hold.reason.value}", sentences.HOLDS[hold.reason])
+        for hold in holds
+        if not (hold.reason is HoldReason.ATTORNEY and role == "attorney")
     ]
     found += _role_blocks(policy, role, earlier)
     found += _window_blocks(policy, channel, local, zone)

@@ -62,3 +62,19 @@ COOL_DOWN = {
     _V: N_("a conversation on {day}: no visits until {until}"),
     _P: N_("a conversation on {day}: no calls until {until}"),
 }
+# What an outcome adds when it is recorded: what was said, and to whom.
+LOCATE_ONLY = N_(
+    "{role} may only be asked where the borrower is; the debt may not be discussed with them"
+)
+NO_DISCLOSURE = N_("the policy asks for the disclosure in every conversation; confirm you gave it")
+# A rule's short name, by the first part of its id, for lists and the review queue.
+RULE_NAMES = {
+    "hold": N_("on hold"),
+    "role": N_("person not allowed"),
+    "window": N_("outside contact hours"),
+    "holiday": N_("public holiday"),
+    "notice": N_("no visit notice"),
+    "cap": N_("too many attempts"),
+    "cooldown": N_("too soon after a conversation"),
+    "disclosure": N_("no disclosure"),
+}

@@ -48,6 +48,20 @@ _REASONS = tuple(
         (r"(?:the amount )?must be more than zero", N_("must be more than zero")),
         (r"is more than the outstanding balance", N_("is more than the outstanding balance")),
         (r"is in the past", N_("is in the past")),
+        (r"is in the future", N_("is in the future")),
+        (r"is more than (?P<n>\d+) days ago", N_("is more than {n} days ago")),
+        (
+            r"must be (?P<channel>\w+) for (?P<code>\w+)",
+            N_("must be “{channel}” for “{code}”"),
+        ),
+        (
+            r"is not the third party spoken to \((?P<who>\w+)\)",
+            N_("is not the person spoken to ({who})"),
+        ),
+        (
+            r"is needed: the contact policy blocks this.*",
+            N_("is needed: the contact policy blocks this contact; say why it happened"),
+        ),
         (r"is more than (?P<n>\d+) days away", N_("is more than {n} days away")),
         (r"is longer than (?P<n>\d+) characters", N_("is too long (at most {n})")),
         (
@@ -93,8 +107,10 @@ def reason_shown(reason: str) -> str:
     for pattern, words in _REASONS:
         if found := pattern.fullmatch(reason):
             parts = found.groupdict()
-            if "code" in parts:
-                parts["code"] = label(parts["code"])
+            # Codes are shown by their words.
+            for name in ("code", "channel", "who"):
+                if name in parts:
+                    parts[name] = label(parts[name])
             return _(words).format(**parts)
     return _("cannot be read")
 

@@ -18,6 +18,7 @@ LABELS: dict[str, str] = {
     "callback": N_("Call back later"),
     "third_party": N_("Spoke to a third party"),
     "deceased": N_("Borrower deceased"),
+    "no_answer": N_("No answer (phone)"),
     # payment methods
     "cash": N_("Cash"),
     "card": N_("Card"),
@@ -54,6 +55,7 @@ LABELS: dict[str, str] = {
     "guarantor": N_("Guarantor"),
     "relative": N_("Relative"),
     "neighbour": N_("Neighbour"),
+    "attorney": N_("Attorney"),
     # script situations and channels
     "can_pay_wont": N_("Can pay but will not"),
     "disputes": N_("Disputes the debt"),
@@ -92,6 +94,7 @@ REVIEW_KINDS: dict[str, str] = {
     "late": N_("Late outcome"),
     "conflict": N_("Conflict"),
     "legal": N_("Legal referral?"),
+    "policy": N_("Contact policy"),
 }
 
 

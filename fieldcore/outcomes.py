@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.moments import WallClock
 from fieldcore.money import parse_amount
+from fieldcore.policy import Channel
 from fieldcore.text import Line, Lines, check_line, check_lines
 from fieldcore.wholes import whole
 
@@ -32,6 +34,7 @@ class OutcomeCode(StrEnum):
     CALLBACK = "callback"
     THIRD_PARTY = "third_party"
     DECEASED = "deceased"
+    NO_ANSWER = "no_answer"
 
 
 # Outcomes where the collector spoke with the borrower: the contact rate counts these.
@@ -95,6 +98,25 @@ class ThirdParty(StrEnum):
     OTHER = "other"
 
 
+class ContactRole(StrEnum):
+    """Whom the collector reached: the borrower, a third party, or the borrower's attorney."""
+
+    BORROWER = "borrower"
+    SPOUSE = "spouse"
+    EMPLOYER = "employer"
+    GUARANTOR = "guarantor"
+    RELATIVE = "relative"
+    NEIGHBOUR = "neighbour"
+    OTHER = "other"
+    ATTORNEY = "attorney"
+
+
+# Each channel's own word for "nobody answered".
+CHANNEL_ONLY = {OutcomeCode.NOT_HOME: Channel.VISIT, OutcomeCode.NO_ANSWER: Channel.PHONE}
+# How far back an outcome may say it happened (entered late, after a day without the laptop).
+LONGEST_LATE_DAYS = 7
+
+
 # Which fields each code asks for, in form order. Everything else is refused
 # for that code rather than silently dropped.
 CODE_FIELDS: dict[OutcomeCode, tuple[str, ...]] = {
@@ -108,6 +130,7 @@ CODE_FIELDS: dict[OutcomeCode, tuple[str, ...]] = {
     OutcomeCode.CALLBACK: ("callback_at",),
     OutcomeCode.THIRD_PARTY: ("contact_who",),
     OutcomeCode.DECEASED: (),
+    OutcomeCode.NO_ANSWER: (),
 }
 COMMON_FIELDS = ("default_reason", "ability", "willingness", "note")
 NEEDS_NOTE = {OutcomeCode.THIRD_PARTY}
@@ -142,6 +165,12 @@ class OutcomeForm(BaseModel):
     ability: Ability | None = None
     willingness: Willingness | None = None
     note: str = Field("", max_length=2000)
+    # The contact itself: how, with whom, when (default now), and the policy's part.
+    channel: Channel = Channel.VISIT
+    role: ContactRole | None = None
+    happened_at: datetime | None = None
+    disclosure: bool = False
+    override: str | None = Field(None, max_length=500)
 
 
 class OutcomeDetails(BaseModel):
@@ -162,6 +191,16 @@ class OutcomeDetails(BaseModel):
     script_id: Line | None = Field(None, max_length=100)
     script_version: whole(0, 10**9) | None = None
     script_step: whole(0, 10_000) | None = None
+    # How and with whom; absent on outcomes from before channels (a visit to the borrower).
+    channel: Channel | None = None
+    role: ContactRole | None = None
+    happened_at: AwareDatetime | None = None
+    disclosure_given: bool | None = None
+    # The collector's reason for a contact the policy blocks, and the rules it broke.
+    override: Lines | None = Field(None, max_length=500)
+    overridden: tuple[Annotated[Line, Field(max_length=60)], ...] | None = Field(
+        None, max_length=30
+    )
 
 
 class CheckedOutcome(BaseModel):
@@ -260,6 +299,36 @@ def outcome_problems(
             errors[name] = str(error)
     if code in NEEDS_NOTE and not values.get("note"):
         errors["note"] = f"is required for {code.value}: say why"
+    errors |= _contact_problems(code, values, now)
+    return errors
+
+
+def _contact_problems(code: OutcomeCode, values: Mapping[str, object], now: datetime) -> dict:
+    """How, with whom and when: the channel fits the code, the role the third party."""
+    errors: dict[str, str] = {}
+    channel = values.get("channel") or Channel.VISIT
+    only = CHANNEL_ONLY.get(code)
+    if only is not None and channel != only:
+        errors["channel"] = f"must be {only.value} for {code.value}"
+    role, who = values.get("role"), values.get("contact_who")
+    if role is not None and who is not None and role != who:
+        errors["role"] = f"is not the third party spoken to ({who})"
+    happened = values.get("happened_at")
+    if isinstance(happened, datetime):
+        when = happened if happened.tzinfo else happened.replace(tzinfo=now.tzinfo)
+        if now.tzinfo is not None and when > now + timedelta(minutes=5):
+            errors["happened_at"] = "is in the future"
+        elif now.tzinfo is not None and when < now - timedelta(days=LONGEST_LATE_DAYS):
+            errors["happened_at"] = f"is more than {LONGEST_LATE_DAYS} days ago"
+    override = values.get("override")
+    if isinstance(override, str):
+        if len(override) > LONGEST_REASON:
+            errors["override"] = f"is longer than {LONGEST_REASON} characters"
+        else:
+            try:
+                check_lines(override)
+            except ValueError as error:
+                errors["override"] = str(error)
     return errors
 
 
@@ -286,6 +355,12 @@ def check_outcome(
     code = form.outcome
     values: dict[str, object] = {name: getattr(form, name) for name in SPECIFIC_FIELDS}
     values["note"] = form.note
+    values |= {
+        "channel": form.channel,
+        "role": form.role,
+        "happened_at": form.happened_at,
+        "override": form.override,
+    }
     # Amounts are read in the account's currency only where the code asks for them.
     for name in ("amount", "instalment"):
         text = values[name]
@@ -304,6 +379,10 @@ def check_outcome(
     )
     if errors:
         raise FieldErrors(errors)
+    happened = form.happened_at
+    if happened is not None and happened.tzinfo is None and now is not None:
+        # Typed without an offset: the borrower's wall clock.
+        happened = happened.replace(tzinfo=now.tzinfo)
     amount_minor = values["amount"] if isinstance(values["amount"], int) else None
     instalment_minor = values["instalment"] if isinstance(values["instalment"], int) else None
     return CheckedOutcome(
@@ -323,5 +402,10 @@ def check_outcome(
             default_reason=form.default_reason,
             ability=form.ability,
             willingness=form.willingness,
+            channel=form.channel,
+            role=form.role or (ContactRole(form.contact_who) if form.contact_who else None),
+            happened_at=happened if happened is not None and happened.tzinfo else None,
+            disclosure_given=form.disclosure or None,
+            override=form.override,
         ),
     )

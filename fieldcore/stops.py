@@ -4,7 +4,7 @@ the first screen should not wait for model building)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 
 from fieldcore.stages import Stage
 
@@ -28,6 +28,8 @@ class RouteStop:
     phone: str | None = None
     promise_due_today: bool = False
     on_hold: bool = False  # a dispute was recorded: no collection until review
+    country: str | None = None
+    timezone: str | None = None
 
     def as_json(self) -> dict:
         """Plain JSON values, for `fieldapp route --json`."""
@@ -35,3 +37,26 @@ class RouteStop:
         found["visit_date"] = self.visit_date.isoformat()
         found["stage"] = self.stage.value
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class VisitMark:
+    """May a stop be visited now: the rules that block it (none: it may), and when a
+    visit is next allowed, in the borrower's time (None: not by waiting)."""
+
+    blocks: tuple[str, ...] = ()
+    visit_from: datetime | None = None
+
+    def open_on(self, day: date) -> bool:
+        """May be visited now, or later on `day`; False when that day is closed to it."""
+        if not self.blocks:
+            return True
+        return self.visit_from is not None and self.visit_from.date() == day
+
+    def as_json(self) -> dict:
+        """Plain JSON values, beside the stop's in `fieldapp route --json`."""
+        return {
+            "may_visit_now": not self.blocks,
+            "blocks": list(self.blocks),
+            "visit_from": self.visit_from.isoformat() if self.visit_from else None,
+        }

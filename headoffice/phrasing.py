@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldcore.contact_words import RULE_NAMES
 from fieldcore.i18n import N_, format_day, language, translated
 from fieldcore.labels import LABELS
 from fieldcore.money import money_in_text
@@ -16,6 +17,8 @@ _LEGAL = N_(
     "{days} days past due, {overdue} overdue, {count} broken promise(s), the last due {day}"
 )
 _EMPTY = N_("(empty)")
+_OVERRIDDEN = N_("{channel} against the contact policy ({rules}); the collector's reason: {why}")
+_FOUND = N_("{channel} against the contact policy ({rules}), found at head office")
 
 
 def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
@@ -53,6 +56,14 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
             count=facts.broken_promises,
             day=format_day(facts.last_due, language) if facts.last_due else "",
         )
+    if kind == "policy":
+        rules = ", ".join(
+            dict.fromkeys(say(RULE_NAMES.get(r.split(".")[0], r)) for r in facts.rules or [])
+        )
+        channel = word(facts.channel or "visit")
+        if facts.override:
+            return say(_OVERRIDDEN).format(channel=channel, rules=rules, why=facts.override)
+        return say(_FOUND).format(channel=channel, rules=rules)
     return ""
 
 

@@ -113,6 +113,11 @@ class AssignResult(BaseModel):
     account_ids: list[str]
     km: float | None
     without_coordinates: list[str]
+    not_visitable: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="With `optimise`: accounts left out because nobody may visit them that "
+        "day (a hold, a holiday, no visit notice yet...), each with the contact rules' ids.",
+    )
 
 
 class ReassignRequest(_Strict):
@@ -213,12 +218,16 @@ class ReviewFacts(BaseModel):
     overdue_minor: int | None = None
     broken_promises: int | None = None
     last_due: date | None = None
+    # A contact against the policy: the rules broken, how, and the collector's reason.
+    rules: list[str] | None = None
+    channel: str | None = None
+    override: str | None = None
 
 
 class ReviewItemWire(BaseModel):
     """One item of the review queue; `summary` says its facts in English for scripts and logs."""
 
-    kind: Literal["dispute", "hardship", "late", "conflict", "legal"]
+    kind: Literal["dispute", "hardship", "late", "conflict", "legal", "policy"]
     ref: str
     account_id: str
     borrower_name: str
@@ -269,6 +278,13 @@ class HoldInfo(BaseModel):
     note: str
     placed_by: str
     placed_at: datetime
+
+
+class HeldAccount(HoldInfo):
+    """A hold in force, with the account it holds."""
+
+    account_id: str
+    borrower_name: str
 
 
 class NoticeRequest(_Strict):
@@ -335,6 +351,13 @@ class FiguresWire(BaseModel):
     promises_taken: int
     promises_kept: int
     promises_broken: int
+    policy_breaches: int = Field(
+        description="Contacts the contact policy blocks that head office found on arrival "
+        "(another collector's attempt, a hold the laptop did not have yet)."
+    )
+    policy_overrides: int = Field(
+        description="Contacts the policy blocks that the collector recorded with a reason."
+    )
     collected_field: PerCurrency = Field(
         description="Taken in the field: `paid` outcomes recorded in the period."
     )

@@ -12,7 +12,6 @@ import pytest
 from fieldapp.demo import run_demo
 from fieldapp.store import Store
 from fieldapp.syncing import enroll_laptop, sync_once
-from fieldcore.stages import local_today
 from headoffice.store import db
 from headoffice.work import portfolio, roster, supervisors
 from tests.console_office import office, own_settings, seeded  # noqa: F401  (fixtures)
@@ -30,6 +29,13 @@ def db_url(request, tmp_path: Path):
         yield url
 
 
+def sqlite_only(tmp_path: Path) -> str:
+    """For tests of the laptop, whose behaviour does not depend on head office's database:
+    `db_url = pytest.fixture(sqlite_only, name="db_url")` in the module. The server's
+    own tests run on both."""
+    return f"sqlite:///{tmp_path / 'headoffice.db'}"
+
+
 @pytest.fixture
 def engine(db_url: str):
     engine = db.connect(db_url)
@@ -44,10 +50,25 @@ def server(db_url: str, tmp_path: Path):
     live.stop()
 
 
+# The day every test runs on, and the collector's wall clock when it starts: a Monday
+# morning, inside every shipped policy's contact window. Contact rules depend on the
+# hour, so no test may take the machine's.
+DAY = date(2026, 11, 23)
+PINNED = f"{DAY.isoformat()}T10:00"
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch) -> str:
+    """Both ends on DAY; the laptop's clock starts at 10:00 (Copenhagen) and runs on."""
+    monkeypatch.setenv("FIELDAPP_TODAY", PINNED)
+    monkeypatch.setenv("HEADOFFICE_TODAY", DAY.isoformat())
+    return PINNED
+
+
 @pytest.fixture
 def today() -> date:
-    # The route date is the collector's local date, not the test machine's.
-    return local_today("Europe/Copenhagen")
+    # The route date is the collector's local date (pinned), not the test machine's.
+    return DAY
 
 
 @pytest.fixture
@@ -76,8 +97,7 @@ def store(laptop):
     store.close()
 
 
-# The demo laptop for UI tests: a pinned day, so stages, titles and snapshots hold still.
-DAY = date(2026, 11, 23)
+# The demo laptop for UI tests is made on DAY, so stages, titles and snapshots hold still.
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +108,12 @@ def demo_home(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def home(demo_home, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("FIELDAPP_TODAY", DAY.isoformat())
     copy = tmp_path / "laptop"
     shutil.copytree(demo_home, copy)
-    # The first sync's clock time would show in every status line.
+    # The first sync's clock time would show in every status line; each test's clock
+    # starts at the pinned moment.
     store = Store(copy)
-    store.db.execute("DELETE FROM settings WHERE key = 'last_sync_at'")
+    store.db.execute("DELETE FROM settings WHERE key IN ('last_sync_at', 'pinned_clock')")
     store.close()
     return copy
 

@@ -16,7 +16,11 @@ from fieldapp.syncing import enroll_laptop, sync_once
 from fieldcore.accounts import parse_row
 from fieldcore.errors import FieldErrors
 from headoffice.work import portfolio, roster
+from tests.conftest import sqlite_only
 from tests.helpers import HEADER, account_row, three_borrowers, write_portfolio
+
+# The laptop is under test here; head office runs on SQLite (its own tests use both).
+db_url = pytest.fixture(sqlite_only, name="db_url")
 
 # Any week will do: the days are pinned, whatever today is.
 MONDAY = date(2026, 11, 30)
@@ -101,7 +105,9 @@ def test_a_dispute_recorded_in_the_field_holds_the_account(countries):
         from fieldapp.recording import record_outcome
 
         visit = store.visit_for_account("EN-1")
-        record_outcome(store, visit, {"outcome": "dispute", "dispute_reason": "paid in March"})
+        # Sunday noon in Chicago, with the disclosure: a lawful conversation.
+        said = {"outcome": "dispute", "dispute_reason": "paid in March", "disclosure": True}
+        record_outcome(store, visit, said | {"happened_at": "2026-11-22T12:00"})
     finally:
         store.close()
     code, out = check(

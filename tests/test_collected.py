@@ -44,7 +44,7 @@ TOTAL = {
 @pytest.fixture(autouse=True)
 def pinned_day(monkeypatch):
     """The laptop, head office and the commands all live on DAY (set before the server starts)."""
-    monkeypatch.setenv("FIELDAPP_TODAY", DAY.isoformat())
+    monkeypatch.setenv("FIELDAPP_TODAY", f"{DAY.isoformat()}T10:00")
     monkeypatch.setenv("HEADOFFICE_TODAY", DAY.isoformat())
 
 

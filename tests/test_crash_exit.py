@@ -35,7 +35,7 @@ def broken(*_args: object) -> None:
 @pytest.fixture(autouse=True)
 def pinned(monkeypatch, tmp_path):
     monkeypatch.setenv("HEADOFFICE_TODAY", TODAY)
-    monkeypatch.setenv("FIELDAPP_TODAY", TODAY)
+    monkeypatch.setenv("FIELDAPP_TODAY", f"{TODAY}T10:00")
     # Head office's log goes to the platform's state folder: this test's own.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("HEADOFFICE_CONFIG", str(tmp_path / "config"))

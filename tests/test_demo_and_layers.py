@@ -33,7 +33,7 @@ def test_layering_contracts_hold():
 
 
 def test_the_demo_keeps_a_pinned_day_and_leaves_no_folder_behind(tmp_path, monkeypatch):
-    monkeypatch.setenv("FIELDAPP_TODAY", "2027-03-10")
+    monkeypatch.setenv("FIELDAPP_TODAY", "2027-03-10T10:00")
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
 

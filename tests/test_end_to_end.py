@@ -4,7 +4,7 @@ import asyncio
 import json
 
 from fieldapp.tui.app import FieldApp
-from fieldcore.stages import local_today
+from tests.conftest import DAY
 from tests.helpers import run
 
 
@@ -36,7 +36,7 @@ def record_in_the_app(home, promise_date: str) -> None:
 def test_one_visit_end_to_end_offline(server, portfolio_file, tmp_path):
     db = ["--db", server.db_url]
     home = {"FIELDAPP_HOME": str(tmp_path / "laptop")}
-    today = local_today("Europe/Copenhagen").isoformat()
+    today = DAY.isoformat()
 
     # Head office: portfolio in, a collector, a route.
     assert "3 new" in run("headoffice", "import-portfolio", str(portfolio_file), *db).stdout

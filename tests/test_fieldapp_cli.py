@@ -2,7 +2,13 @@
 
 import json
 
+import pytest
+
+from tests.conftest import sqlite_only
 from tests.helpers import run
+
+# The laptop is under test here; head office runs on SQLite (its own tests use both).
+db_url = pytest.fixture(sqlite_only, name="db_url")
 
 
 def test_route_json_lists_the_visits_with_their_fields(laptop):

@@ -162,7 +162,7 @@ def demo(made, tmp_path, monkeypatch) -> Iterator[Path]:
         for name, value in split_assignments(told[4:])[0].items():
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("FIELDAPP_HOME", str(laptop))
-        monkeypatch.setenv("FIELDAPP_TODAY", DAY.isoformat())
+        monkeypatch.setenv("FIELDAPP_TODAY", f"{DAY.isoformat()}T10:00")
         # Logs and remembered choices stay in this test's folder.
         monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
         monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

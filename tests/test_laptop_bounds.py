@@ -9,8 +9,12 @@ import pytest
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from sync.client import MAX_PULL_PAGES, MAX_RESPONSE_BYTES
+from tests.conftest import sqlite_only
 from tests.helpers import run
 from tests.hostile import HostileHeadOffice, page
+
+# The laptop is under test here; head office runs on SQLite (its own tests use both).
+db_url = pytest.fixture(sqlite_only, name="db_url")
 
 
 def laptop_facing(store_home, hostile_url: str) -> dict:

@@ -124,7 +124,7 @@ async def _script_receipt_summary(app, pilot) -> tuple[str, str, str]:
 def test_the_lender_set_at_head_office_is_on_the_laptop_after_a_sync(
     laptop, engine, today, monkeypatch
 ):
-    monkeypatch.setenv("FIELDAPP_TODAY", today.isoformat())
+    monkeypatch.setenv("FIELDAPP_TODAY", f"{today.isoformat()}T10:00")
     sync_once(laptop)  # before head office named a lender: nothing to say yet
     set_setting(engine, "lender.name", "Nordbank A/S")
     set_setting(engine, "lender.address", "Havnegade 1 [b]2. sal")

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from content import shipped_policies
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldcore.i18n import catalog, set_language
+from fieldcore.policy import newest_policies, read_policies
 from fieldcore.refusals import refusal_shown
 from headoffice.api.judging import judge_outcome
 from sync.protocol import MutationResult, OutcomePayload
@@ -49,7 +52,8 @@ def judged(row: SimpleNamespace | None, **changes) -> str:
         "recorded_at": AT.isoformat(),
     } | changes
     payload = OutcomePayload.model_validate(outcome)
-    result = judge_outcome(DEVICE, "m1", payload, row, promise_days=30)
+    policy = newest_policies(read_policies(shipped_policies()), []).default
+    result = judge_outcome(DEVICE, "m1", payload, row, policy, ZoneInfo("Europe/Copenhagen"))
     assert result.status == "refused", result
     return result.message
 

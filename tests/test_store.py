@@ -18,7 +18,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture(autouse=True)
 def pinned_day(monkeypatch):
-    monkeypatch.setenv("FIELDAPP_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("FIELDAPP_TODAY", f"{TODAY.isoformat()}T10:00")
 
 
 def account(account_id: str, **extra) -> Account:

@@ -32,7 +32,7 @@ class Terminal:
         self.socket = ["-L", f"fieldapp-test-{os.getpid()}-{name}"]
 
     def start(self) -> Terminal:
-        env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}"
+        env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}T10:00"
         command = (
             f"{env} {shlex.quote(sys.executable)} -m {self.program}; echo $? > {self.exit_file}"
         )

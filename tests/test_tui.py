@@ -3,6 +3,7 @@
 import asyncio
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from fieldapp.store import Store
@@ -13,6 +14,10 @@ from fieldapp.tui.route import RouteScreen
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.visit import VisitScreen
 from tests import ui
+from tests.conftest import sqlite_only
+
+# The laptop is under test here; head office runs on SQLite (its own tests use both).
+db_url = pytest.fixture(sqlite_only, name="db_url")
 
 
 def drive(home: Path, steps, size=(120, 40), sync_on_start=False):

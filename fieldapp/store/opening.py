@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldapp.store.layout import ACCOUNT_FIELDS, DB_NAME, MIGRATIONS
+from fieldcore.moments import pinned_day, pinned_moment
 from fieldcore.stages import local_today, zone_of
 
 # The pydantic models and sqlite-utils come in when first needed, not on the
@@ -90,19 +91,37 @@ class StoreBase:
     def local_today(self, zone: str | None) -> date:
         """Today where `zone` is; FIELDAPP_TODAY pins it (training sessions, screenshots)."""
         if pinned := os.environ.get("FIELDAPP_TODAY"):
-            return date.fromisoformat(pinned)
+            return pinned_day(pinned)
         return local_today(zone)
 
     def now(self) -> datetime:
-        """This moment; on a pinned day (FIELDAPP_TODAY), that day at this time of day.
+        """This moment, or the pinned one (FIELDAPP_TODAY), in UTC.
 
-        Outcomes then fall on the day the app shows, so a training session's
-        summary and its screenshots hold together.
+        A pinned day alone (2026-12-07) is that day at this time of day; a pinned
+        moment (2026-12-07T10:30, the collector's wall clock) is where the clock
+        starts, and it runs on from there. Outcomes then fall on the day and hour
+        the app shows, so a training session and its screenshots hold together,
+        and the contact windows judge the same hour on every run.
         """
         moment = datetime.now(UTC)
-        if pinned := os.environ.get("FIELDAPP_TODAY"):
-            local = moment.astimezone(zone_of(self.setting("timezone")))
-            moment = datetime.combine(date.fromisoformat(pinned), local.timetz()).astimezone(UTC)
+        pinned = os.environ.get("FIELDAPP_TODAY")
+        if not pinned:
+            return moment
+        zone = zone_of(self.setting("timezone"))
+        start = pinned_moment(pinned, zone)
+        if start is None:
+            local = moment.astimezone(zone)
+            return datetime.combine(pinned_day(pinned), local.timetz()).astimezone(UTC)
+        return start.astimezone(UTC) + (moment - self._clock_started(pinned, moment))
+
+    def _clock_started(self, pinned: str, moment: datetime) -> datetime:
+        # Kept on disk, so every process on this laptop reads one clock that runs on.
+        kept = self.setting("pinned_clock")
+        if kept is not None:
+            value, _space, started = kept.rpartition(" ")
+            if value == pinned:
+                return datetime.fromisoformat(started)
+        self.set_settings(pinned_clock=f"{pinned} {moment.isoformat()}")
         return moment
 
     # lookups every room uses ------------------------------------------------------

@@ -25,7 +25,7 @@ class RouteReads(StoreBase):
             f"""
             SELECT v.visit_id, v.visit_date, v.sequence, v.skipped_at, a.account_id,
                    a.borrower_name, a.address, a.phone, a.currency, a.overdue_minor,
-                   a.oldest_due_date, a.timezone,
+                   a.oldest_due_date, a.timezone, a.country,
                    EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
             FROM visits v JOIN accounts a ON a.account_id = v.account_id
             WHERE {where}
@@ -87,6 +87,43 @@ class RouteReads(StoreBase):
             self.db.execute("SELECT kind, sent_on FROM notices WHERE account_id = ?", [account_id])
         )
         return held, sent
+
+    def contact_states(
+        self, account_ids: list[str], since: datetime | None = None
+    ) -> dict[str, dict[str, list[dict]]]:
+        """For many accounts at once: {account: {"attempts", "holds", "notices": rows}}.
+
+        Attempts are this laptop's outcomes and head office's history (id, outcome,
+        recorded_at, details, and whether it is still unsent); only those recorded
+        `since`, when given, and every one not yet sent.
+        """
+        after = since.astimezone(UTC).isoformat() if since else ""
+        found: dict[str, dict[str, list[dict]]] = {
+            a: {"attempts": [], "holds": [], "notices": []} for a in account_ids
+        }
+        if not found:
+            return found
+        # The accounts travel as one JSON array: no temporary table to write per read.
+        wanted = "WITH wanted(account_id) AS (SELECT value FROM json_each(:ids)) "
+        queries = {
+            "attempts": (
+                wanted + "SELECT o.account_id, o.id, o.outcome, o.recorded_at, o.details, "
+                "o.id IN (SELECT record_id FROM outbox) AS unsent "
+                "FROM outcomes o JOIN wanted USING (account_id) "
+                "WHERE o.recorded_at >= :after OR o.id IN (SELECT record_id FROM outbox) "
+                "UNION ALL SELECT h.account_id, h.id, h.outcome, h.recorded_at, h.details, 0 "
+                "FROM history h JOIN wanted USING (account_id) WHERE h.recorded_at >= :after"
+            ),
+            "holds": wanted
+            + "SELECT account_id, reason, since FROM holds JOIN wanted USING (account_id)",
+            "notices": wanted
+            + "SELECT account_id, kind, sent_on FROM notices JOIN wanted USING (account_id)",
+        }
+        params = {"after": after, "ids": json.dumps(list(found))}
+        for part, query in queries.items():
+            for row in dicts(self.conn.execute(query, params)):
+                found[row["account_id"]][part].append(row)
+        return found
 
     def account_for_visit(self, visit_id: str) -> Account:
         """The account a visit is about, without the rest of the visit."""
@@ -168,6 +205,8 @@ class RouteReads(StoreBase):
             phone=row["phone"],
             promise_due_today=row["account_id"] in due_today,
             on_hold=row["account_id"] in on_hold,
+            country=row["country"],
+            timezone=zone,
         )
 
     def day_summary(self, day: date, stops: list[RouteStop] | None = None) -> DaySummary:

@@ -71,6 +71,9 @@ class FieldApp(PaletteInUiLanguage):
         self._next_sync: Timer | None = None
         # visit id -> (script id, version, highest step reached), for the outcome form.
         self.script_progress: dict[str, tuple[str, int, int]] = {}
+        # Per visit, from the script: the channel in use, and the disclosure once given.
+        self.script_channel: dict[str, str] = {}
+        self.disclosed: set[str] = set()
 
     def on_mount(self) -> None:
         for theme in THEMES:

@@ -18,6 +18,8 @@ _HOW = {
     "dispute_reason": N_("Write what the borrower disputes, and why"),
     "new_address": N_("Write the new address on one line"),
     "note": N_("Write in a few words what was said"),
+    "happened_at": N_("Leave it empty for now, or write it like {yesterday} 14:00"),
+    "override": N_("Say why the contact happened although the policy blocks it"),
     # the correction dialog
     "phone": N_("Write the number in digits, like +45 21 43 65 87"),
     "address": N_("Write the whole address on one line"),
@@ -29,4 +31,7 @@ _CHOOSE = N_("Choose one from the list")
 def what_to_type(field: str, today: date) -> str:
     """The sentence that says what goes in `field` (a choice from a list for the others)."""
     # Tomorrow is a day every date field takes, so the example is one that works.
-    return _(_HOW.get(field, _CHOOSE)).format(day=(today + timedelta(days=1)).isoformat())
+    return _(_HOW.get(field, _CHOOSE)).format(
+        day=(today + timedelta(days=1)).isoformat(),
+        yesterday=(today - timedelta(days=1)).isoformat(),
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
-from fieldapp.recording import record_outcome
+from fieldapp.contacting import contact_facts
+from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.tui.hints import what_to_type
 from fieldapp.tui.status import SyncStatus
 from fieldcore.errors import FieldErrors, field_message
@@ -18,12 +20,14 @@ from fieldcore.outcomes import (
     CODE_FIELDS,
     COMMON_FIELDS,
     Ability,
+    ContactRole,
     DefaultReason,
     OutcomeCode,
     PaymentMethod,
     ThirdParty,
     Willingness,
 )
+from fieldcore.policy import Channel
 from fieldkit.choice import Choice
 from fieldkit.footer import Footer
 
@@ -37,8 +41,13 @@ _TEXT_FIELDS = {
     "new_address": (N_("New address"), ""),
     "callback_at": (N_("Call back at"), N_("YYYY-MM-DD HH:MM")),
     "note": (N_("Note"), N_("what was said")),
+    "happened_at": (N_("When it happened"), N_("now, or YYYY-MM-DD HH:MM")),
+    "override": (N_("Why it happened although the policy blocks it"), ""),
 }
 _CHOICE_FIELDS = {
+    "channel": (N_("How"), list(Channel)),
+    "role": (N_("Whom you reached"), list(ContactRole)),
+    "disclosure": (N_("Disclosure given"), ["true"]),
     "method": (N_("Paid by"), list(PaymentMethod)),
     "contact_who": (N_("Who was contacted"), list(ThirdParty)),
     "default_reason": (N_("Reason for default"), list(DefaultReason)),
@@ -46,6 +55,14 @@ _CHOICE_FIELDS = {
     "willingness": (N_("Willingness to pay"), list(Willingness)),
 }
 FIELDS = ("outcome", *_TEXT_FIELDS, *_CHOICE_FIELDS)
+# The contact itself comes first, the override at the top once the policy refused.
+_CONTACT = ("override", "channel", "role", "happened_at", "disclosure")
+_ORDER = (
+    *_CONTACT,
+    *(f for f in _TEXT_FIELDS if f not in (*_CONTACT, "note")),
+    *(f for f in _CHOICE_FIELDS if f not in _CONTACT),
+    "note",
+)
 
 
 class OutcomeScreen(Screen):
@@ -87,17 +104,17 @@ class OutcomeScreen(Screen):
                     compact=True,
                 )
                 yield Static(id="outcome-error", classes="error", markup=False)
-            for name in (*(f for f in _TEXT_FIELDS if f != "note"), *_CHOICE_FIELDS, "note"):
+            yield Static(id="policy-blocks", classes="banner")
+            for name in _ORDER:
                 with Vertical(classes="field", id=f"f-{name}"):
                     yield Label(self._title(name))
                     if name in _TEXT_FIELDS:
                         hint = _TEXT_FIELDS[name][1]
                         yield Input(placeholder=_(hint) if hint else "", id=name, compact=True)
                     else:
-                        choices = _CHOICE_FIELDS[name][1]
                         yield Choice(
-                            [(label(c), c.value) for c in choices],
-                            prompt="—",
+                            self._choices(name),
+                            prompt=_("Borrower") if name == "role" else "—",
                             id=name,
                             compact=True,
                         )
@@ -105,7 +122,28 @@ class OutcomeScreen(Screen):
         yield SyncStatus(id="sync-status")
         yield Footer()
 
+    def _choices(self, name: str) -> list[tuple[str, str]]:
+        if name == "disclosure":
+            return [(_("yes, I gave it"), "true")]
+        if name == "role":  # the prompt is the borrower
+            return [(label(r), r.value) for r in ContactRole if r is not ContactRole.BORROWER]
+        if name == "channel":
+            return [(label(c), c.value) for c in Channel]
+        return [(label(c), c.value) for c in _CHOICE_FIELDS[name][1]]
+
     def on_mount(self) -> None:
+        # The script's channel, and its confirmed disclosure, are the form's start.
+        self.query_one("#channel", Select).value = self.app.script_channel.get(
+            self.visit_id, Channel.VISIT.value
+        )
+        if self.visit_id in self.app.disclosed:
+            self.query_one("#disclosure", Select).value = "true"
+        self._asks_disclosure = (
+            contact_facts(self.app.store, self.detail.account.account_id).policy.disclosures
+            is not None
+        )
+        self._overriding = False
+        self.query_one("#policy-blocks", Static).display = False
         draft = self.app.store.draft(self.visit_id)
         if draft:
             self._restoring = True
@@ -130,7 +168,16 @@ class OutcomeScreen(Screen):
 
     def _wanted(self) -> set[str]:
         code = self._code()
-        return set(CODE_FIELDS[code]) | set(COMMON_FIELDS) if code else set()
+        if code is None:
+            return set()
+        wanted = set(CODE_FIELDS[code]) | set(COMMON_FIELDS) | {"channel", "happened_at"}
+        if code is not OutcomeCode.THIRD_PARTY:  # "who was contacted" says whom
+            wanted.add("role")
+        if self._asks_disclosure:
+            wanted.add("disclosure")
+        if self._overriding or self.query_one("#override", Input).value:
+            wanted.add("override")
+        return wanted
 
     def _show_fields(self) -> None:
         wanted = self._wanted()
@@ -149,7 +196,8 @@ class OutcomeScreen(Screen):
         self._keep_draft()
 
     def _keep_draft(self) -> None:
-        if not self._restoring and self.is_mounted:
+        # Nothing is a draft until an outcome is chosen (the channel is set on opening).
+        if not self._restoring and self.is_mounted and self._code() is not None:
             self.app.store.save_draft(self.visit_id, self._all_values())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -180,6 +228,9 @@ class OutcomeScreen(Screen):
         script = self.app.script_progress.get(self.visit_id)
         try:
             saved = record_outcome(self.app.store, self.visit_id, self.values(), script)
+        except ContactRefused as error:
+            self._blocked(error)
+            return
         except FieldErrors as error:
             self._refused(error.errors)
             return
@@ -207,6 +258,21 @@ class OutcomeScreen(Screen):
         # The whole field comes into view, its label and the words under it too.
         self.query_one(f"#f-{first}").scroll_visible(animate=False)
         self.app.bell()
+
+    def _blocked(self, refused: ContactRefused) -> None:
+        """The policy blocks this contact: say each rule, and ask why it happened anyway."""
+        self._overriding = True
+        self._show_fields()
+        lines = Text(_("The contact policy blocks this contact:"), style="bold")
+        for block in refused.blocks:
+            lines.append(f"\n  ⊘ {block.said()}")
+        lines.append(
+            "\n" + _("If it happened anyway, say why below and save again: head office reviews it.")
+        )
+        banner = self.query_one("#policy-blocks", Static)
+        banner.display = True
+        banner.update(lines)
+        self._refused(refused.errors)
 
     def _form_order(self) -> list[str]:
         return [w.id.removeprefix("f-") for w in self.query(".field") if w.id]

@@ -14,10 +14,11 @@ from textual.widgets import Header, Input, Static
 
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.status import SyncStatus
-from fieldcore.i18n import N_, _, format_day_long, language
+from fieldcore.contact import rule_name
+from fieldcore.i18n import N_, _, format_day_long, format_time, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
-from fieldcore.stops import RouteStop
+from fieldcore.stops import RouteStop, VisitMark
 from fieldkit.footer import Footer
 from fieldkit.plain import plain
 
@@ -34,7 +35,9 @@ _COLUMNS = (
     ("dpd", N_("DPD")),
     ("stage", N_("Stage")),
     ("status", N_("Status")),
+    ("visit", N_("Visit")),
 )
+_MARK_STYLE = {"now": "green", "later": "yellow", "closed": "magenta"}
 
 
 class RouteScreen(Screen):
@@ -55,6 +58,8 @@ class RouteScreen(Screen):
         self.day: date | None = None
         self.sort = "sequence"
         self.stops: list[RouteStop] = []
+        # Whether each stop may be visited now, judged off the screen's thread.
+        self.marks: dict[str, VisitMark] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,6 +129,35 @@ class RouteScreen(Screen):
         )
         self._show_totals()
         self.redraw(highlight_next)
+        if self.complete:
+            self.run_worker(
+                lambda: self._judge(highlight_next),
+                thread=True,
+                exclusive=True,
+                group="marks",
+            )
+
+    def _judge(self, highlight_next: bool) -> None:
+        # Its own connection: the screen's belongs to the screen's thread.
+        from fieldapp.contacting import mark_route
+        from fieldapp.store import Store
+
+        stops = self.stops
+        store = Store(self.app.home)
+        try:
+            marks = mark_route(store, stops)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._marked, stops, marks, highlight_next)
+
+    def _marked(self, stops: list[RouteStop], marks: dict, highlight_next: bool) -> None:
+        if stops is not self.stops:
+            return  # read again meanwhile: its own marks follow
+        self.marks = marks
+        self._cell_cache = {}
+        # Move to the first stop open now only if the collector has not moved meanwhile.
+        untouched = self.current_visit() == getattr(self, "_highlighted", None)
+        self.redraw(highlight_next and untouched)
 
     def visible(self) -> list[RouteStop]:
         """The stops that match the filter, in the chosen order."""
@@ -140,7 +174,18 @@ class RouteScreen(Screen):
             stops = sorted(stops, key=lambda s: (s.currency, -s.overdue_minor))
         elif self.sort == "days":
             stops = sorted(stops, key=lambda s: -s.days_past_due)
+        elif self.marks:
+            # The day's plan: in the supervisor's order, but stops closed all day go last.
+            stops = sorted(stops, key=lambda s: not self._open_today(s))
         return stops
+
+    def _open_today(self, stop: RouteStop) -> bool:
+        mark = self.marks.get(stop.visit_id)
+        return mark is None or mark.open_on(stop.visit_date)
+
+    def _may_visit_now(self, stop: RouteStop) -> bool:
+        mark = self.marks.get(stop.visit_id)
+        return stop.status == "to do" and (mark is None or not mark.blocks)
 
     def redraw(self, highlight_next: bool = True) -> None:
         table = self.query_one("#route", RouteList)
@@ -148,10 +193,15 @@ class RouteScreen(Screen):
         stops = self.visible()
         # Rows are positions; keep our own map to the visit.
         self._keys = [s.visit_id for s in stops]
-        target = next((i for i, s in enumerate(stops) if s.status == "to do"), 0)
+        # The next stop is the first that may be visited now, else the first to do.
+        target = next(
+            (i for i, s in enumerate(stops) if self._may_visit_now(s)),
+            next((i for i, s in enumerate(stops) if s.status == "to do"), 0),
+        )
         if was_on is not None:
             target = next((i for i, s in enumerate(stops) if s.visit_id == was_on), target)
         table.set_rows(stops, cursor=target)
+        self._highlighted = self._keys[target] if self._keys else None
 
     def _widths(self) -> list[int]:
         # Money is formatted only for each currency's largest amount.
@@ -173,6 +223,7 @@ class RouteScreen(Screen):
             4,
             labels,
             labels,
+            16,
         ]
 
     def _cells(self, s: RouteStop) -> tuple:
@@ -187,9 +238,22 @@ class RouteScreen(Screen):
                 Text(str(s.days_past_due), justify="right"),
                 Text(label(s.stage), style=_STAGE_STYLE.get(s.stage.value, "")),
                 Text(label(s.status), style=_STATUS_STYLE.get(s.status, "")),
+                self._mark_cell(s),
             )
             self._cell_cache[s.visit_id] = cached
         return cached
+
+    def _mark_cell(self, stop: RouteStop) -> Text:
+        """Now, from when (today), or why not: the first rule's name."""
+        mark = self.marks.get(stop.visit_id)
+        if mark is None:
+            return Text("")
+        if not mark.blocks:
+            return Text(_("now"), style=_MARK_STYLE["now"])
+        if mark.open_on(stop.visit_date) and mark.visit_from is not None:
+            when = _("from {time}").format(time=format_time(mark.visit_from))
+            return Text(when, style=_MARK_STYLE["later"])
+        return Text("⊘ " + _(rule_name(mark.blocks[0])), style=_MARK_STYLE["closed"])
 
     def _show_totals(self) -> None:
         assert self.day is not None

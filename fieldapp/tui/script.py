@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from fieldapp.contacting import contact_facts
 from fieldapp.content import lender_name, libraries
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, language, language_name
@@ -36,6 +37,7 @@ class ScriptScreen(Screen):
         Binding("b", "previous_step", N_("Step back")),
         Binding("v", "channel", N_("Visit/phone")),
         Binding("w", "situation", N_("Situation")),
+        Binding("g", "disclosed", N_("Disclosure given")),
         Binding("o", "record", N_("Record outcome")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -90,9 +92,24 @@ class ScriptScreen(Screen):
             if a.installment_minor
             else "—",
         }
-        return build_script(
+        script = build_script(
             library, stage=stop.stage, channel=self.channel, situation=self.situation, fill=fill
         )
+        self.disclosure = self._disclosure(lang, fill)
+        return script
+
+    def _disclosure(self, lang: str, fill: dict[str, str]) -> str | None:
+        """What the policy has the collector say first (the US statements), if anything."""
+        rules = contact_facts(self.app.store, self.detail.account.account_id)
+        said = rules.policy.disclosures
+        if said is None:
+            return None
+        # The first conversation with the borrower gets the full statement, later ones the short.
+        talked = any(a.answered and a.role == "borrower" for a in rules.attempts)
+        words = said.later if talked else said.first
+        text = words.get(lang) or words.get("en") or next(iter(words.values()))
+        # Replaced, not formatted: a lender's text may hold other braces.
+        return text.replace("{collector}", fill["collector"]).replace("{lender}", fill["lender"])
 
     def _remember(self) -> None:
         # The highest step reached on this visit, kept for the outcome form.
@@ -114,6 +131,15 @@ class ScriptScreen(Screen):
         head.append("\n" + s.advice)
         self.query_one("#script-head", Static).update(head)
         intro = Text()
+        if self.disclosure:
+            given = self.visit_id in self.app.disclosed
+            intro.append(_("Disclosure: say this first") + "\n", style="bold")
+            intro.append(self.disclosure + "\n")
+            intro.append(
+                ("✔ " + _("given")) if given else _("press g once you have said it"),
+                style="green" if given else "italic",
+            )
+            intro.append("\n\n")
         intro.append(_("Opening") + "\n", style="bold")
         intro.append(s.opening + "\n\n")
         intro.append(_("Purpose") + "\n", style="bold")
@@ -152,7 +178,16 @@ class ScriptScreen(Screen):
 
     def action_channel(self) -> None:
         self.channel = Channel.PHONE if self.channel is Channel.VISIT else Channel.VISIT
+        self.app.script_channel[self.visit_id] = self.channel.value
         self.relabel()
+
+    def action_disclosed(self) -> None:
+        """The collector confirms the disclosure was given; the outcome form carries it."""
+        if not self.disclosure:
+            self.app.notify(_("This borrower's policy asks for no disclosure."))
+            return
+        self.app.disclosed.add(self.visit_id)
+        self._show()
 
     def action_situation(self) -> None:
         self.situation = SITUATIONS[(SITUATIONS.index(self.situation) + 1) % len(SITUATIONS)]

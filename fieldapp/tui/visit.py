@@ -10,11 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from fieldapp.content import policy
+from fieldapp.contacting import contact_facts, decide_with
 from fieldapp.tui.status import SyncStatus
-from fieldcore.i18n import N_, _, format_day, language, language_name
+from fieldcore.contact import Decision, rule_name
+from fieldcore.i18n import N_, _, format_day, format_time, language, language_name
 from fieldcore.labels import SECURITY, label
 from fieldcore.money import format_money
+from fieldcore.policy import Channel
 from fieldcore.promises import promises_with_state
 from fieldcore.route import VisitDetail
 from fieldkit.footer import Footer
@@ -38,6 +40,12 @@ def _facts(title: str, rows: list[tuple[str, object]]) -> Table:
         if value not in (None, ""):
             table.add_row(name, plain(value))
     return table
+
+
+def _when(decision: Decision) -> str:
+    later = decision.next_allowed
+    assert later is not None
+    return f"{format_day(later.date())} {format_time(later)} ({later.tzinfo})"
 
 
 class VisitScreen(Screen):
@@ -87,9 +95,8 @@ class VisitScreen(Screen):
     def _show(self, detail: VisitDetail) -> None:
         a, stop = detail.account, detail.stop
         self.sub_title = f"{stop.sequence}. {a.borrower_name}"
-        hold = self.query_one("#hold", Static)
-        hold.display = stop.on_hold
-        hold.update(_("On hold: disputed debt. No collection until head office reviews it."))
+        self.contact = contact_facts(self.app.store, a.account_id)
+        self._show_rules()
         self.query_one("#borrower", Static).update(
             _facts(
                 _("Borrower"),
@@ -122,9 +129,29 @@ class VisitScreen(Screen):
         self._show_corrections(a.account_id)
         self._show_history(detail)
 
+    def _show_rules(self) -> None:
+        """May the borrower be visited now? If not, every rule that forbids it, and when."""
+        now = self.app.store.now()
+        decision = decide_with(self.contact, Channel.VISIT, "borrower", now)
+        banner = self.query_one("#hold", Static)
+        banner.set_class(not decision.allowed, "blocked")
+        lines = Text()
+        if decision.allowed:
+            lines.append(_("You may visit now."), style="bold green")
+        else:
+            lines.append(_("Do not visit now:"), style="bold")
+            for block in decision.blocks:
+                lines.append(f"\n  ⊘ {block.said()}")
+            if decision.next_allowed is not None:
+                lines.append("\n" + _("Next allowed: {when}").format(when=_when(decision)))
+        if self.contact.policy.disclosures is not None:
+            lines.append("\n" + _("Give the disclosure first: the call script opens with it."))
+        banner.update(lines)
+
     def _show_contacts(self, detail: VisitDetail) -> None:
         a = detail.account
-        rules = policy(self.app.store.published_content())
+        rules = self.contact.policy
+        now = self.app.store.now()
         table = Table(
             title=_("Contacts"),
             title_justify="left",
@@ -144,13 +171,16 @@ class VisitScreen(Screen):
         ):
             if name or phone:
                 role_name = _("Borrower") if role == "borrower" else label(role)
-                table.add_row(
-                    *plain_cells(
-                        role_name,
-                        " ".join(filter(None, [name, phone])),
-                        label(rules.allowed(role)),
+                # What this person may be contacted for, and whether a call may go now.
+                use = label(rules.allowed(role))
+                if phone and rules.allowed(role).value != "none":
+                    call = decide_with(self.contact, Channel.PHONE, role, now)
+                    use += " · " + (
+                        _("call now")
+                        if call.allowed
+                        else _("no call now: {why}").format(why=_(rule_name(call.blocks[0].rule)))
                     )
-                )
+                table.add_row(*plain_cells(role_name, " ".join(filter(None, [name, phone])), use))
         self.query_one("#contacts", Static).update(table)
 
     def _show_promises(self, detail: VisitDetail) -> None:

@@ -13,7 +13,14 @@ from fieldcore.text import Line
 from headoffice.api.errors import Refused, documented
 from headoffice.clock import today
 from headoffice.compliance import holds
-from headoffice.wire import HoldInfo, HoldRequest, NoticeInfo, NoticeRequest, ReleaseRequest
+from headoffice.wire import (
+    HeldAccount,
+    HoldInfo,
+    HoldRequest,
+    NoticeInfo,
+    NoticeRequest,
+    ReleaseRequest,
+)
 from headoffice.work import supervisors
 
 _WRITE = (400, 401, 403, 404, 413, 415, 422)
@@ -25,6 +32,17 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
     token check, and `who` names the supervisor who acts."""
     router = APIRouter()
     Supervisor = Annotated[supervisors.Supervisor, Depends(who)]
+
+    @router.get(
+        "/holds",
+        summary="Every hold in force, oldest first",
+        responses=documented(401, 403),
+    )
+    def every_hold() -> list[HeldAccount]:
+        return [
+            HeldAccount(**{k: row[k] for k in HeldAccount.model_fields})
+            for row in holds.every_hold_in_force(engine)
+        ]
 
     @router.get(
         "/accounts/{account_id}/holds",

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from content import shipped_policies
 from fieldcore.outcomes import OutcomeCode, outcome_problems
-from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
-from fieldcore.stages import zone_of
-from headoffice.store.tables import content
+from fieldcore.policy import ContactPolicy
 from sync.protocol import MutationResult, OutcomePayload
 from sync.server import Device
-
-
-@cache
-def _shipped() -> tuple[ContactPolicy, ...]:
-    return tuple(read_policies(shipped_policies()))
-
-
-def policies_in_force(conn: Connection) -> Policies:
-    """Per jurisdiction, the newest published policy, else the shipped one.
-
-    The same choice the laptop makes from what it pulled, so both ends judge an
-    outcome by the same rules.
-    """
-    bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars()
-    return newest_policies(_shipped(), bodies)
-
-
-def longest_promise_days(conn: Connection) -> int:
-    """The default policy's promise window (kept for callers that judge no account)."""
-    return policies_in_force(conn).default.longest_promise_days
 
 
 def judge_outcome(
@@ -41,12 +17,14 @@ def judge_outcome(
     mutation_id: str,
     outcome: OutcomePayload,
     visit: sa.Row | None,
-    promise_days: int,
+    policy: ContactPolicy,
+    zone: ZoneInfo,
 ) -> MutationResult:
     """Accept or refuse one outcome; a late one is accepted and flagged, never lost.
 
     `visit` carries the visit's account, collector and status with the
-    account's currency, balance and time zone (and the collector's zone).
+    account's currency and balance; `policy` is the account's contact policy and
+    `zone` the borrower's time zone, as the laptop chose them.
     """
 
     def refuse(message: str) -> MutationResult:
@@ -66,9 +44,7 @@ def judge_outcome(
     if not paid and outcome.receipt_no is not None:
         return refuse(f"a receipt number belongs to a payment, not to {outcome.outcome.value}")
     # The rules are judged as they stood where and when the outcome was recorded.
-    local = outcome.recorded_at.astimezone(
-        zone_of(visit.account_timezone, visit.collector_timezone)
-    )
+    local = outcome.recorded_at.astimezone(zone)
     details = outcome.details
     problems = outcome_problems(
         outcome.outcome,
@@ -83,11 +59,15 @@ def judge_outcome(
             "callback_at": details.callback_at,
             "contact_who": details.contact_who,
             "note": outcome.note,
+            "channel": details.channel,
+            "role": details.role,
+            "happened_at": details.happened_at,
+            "override": details.override,
         },
         outstanding_minor=visit.outstanding_minor,
         today=local.date(),
         now=local.replace(tzinfo=None),
-        longest_promise_days=promise_days,
+        longest_promise_days=policy.longest_promise_days,
     )
     if problems:
         return refuse("; ".join(f"{field} {why}" for field, why in problems.items()))

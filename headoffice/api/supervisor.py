@@ -158,6 +158,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             account_ids=done.account_ids,
             km=None if done.km is None else round(done.km, 2),
             without_coordinates=done.without_coordinates,
+            not_visitable={a: list(rules) for a, rules in done.not_visitable.items()},
         )
 
     @router.post(
@@ -284,6 +285,8 @@ def _figures(figures: numbers.Figures) -> FiguresWire:
         promises_taken=figures.promises_taken,
         promises_kept=figures.promises_kept,
         promises_broken=figures.promises_broken,
+        policy_breaches=figures.policy_breaches,
+        policy_overrides=figures.policy_overrides,
         collected_field=figures.collected_field,
         collected_bank=figures.collected_bank,
         collected=figures.collected,

@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from headoffice.api.judging import judge_outcome, longest_promise_days
+from headoffice.api.judging import judge_outcome
 from headoffice.api.syncpull import changes_after
+from headoffice.compliance.breaches import account_contacts, breaches, rules_text
 from headoffice.compliance.holds import hold_disputes
+from headoffice.compliance.policies import policies_in_force, zone_for
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
@@ -166,6 +168,7 @@ class SqlSyncStorage:
                     visits.c.status,
                     accounts.c.currency,
                     accounts.c.outstanding_minor,
+                    accounts.c.country,
                     accounts.c.timezone.label("account_timezone"),
                     collectors.c.timezone.label("collector_timezone"),
                 )
@@ -189,13 +192,19 @@ class SqlSyncStorage:
                 )
             ).scalars()
         )
-        promise_days = longest_promise_days(conn)
+        policies = policies_in_force(conn)
+        contacts = account_contacts(conn, {m.payload.account_id for m in batch})
         answers = {}
         for mutation in batch:
             outcome = mutation.payload
-            result = judge_outcome(
-                device, mutation.id, outcome, found_visits.get(outcome.visit_id), promise_days
+            visit = found_visits.get(outcome.visit_id)
+            policy = policies.for_country(visit.country if visit else None)
+            zone = zone_for(
+                policy,
+                visit.account_timezone if visit else None,
+                visit.collector_timezone if visit else None,
             )
+            result = judge_outcome(device, mutation.id, outcome, visit, policy, zone)
             fresh = result.status == "applied" and outcome.id not in stored
             if fresh and outcome.receipt_no is not None and outcome.receipt_no in booked:
                 result = MutationResult(
@@ -217,6 +226,17 @@ class SqlSyncStorage:
                     "received_at": now,
                     "needs_review": result.flagged,
                     "review_reason": result.message,
+                    # Judged again with every collector's attempts: for the review queue.
+                    "policy_rules": rules_text(
+                        breaches(
+                            policy,
+                            zone,
+                            outcome.outcome,
+                            outcome.recorded_at,
+                            outcome.details,
+                            contacts[outcome.account_id],
+                        )
+                    ),
                 }
                 rows = [(outcomes, row)]
                 # Money taken at the door counts toward promises from the moment it arrives.

@@ -24,7 +24,10 @@ MONEY = ("field", "bank", "collected")
 @click.option("--since", callback=day_option, help="First day, YYYY-MM-DD [default: 13 days ago].")
 @click.option("--until", callback=day_option, help="Last day, YYYY-MM-DD [default: today].")
 def numbers_command(db_url: str | None, by: str, since: date | None, until: date | None) -> None:
-    """Contact rate, promises taken and kept, and money collected: field, bank and both.
+    """Contact rate, promises taken and kept, contacts against the policy, money collected.
+
+    Breaches are contacts the policy blocks that head office found on arrival;
+    overrides, those the collector recorded anyway with a reason.
 
     Example:
 
@@ -47,13 +50,14 @@ def numbers_command(db_url: str | None, by: str, since: date | None, until: date
     # Each money column as wide as its widest cell: a row may hold several currencies.
     widths = [max(len(title), *(len(cells[i]) for cells in money)) for i, title in enumerate(MONEY)]
     click.echo(
-        f"{by:<20} {'visits':>7} {'contact':>8} {'promised':>9} {'kept':>5} {'broken':>7}  "
-        + _columns(MONEY, widths)
+        f"{by:<20} {'visits':>7} {'contact':>8} {'promised':>9} {'kept':>5} {'broken':>7} "
+        f"{'breaches':>8} {'overrides':>9}  " + _columns(MONEY, widths)
     )
     for row, cells in zip(rows, money, strict=True):
         click.echo(
             f"{row.key:<20} {row.visits:>7} {row.contact_rate:>8.0%} {row.promises_taken:>9} "
-            f"{row.promises_kept:>5} {row.promises_broken:>7}  " + _columns(cells, widths)
+            f"{row.promises_kept:>5} {row.promises_broken:>7} {row.policy_breaches:>8} "
+            f"{row.policy_overrides:>9}  " + _columns(cells, widths)
         )
 
 

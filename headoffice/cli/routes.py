@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from fieldcore.stages import Stage
+from fieldcore.text import printable
 from headoffice.cli.options import db_option, open_engine, point_option, roster_errors, route_date
 from headoffice.work import roster
 
@@ -58,6 +59,10 @@ def assign(
         click.echo(f"planned walk: {done.km:.1f} km")
     if done.without_coordinates:
         click.echo(f"{len(done.without_coordinates)} without coordinates are at the end")
+    if done.not_visitable:
+        click.echo(f"left out {len(done.not_visitable)} that may not be visited on {visit_date}:")
+        for account_id, rules in done.not_visitable.items():
+            click.echo(f"  {printable(account_id)}: {', '.join(rules)}")
 
 
 @click.command()

@@ -7,12 +7,13 @@ gets its holds and notices at its next sync.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from fieldcore.contact import HoldReason, NoticeKind
+from headoffice import clock
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, holds, notices, reserve_changes
 from sync.protocol import MAX_NOTICES, ContactStateWire, HoldWire, NoticeWire
@@ -31,7 +32,7 @@ def place_hold(
 ) -> HoldWire:
     """Put the account on hold for `reason`; 409 when it already is for that reason."""
     reason = _reason(reason)
-    now = datetime.now(UTC)
+    now = clock.now()
     with engine.begin() as conn:
         seq = reserve_changes(conn, 1)
         _known(conn, account_id)
@@ -60,7 +61,7 @@ def release_hold(
         conn.execute(
             holds.update()
             .where(holds.c.id == held)
-            .values(released_by=by, released_at=datetime.now(UTC), release_note=note)
+            .values(released_by=by, released_at=clock.now(), release_note=note)
         )
         _touch(conn, [account_id], seq)
 
@@ -83,7 +84,7 @@ def hold_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str]]) ->
     fresh = [a for a in found if a not in held]
     if not fresh:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     seq = reserve_changes(conn, 1)
     conn.execute(
         holds.insert(),
@@ -124,7 +125,7 @@ def record_notices(
         raise HoldError(f"{kind!r} is not a kind of notice ({known})") from None
     if sent_on > today:
         raise HoldError(f"a notice sent on {sent_on} is in the future (today is {today})", 409)
-    now = datetime.now(UTC)
+    now = clock.now()
     with engine.begin() as conn:
         seq = reserve_changes(conn, 1)
         for account_id in account_ids:
@@ -180,6 +181,22 @@ def holds_in_force(engine: Engine, account_id: str) -> list[dict]:
             .order_by(holds.c.id)
         )
         # SQLite hands back naive datetimes; every time here is UTC.
+        return [
+            dict(row._mapping)
+            | {"placed_at": row.placed_at.replace(tzinfo=row.placed_at.tzinfo or UTC)}
+            for row in rows
+        ]
+
+
+def every_hold_in_force(engine: Engine) -> list[dict]:
+    """Every account's holds not yet released, oldest first, with the borrower's name."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(holds, accounts.c.borrower_name)
+            .join(accounts, accounts.c.account_id == holds.c.account_id)
+            .where(holds.c.released_at.is_(None))
+            .order_by(holds.c.placed_at, holds.c.id)
+        )
         return [
             dict(row._mapping)
             | {"placed_at": row.placed_at.replace(tzinfo=row.placed_at.tzinfo or UTC)}

@@ -1,4 +1,4 @@
-"""The supervisors' console: assignment board, review queue and numbers over the supervisor API."""
+"""The supervisors' console: board, review queue, numbers and holds over the supervisor API."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fieldkit.palette import NamedCommands, PaletteInUiLanguage
 from fieldkit.plain import plain
 from headoffice.console.board import BoardPane
 from headoffice.console.client import ConsoleError, SupervisorClient
+from headoffice.console.holds import HoldsPane
 from headoffice.console.numbers import NumbersPane
 from headoffice.console.review import ReviewPane
 from headoffice.console.settings import load_settings, save_settings
@@ -32,10 +33,11 @@ class ConsoleCommands(NamedCommands):
             (_("Board"), partial(app.action_show, "board"), _("Routes of the day")),
             (_("Review"), partial(app.action_show, "review"), _("What needs a decision")),
             (_("Numbers"), partial(app.action_show, "numbers"), _("Contact rate, promises, cash")),
+            (_("Holds"), partial(app.action_show, "holds"), _("Accounts nobody may contact")),
             (_("Refresh"), app.action_refresh, _("Fetch everything again")),
         ]
         # Every pane's keys too, so nothing is reachable by key alone.
-        for pane in app.query("BoardPane, ReviewPane, NumbersPane"):
+        for pane in app.query("BoardPane, ReviewPane, NumbersPane, HoldsPane"):
             for binding in pane.BINDINGS:
                 if binding.description:
                     run = partial(app.run_action, binding.action, pane)
@@ -64,6 +66,7 @@ class SupervisorConsole(PaletteInUiLanguage):
         Binding("1", "show('board')", N_("Board")),
         Binding("2", "show('review')", N_("Review")),
         Binding("3", "show('numbers')", N_("Numbers")),
+        Binding("4", "show('holds')", N_("Holds")),
         Binding("ctrl+r", "refresh", N_("Refresh")),
     ]
 
@@ -98,6 +101,8 @@ class SupervisorConsole(PaletteInUiLanguage):
                 yield ReviewPane()
             with TabPane(_("Numbers"), id="numbers"):
                 yield NumbersPane()
+            with TabPane(_("Holds"), id="holds"):
+                yield HoldsPane()
         yield Static(_("Connecting to {url}…").format(url=self.url), id="status", markup=False)
         yield Footer()
 
@@ -136,14 +141,19 @@ class SupervisorConsole(PaletteInUiLanguage):
 
     def action_show(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        pane = {"board": BoardPane, "review": ReviewPane, "numbers": NumbersPane}[tab]
+        pane = {
+            "board": BoardPane,
+            "review": ReviewPane,
+            "numbers": NumbersPane,
+            "holds": HoldsPane,
+        }[tab]
         self.query_one(pane).query_one("DataTable").focus()
 
     def action_refresh(self) -> None:
         if not self.supervisor:
             self.run_worker(self._connect, thread=True, exclusive=True, group="connect")
             return
-        for pane in (BoardPane, ReviewPane, NumbersPane):
+        for pane in (BoardPane, ReviewPane, NumbersPane, HoldsPane):
             self.query_one(pane).load()
 
     def choose_theme(self, name: str) -> None:
@@ -159,6 +169,7 @@ class SupervisorConsole(PaletteInUiLanguage):
             ("board", N_("Board")),
             ("review", N_("Review")),
             ("numbers", N_("Numbers")),
+            ("holds", N_("Holds")),
         ):
             tabs.get_tab(pane_id).label = _(title)
         # Titles and tables are drawn again in the new language.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -13,6 +14,8 @@ from headoffice.wire import (
     AssignResult,
     Board,
     CollectorInfo,
+    HeldAccount,
+    HoldInfo,
     Me,
     NumbersWire,
     PublishResult,
@@ -107,6 +110,17 @@ class SupervisorClient:
             k: v.isoformat() for k, v in (("since", since), ("until", until)) if v
         }
         return self._call(NumbersWire, "GET", "/supervisor/numbers", params=params)
+
+    def holds(self) -> list[HeldAccount]:
+        return self._call(list[HeldAccount], "GET", "/supervisor/holds")
+
+    def hold(self, account_id: str, reason: str, note: str) -> list[HoldInfo]:
+        path = f"/supervisor/accounts/{quote(account_id, safe='')}/holds"
+        return self._call(list[HoldInfo], "POST", path, json={"reason": reason, "note": note})
+
+    def release(self, account_id: str, reason: str, note: str) -> list[HoldInfo]:
+        path = f"/supervisor/accounts/{quote(account_id, safe='')}/holds/{reason}/release"
+        return self._call(list[HoldInfo], "POST", path, json={"note": note})
 
 
 def _json(model: BaseModel) -> dict:

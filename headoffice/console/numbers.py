@@ -50,6 +50,7 @@ class NumbersPane(Vertical):
         for title, width in (
             (_(_GROUP_LABELS[found.by]), 14), (_("Visits"), 7), (_("Contact rate"), 12),
             (_("Promises"), 9), (_("Kept"), 6), (_("Broken"), 7),
+            (_("Breaches"), 8), (_("Overrides"), 9),
             # The money columns fit their widest amount.
             (_("In the field"), None), (_("Bank payments"), None), (_("Total collected"), None),
         ):  # fmt: skip
@@ -68,6 +69,8 @@ class NumbersPane(Vertical):
                     row.promises_taken,
                     row.promises_kept,
                     row.promises_broken,
+                    row.policy_breaches,
+                    row.policy_overrides,
                     *_money_lines(row),
                 ),
                 height=max(1, len(row.collected)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +30,10 @@ class Figures:
     promises_taken: int = 0
     promises_kept: int = 0
     promises_broken: int = 0
+    # Contacts against the contact policy: found only at head office, and overridden
+    # in the field with a reason.
+    policy_breaches: int = 0
+    policy_overrides: int = 0
     # Money taken in the field (`paid` outcomes), per currency, in minor units.
     collected_field: dict[str, int] = field(default_factory=dict)
     # Money from core banking's payment files (`headoffice import-payments`), likewise.
@@ -73,6 +78,8 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
                 outcomes.c.amount_minor,
                 outcomes.c.currency,
                 outcomes.c.recorded_at,
+                outcomes.c.policy_rules,
+                outcomes.c.details,
                 accounts.c.oldest_due_date,
                 collectors.c.name.label("collector"),
             )
@@ -166,6 +173,10 @@ def _count(figures: Figures, row, state: PromiseState | None) -> None:
         figures.promises_broken += state is PromiseState.BROKEN
     if row.outcome == "paid" and row.amount_minor:
         _added(figures.collected_field, {row.currency: row.amount_minor})
+    if row.policy_rules:
+        overridden = bool(json.loads(row.details or "{}").get("override"))
+        figures.policy_overrides += overridden
+        figures.policy_breaches += not overridden
 
 
 def _added(into: dict[str, int], *amounts: Mapping[str, int]) -> dict[str, int]:
@@ -185,6 +196,8 @@ def totals(found: list[Figures]) -> Figures:
         total.promises_taken += figures.promises_taken
         total.promises_kept += figures.promises_kept
         total.promises_broken += figures.promises_broken
+        total.policy_breaches += figures.policy_breaches
+        total.policy_overrides += figures.policy_overrides
         _added(total.collected_field, figures.collected_field)
         _added(total.collected_bank, figures.collected_bank)
     return total

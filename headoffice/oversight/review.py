@@ -27,8 +27,9 @@ KINDS = {
     "late": "outcome arrived for a visit that was recalled or moved",
     "conflict": "contact correction based on a value head office has since changed",
     "legal": "90+ days past due with a broken promise: candidate for legal referral",
+    "policy": "a contact the contact policy blocks: overridden in the field or found here",
 }
-Kind = Literal["dispute", "hardship", "late", "conflict", "legal"]
+Kind = Literal["dispute", "hardship", "late", "conflict", "legal", "policy"]
 assert set(get_args(Kind)) == set(KINDS)
 LEGAL_DAYS = 90
 
@@ -70,7 +71,7 @@ def _items(
 ) -> list[dict]:
     # Only the sources that can hold this kind; `ref` narrows each to one row.
     items = []
-    if kind in (None, "dispute", "hardship", "late"):
+    if kind in (None, "dispute", "hardship", "late", "policy"):
         items += _outcome_items(conn, ref)
     if kind in (None, "conflict"):
         items += _conflict_items(conn, ref)
@@ -129,13 +130,20 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
             outcomes.c.recorded_at,
             outcomes.c.needs_review,
             outcomes.c.review_reason,
+            outcomes.c.policy_rules,
             accounts.c.borrower_name,
             accounts.c.currency,
             collectors.c.name.label("collector"),
         )
         .join(accounts, accounts.c.account_id == outcomes.c.account_id)
         .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
-        .where(sa.or_(outcomes.c.outcome.in_(["dispute", "hardship"]), outcomes.c.needs_review))
+        .where(
+            sa.or_(
+                outcomes.c.outcome.in_(["dispute", "hardship"]),
+                outcomes.c.needs_review,
+                outcomes.c.policy_rules.is_not(None),
+            )
+        )
     )
     if ref is not None:
         query = query.where(outcomes.c.id == ref)
@@ -162,6 +170,14 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
             items.append(_item(base, "hardship", facts))
         if row.needs_review:
             items.append(_item(base, "late", ReviewFacts(outcome=row.outcome)))
+        if row.policy_rules:
+            facts = ReviewFacts(
+                outcome=row.outcome,
+                rules=json.loads(row.policy_rules),
+                channel=details.get("channel") or "visit",
+                override=details.get("override"),
+            )
+            items.append(_item(base, "policy", facts))
     return items
 
 

@@ -122,6 +122,9 @@ outcomes = sa.Table(
     sa.Column("review_reason", sa.String(200)),
     # What the code adds (dispute reason, hardship plan, script step...), as JSON.
     sa.Column("details", sa.Text),
+    # The contact rules the outcome broke (JSON list of rule ids), as head office
+    # judged it with every collector's attempts; null when it broke none.
+    sa.Column("policy_rules", sa.Text),
     # A receipt number is booked once per laptop (null for all but payments).
     sa.Index("ux_outcomes_device_receipt", "device_id", "receipt_no", unique=True),
 )

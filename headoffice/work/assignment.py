@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fieldcore.stages import Stage
+from headoffice.compliance.breaches import closed_for_visits
 from headoffice.store.db import chunks
-from headoffice.store.tables import accounts
+from headoffice.store.tables import accounts, collectors
 from headoffice.work import roster
 from headoffice.work.roster import RosterError, Unknown
 from headoffice.work.routing import Point, plan_route, route_length
@@ -44,6 +45,8 @@ class Assignment:
     account_ids: list[str]
     km: float | None  # the planned walk, when the order was computed
     without_coordinates: list[str]
+    # Left out of a planned route: accounts nobody may visit that day, with the rules.
+    not_visitable: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def select(engine: Engine, selection: Selection, today: date) -> list[str]:
@@ -85,10 +88,22 @@ def assign(
     account_ids = select(engine, selection, today)
     km = None
     missing: list[str] = []
+    closed: dict[str, tuple[str, ...]] = {}
     if optimise:
+        # A planned day holds only the stops that may be visited that day.
+        with engine.connect() as conn:
+            zone = conn.execute(
+                sa.select(collectors.c.timezone).where(collectors.c.name == collector)
+            ).scalar()
+            closed = closed_for_visits(conn, account_ids, visit_date, zone)
+        account_ids = [a for a in account_ids if a not in closed]
+        if not account_ids:
+            raise RosterError(
+                f"none of the {len(closed)} selected account(s) may be visited on {visit_date}"
+            )
         account_ids, km, missing = _optimised(engine, account_ids, start)
     roster.assign(engine, collector, visit_date, account_ids)
-    return Assignment(account_ids, km, missing)
+    return Assignment(account_ids, km, missing, closed)
 
 
 def _optimised(

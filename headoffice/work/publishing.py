@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
+from content import shipped_policies
 from fieldcore.errors import from_validation_error
-from fieldcore.policy import ContactPolicy
+from fieldcore.policy import ContactPolicy, read_policies
+from fieldcore.policy_floor import loosened
 from fieldcore.scripts import ScriptLibrary, library_texts, placeholder_problems
 from headoffice.store.tables import content, reserve_changes
 from sync.protocol import MAX_CONTENT_CHARS, MAX_CONTENT_ITEMS, ContentWire
@@ -78,11 +80,53 @@ def read_content(folder: Path) -> list[tuple[str, str, BaseModel, str]]:
             continue
         first_file[key] = name
         found.append((key, kind, item, name))
+    problems += _policy_problems(found)
     if problems:
         # By file, each file's problems in the order found.
         raise PublishRefused(sorted(problems, key=lambda problem: problem.split(": ")[0]))
     if not found:
         raise PublishRefused([f"{folder}: no scripts/*.toml or policy/*.toml found"])
+    return found
+
+
+def _policy_problems(found: list[tuple[str, str, BaseModel, str]]) -> list[str]:
+    """Policies looser than the shipped ones, and scripts that say what a policy forbids."""
+    shipped = {p.jurisdiction: p for p in read_policies(shipped_policies())}
+    mine = {
+        item.jurisdiction: item for _k, _kind, item, _n in found if isinstance(item, ContactPolicy)
+    }
+    problems = []
+    for _key, _kind, item, name in found:
+        if isinstance(item, ContactPolicy):
+            # A jurisdiction that does not ship is held to the default, the strictest.
+            floor = shipped.get(item.jurisdiction, shipped["default"])
+            problems += [
+                f"{name}: looser than the shipped policy: {p}" for p in loosened(item, floor)
+            ]
+    in_force = shipped | mine
+    for _key, _kind, item, name in found:
+        if isinstance(item, ScriptLibrary):
+            problems += [f"{name}: {p}" for p in _forbidden_said(item, in_force)]
+    return problems
+
+
+# What the collector reads out; the reminders of what never to say, and the borrower's
+# words in an objection, may name it.
+_NOT_SPOKEN = ("compliance reminder", "objection.")
+
+
+def _forbidden_said(library: ScriptLibrary, policies: dict[str, ContactPolicy]) -> list[str]:
+    found = []
+    for where, text in library_texts(library):
+        if where.startswith(_NOT_SPOKEN) and not where.endswith(".answer"):
+            continue
+        folded = text.casefold()
+        for jurisdiction, policy in sorted(policies.items()):
+            for phrase in policy.forbidden_phrases.get(library.language, []):
+                if phrase.casefold() in folded:
+                    found.append(
+                        f"{where}: says {phrase!r}, which the {jurisdiction} policy forbids"
+                    )
     return found
 
 

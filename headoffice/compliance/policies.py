@@ -1,0 +1,36 @@
+"""The contact policies in force at head office, and the borrower's time zone under one."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from content import shipped_policies
+from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
+from fieldcore.stages import zone_of
+from headoffice.store.tables import content
+
+
+@cache
+def _shipped() -> tuple[ContactPolicy, ...]:
+    return tuple(read_policies(shipped_policies()))
+
+
+def policies_in_force(conn: Connection) -> Policies:
+    """Per jurisdiction, the newest published policy, else the shipped one.
+
+    The same choice the laptop makes from what it pulled, so both ends judge an
+    outcome by the same rules.
+    """
+    bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "policy")).scalars()
+    return newest_policies(_shipped(), bodies)
+
+
+def zone_for(
+    policy: ContactPolicy, account_zone: str | None, collector_zone: str | None
+) -> ZoneInfo:
+    """The borrower's zone, else the country's main zone, else the collector's: as the laptop."""
+    return zone_of(account_zone or policy.timezone or collector_zone)
