@@ -139,7 +139,8 @@ def test_script_in_the_borrowers_language_and_its_step_goes_with_the_outcome(hom
         ladder = text_of(app, "#script-ladder")
         await pilot.press("o")
         await pilot.pause()
-        app.screen.query_one("#outcome").value = "not_home"
+        # The script was on the phone: the form takes the channel, and nobody answered.
+        app.screen.query_one("#outcome").value = "no_answer"
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -152,6 +153,7 @@ def test_script_in_the_borrowers_language_and_its_step_goes_with_the_outcome(hom
     assert saved.details.script_id == "early.phone.short_for_now.zh"
     assert saved.details.script_version == 2
     assert saved.details.script_step == 3
+    assert saved.details.channel == "phone"
 
 
 def _fill_and_save(code: str, values: dict[str, str], home: Path, size=(120, 40)):

@@ -79,10 +79,10 @@ def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
         "scripts/da v2",
         "scripts/en v2",
         "scripts/zh v2",
-        "policy/cn v1",
-        "policy/default v2",
-        "policy/dk v1",
-        "policy/us v1",
+        "policy/cn v2",
+        "policy/default v3",
+        "policy/dk v2",
+        "policy/us v2",
     ]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))
@@ -304,3 +304,39 @@ def test_a_body_written_around_publishing_reaches_no_laptop_and_breaks_no_pull(
     # An unreadable policy is no policy: both ends fall back alike.
     chosen = newest_policies(_shipped(), ["{nope", '{"version": "x"}'])
     assert chosen.by_jurisdiction == {policy.jurisdiction: policy for policy in _shipped()}
+
+
+def test_a_script_that_says_a_forbidden_phrase_is_refused_naming_where(folder):
+    edit(
+        folder / "scripts" / "en.toml",
+        'title = "',
+        'title = "Tell them the police will come. ',
+    )
+    problems = refusals(folder)
+    assert any(
+        p.startswith("scripts/en.toml: ladder step 1 (")
+        and "says 'police', which the cn policy forbids" in p
+        for p in problems
+    ), problems
+    # What never to say may be named in the reminders of what never to say.
+    assert not any("compliance reminder" in p for p in problems)
+
+
+def test_a_policy_looser_than_the_shipped_one_is_refused(folder):
+    policy = folder / "policy" / "dk.toml"
+    edit(policy, "[windows.visit]\n", '[windows.visit]\nsun = "10:00-14:00"\n')
+    edit(policy, 'spouse = "none"', 'spouse = "discuss"')
+    problems = refusals(folder)
+    looser = "policy/dk.toml: looser than the shipped policy: "
+    assert (
+        f"{looser}windows.visit.sun: 10:00-14:00; the shipped policy allows no visits" in problems
+    )
+    assert f"{looser}roles.spouse: discuss; the shipped policy allows none" in problems
+
+
+def test_a_policy_may_tighten_any_number(folder, engine):
+    policy = folder / "policy" / "us.toml"
+    edit(policy, "version = 2", "version = 3")
+    edit(policy, "most = 7\n", "most = 5\n")
+    edit(policy, 'mon = "08:00-21:00"', 'mon = "09:00-20:00"')
+    assert "policy/us v3" in publish(engine, folder)

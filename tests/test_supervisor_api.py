@@ -157,6 +157,19 @@ def test_bulk_assignment_by_region_postal_code_and_stage(boss, engine, laptop, t
         "/supervisor/assignments", json={"collector": "Mette", "date": day, "region": "Funen"}
     )
     assert nothing.status_code == 404 and "no account matches" in nothing.json()["detail"]
+    # A planned day leaves out who may not be visited that day: a hold, a Sunday.
+    held = boss.post("/supervisor/accounts/R-2/holds", json={"reason": "bankruptcy"})
+    assert held.status_code == 201, held.text
+    planned = assign(region="Zealand", optimise=True, start_lat=55.5, start_lon=12.0)
+    assert planned["account_ids"] == ["R-0", "R-4", "R-1"]
+    assert planned["not_visitable"] == {"R-2": ["hold.bankruptcy"]}
+    sunday = (today + timedelta(days=(6 - today.weekday()) % 7)).isoformat()
+    closed = boss.post(
+        "/supervisor/assignments",
+        json={"collector": "Mette", "date": sunday, "region": "Zealand", "optimise": True},
+    )
+    assert closed.status_code == 409, closed.text
+    assert "none of the 4 selected account(s) may be visited" in closed.json()["detail"]
 
 
 def test_assign_reassign_and_recall_reach_the_laptops(boss, engine, laptop, server, today):

@@ -160,5 +160,10 @@ def closed_for_visits(
         )
         later = decision.next_allowed
         if decision.blocks and (later is None or later.date() != day):
-            closed[account_id] = tuple(block.rule for block in decision.blocks)
+            # The rules that close the whole day, not the hours before the window opens.
+            closed[account_id] = tuple(
+                block.rule
+                for block in decision.blocks
+                if block.until is None or block.until.astimezone(zone).date() > day
+            )
     return closed
