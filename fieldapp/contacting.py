@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 
 from fieldapp.content import policies, policy
 from fieldapp.store import Store
+from fieldcore.attempts import attempt_of, judge_contact
 from fieldcore.contact import (
     Attempt,
     Decision,
     Hold,
     HoldReason,
     Notice,
-    attempt_of,
     decide,
-    judge_contact,
 )
 from fieldcore.policy import Channel, ContactPolicy
 from fieldcore.stages import zone_of

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fieldapp.syncing import enroll_laptop, sync_once
-from fieldcore.moments import pinned_day
+from fieldcore.days import pinned_day
 from fieldcore.stages import local_today
 
 

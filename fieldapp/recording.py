@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 from fieldapp.contacting import contact_facts, judge_recorded
 from fieldapp.store import Store
-from fieldcore.contact import Block, attempt_from
+from fieldcore.attempts import attempt_from
+from fieldcore.contact import Block
 from fieldcore.errors import FieldErrors
 from fieldcore.outcomes import check_outcome
 from fieldcore.route import OutcomeRecord

@@ -19,7 +19,6 @@ from fieldcore.closed_days import ClosedDay, holiday_name
 from fieldcore.i18n import LOCALES, format_day, format_time, translated
 from fieldcore.i18n import language as current_language
 from fieldcore.labels import LABELS
-from fieldcore.outcomes import OutcomeDetails
 from fieldcore.policy import Allowed, Channel, ContactPolicy
 
 
@@ -98,82 +97,6 @@ class Decision:
         return not self.blocks
 
 
-# Outcomes where the borrower was spoken to; a third party's names who was.
-_SPOKEN = frozenset({"promise", "paid", "refused", "dispute", "hardship", "callback"})
-
-
-# ... and where the debt itself was talked about.
-_ABOUT_THE_DEBT = frozenset({"promise", "paid", "refused", "dispute", "hardship"})
-
-
-def attempt_of(
-    outcome: str,
-    at: datetime,
-    channel: Channel | str = Channel.VISIT,
-    contact_who: str | None = None,
-    role: str | None = None,
-) -> Attempt:
-    """The attempt an outcome records: with whom, and whether anyone was spoken to.
-
-    Nobody home, moved and no answer are attempts nobody answered; a third party
-    is a conversation with that person, not the borrower.
-    """
-    channel = Channel(channel)
-    if outcome == "third_party":
-        return Attempt(at, channel, contact_who or role or "other", answered=True)
-    return Attempt(at, channel, role or "borrower", answered=outcome in _SPOKEN)
-
-
-def attempt_from(outcome: str, recorded_at: datetime, details: OutcomeDetails) -> Attempt:
-    """The attempt a stored outcome records: when it happened, how, and with whom.
-
-    Outcomes from before channels and roles were recorded are visits to the borrower.
-    """
-    return attempt_of(
-        outcome,
-        details.happened_at or recorded_at,
-        details.channel or Channel.VISIT,
-        details.contact_who,
-        details.role,
-    )
-
-
-def judge_contact(
-    policy: ContactPolicy,
-    outcome: str,
-    attempt: Attempt,
-    zone: ZoneInfo,
-    earlier: Sequence[Attempt] = (),
-    notices: Iterable[Notice] = (),
-    holds: Iterable[Hold] = (),
-    disclosure_given: bool = False,
-) -> Decision:
-    """Was a recorded contact allowed? `decide` at its moment, and what was said to whom.
-
-    The laptop asks before it saves an outcome, head office again when the outcome
-    arrives, with every collector's earlier attempts. Beyond `decide`: the debt was
-    discussed with someone who may only be asked where the borrower is, or the
-    policy's disclosure was not confirmed in a conversation.
-    """
-    decision = decide(
-        policy, attempt.channel, attempt.role, attempt.at, zone, earlier, notices, holds
-    )
-    found = list(decision.blocks)
-    allowed = policy.allowed(attempt.role)
-    locate_only = allowed in (Allowed.LOCATE, Allowed.LOCATE_ONCE, Allowed.AFTER_UNREACHABLE)
-    if locate_only and outcome in _ABOUT_THE_DEBT:
-        found.append(Block("role.locate", sentences.LOCATE_ONLY, {"role": _Code(attempt.role)}))
-    talked = attempt.answered and allowed is Allowed.DISCUSS and attempt.role != "attorney"
-    if policy.disclosures is not None and talked and not disclosure_given:
-        found.append(Block("disclosure.missing", sentences.NO_DISCLOSURE))
-    return Decision(at=attempt.at, blocks=tuple(found))
-
-
-def rule_name(rule: str) -> str:
-    """A rule's short name (its family: "on hold", "public holiday"), untranslated."""
-    return sentences.RULE_NAMES.get(rule.split(".")[0], rule)
-
-
 # Enough steps for a week of closed days, holidays and caps to fall away one by one.
 _MOST_STEPS = 64
 
@@ -240,13 +163,13 @@ def _blocks(
 def _role_blocks(policy: ContactPolicy, role: str, earlier: list[Attempt]) -> list[Block]:
     allowed = policy.allowed(role)
     if allowed is Allowed.NONE:
-        return [Block("role.never", sentences.NEVER, {"role": _Code(role)})]
+        return [Block("role.never", sentences.NEVER, {"role": Code(role)})]
     if allowed is Allowed.LOCATE_ONCE and any(a.role == role and a.answered for a in earlier):
-        return [Block("role.once", sentences.ONCE, {"role": _Code(role)})]
+        return [Block("role.once", sentences.ONCE, {"role": Code(role)})]
     if allowed is Allowed.AFTER_UNREACHABLE:
         missed = sum(1 for a in earlier if a.role == "borrower" and not a.answered)
         if missed < policy.unreachable_after:
-            facts = {"role": _Code(role), "most": policy.unreachable_after, "count": missed}
+            facts = {"role": Code(role), "most": policy.unreachable_after, "count": missed}
             return [Block("role.unreachable", sentences.UNREACHABLE, facts)]
     return []
 
@@ -396,7 +319,7 @@ def _weekday(day: date) -> _Weekday:
     return _Weekday(day.year, day.month, day.day)
 
 
-class _Code(str):
+class Code(str):
     """A code shown by its word (a role, a channel)."""
 
 
@@ -407,7 +330,7 @@ class _Weekday(date):
 def _shown(value: object, language: str) -> str:
     from babel.dates import format_date
 
-    if isinstance(value, _Code):
+    if isinstance(value, Code):
         code = str(value)
         return translated(LABELS[code], language).lower() if code in LABELS else code
     if isinstance(value, ClosedDay):

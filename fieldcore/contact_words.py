@@ -78,3 +78,8 @@ RULE_NAMES = {
     "cooldown": N_("too soon after a conversation"),
     "disclosure": N_("no disclosure"),
 }
+
+
+def rule_name(rule: str) -> str:
+    """A rule's short name (its family: "on hold", "public holiday"), untranslated."""
+    return RULE_NAMES.get(rule.split(".")[0], rule)

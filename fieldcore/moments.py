@@ -10,7 +10,7 @@ so a client generated from the document cannot send what the server refuses.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, GetJsonSchemaHandler
@@ -112,32 +112,3 @@ WallClock = Annotated[
 ]
 # A day in an imported file's cell (portfolio, payments): padded cells are trimmed.
 CellDay = Annotated[date, BeforeValidator(read_cell_day)]
-
-
-def pinned_day(value: str) -> date:
-    """The day of a pinned clock (FIELDAPP_TODAY=2026-12-07 or 2026-12-07T10:30)."""
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        raise ValueError(
-            f"FIELDAPP_TODAY={value!r} is neither a day (2026-12-07) "
-            "nor a moment (2026-12-07T10:30)"
-        ) from None
-
-
-def pinned_moment(value: str, zone: tzinfo) -> datetime | None:
-    """Where a pinned clock starts, or None when only the day is pinned.
-
-    Without an offset the moment is the wall clock of `zone` (the collector's).
-    """
-    value = value.strip()
-    if len(value) <= 10:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"FIELDAPP_TODAY={value!r} is neither a day (2026-12-07) "
-            "nor a moment (2026-12-07T10:30)"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

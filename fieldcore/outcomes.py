@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from fieldcore.contact_fields import ContactRole, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.moments import WallClock
 from fieldcore.money import parse_amount
@@ -96,25 +97,6 @@ class ThirdParty(StrEnum):
     RELATIVE = "relative"
     NEIGHBOUR = "neighbour"
     OTHER = "other"
-
-
-class ContactRole(StrEnum):
-    """Whom the collector reached: the borrower, a third party, or the borrower's attorney."""
-
-    BORROWER = "borrower"
-    SPOUSE = "spouse"
-    EMPLOYER = "employer"
-    GUARANTOR = "guarantor"
-    RELATIVE = "relative"
-    NEIGHBOUR = "neighbour"
-    OTHER = "other"
-    ATTORNEY = "attorney"
-
-
-# Each channel's own word for "nobody answered".
-CHANNEL_ONLY = {OutcomeCode.NOT_HOME: Channel.VISIT, OutcomeCode.NO_ANSWER: Channel.PHONE}
-# How far back an outcome may say it happened (entered late, after a day without the laptop).
-LONGEST_LATE_DAYS = 7
 
 
 # Which fields each code asks for, in form order. Everything else is refused
@@ -299,36 +281,7 @@ def outcome_problems(
             errors[name] = str(error)
     if code in NEEDS_NOTE and not values.get("note"):
         errors["note"] = f"is required for {code.value}: say why"
-    errors |= _contact_problems(code, values, now)
-    return errors
-
-
-def _contact_problems(code: OutcomeCode, values: Mapping[str, object], now: datetime) -> dict:
-    """How, with whom and when: the channel fits the code, the role the third party."""
-    errors: dict[str, str] = {}
-    channel = values.get("channel") or Channel.VISIT
-    only = CHANNEL_ONLY.get(code)
-    if only is not None and channel != only:
-        errors["channel"] = f"must be {only.value} for {code.value}"
-    role, who = values.get("role"), values.get("contact_who")
-    if role is not None and who is not None and role != who:
-        errors["role"] = f"is not the third party spoken to ({who})"
-    happened = values.get("happened_at")
-    if isinstance(happened, datetime):
-        when = happened if happened.tzinfo else happened.replace(tzinfo=now.tzinfo)
-        if now.tzinfo is not None and when > now + timedelta(minutes=5):
-            errors["happened_at"] = "is in the future"
-        elif now.tzinfo is not None and when < now - timedelta(days=LONGEST_LATE_DAYS):
-            errors["happened_at"] = f"is more than {LONGEST_LATE_DAYS} days ago"
-    override = values.get("override")
-    if isinstance(override, str):
-        if len(override) > LONGEST_REASON:
-            errors["override"] = f"is longer than {LONGEST_REASON} characters"
-        else:
-            try:
-                check_lines(override)
-            except ValueError as error:
-                errors["override"] = str(error)
+    errors |= contact_problems(code.value, values, now)
     return errors
 
 

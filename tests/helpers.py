@@ -95,7 +95,8 @@ def account_row(account_id: str, **overrides: str) -> dict:
         "currency": "DKK",
         "outstanding": "10000.00",
         "overdue_amount": "1500.00",
-        "oldest_due_date": (date.today() - timedelta(days=45)).isoformat(),
+        # Against the day every test is pinned to (tests/conftest.py's DAY).
+        "oldest_due_date": (date(2026, 11, 23) - timedelta(days=45)).isoformat(),
         "phone": "+45 20 30 40 50",
         "city": "Aarhus",
         "language": "da",

@@ -117,9 +117,18 @@ def test_spouse_may_only_be_used_to_locate(home):
     async def steps(app, pilot):
         await pilot.press("enter")
         await pilot.pause()
-        return text_of(app, "#contacts")
+        danish = text_of(app, "#contacts")
+        await pilot.press("escape")
+        app.screen.query_one("#route-filter", Input).value = "EN-1001"
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        return danish, text_of(app, "#contacts")
 
-    assert "only to locate the borrower; never discuss the debt" in drive(home, steps)
+    # Each account's own policy: in Denmark never the spouse; by default once, to locate.
+    danish, english = drive(home, steps)
+    assert "Spouse" in danish and "may not be contacted" in danish
+    assert "once, only to locate the borrower; never discuss the debt" in english
 
 
 def test_script_in_the_borrowers_language_and_its_step_goes_with_the_outcome(home):
@@ -187,12 +196,15 @@ def _fill_and_save(code: str, values: dict[str, str], home: Path, size=(120, 40)
         ("callback", {"callback_at"}),
         ("third_party", {"contact_who"}),
         ("deceased", set()),
+        ("no_answer", set()),
     ],
 )
 def test_each_code_shows_exactly_its_fields(home, code, fields):
     shown, _screen = _fill_and_save(code, {}, home)
     common = {"default_reason", "ability", "willingness", "note"}
-    assert set(shown) == {"outcome"} | fields | common
+    # How, when, and whom (a third party's "who was contacted" says whom).
+    contact = {"channel", "happened_at"} | ({"role"} if code != "third_party" else set())
+    assert set(shown) == {"outcome"} | fields | common | contact
 
 
 def test_paid_gives_a_receipt_made_offline(home):

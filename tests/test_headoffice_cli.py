@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from headoffice.work import supervisors
+from tests.conftest import DAY
 from tests.helpers import account_row, run, write_portfolio
 
 
 def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
-    today = date.today()
+    today = DAY
     rows = [
         account_row("Z-1", lat="55.70", lon="12.0", region="Zealand", postal_code="2100"),
         account_row("Z-2", lat="55.60", lon="12.0", region="Zealand", postal_code="2100"),

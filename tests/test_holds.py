@@ -14,6 +14,7 @@ from fieldapp.syncing import sync_once
 from headoffice.cli import main as headoffice
 from headoffice.compliance.holds import holds_in_force
 from sync.protocol import PROTOCOL_VERSION
+from tests.conftest import DAY
 from tests.test_check_contact import check, countries  # noqa: F401 (a fixture)
 
 MONDAY_10 = "2026-11-30T10:00"
@@ -39,18 +40,19 @@ def test_a_hold_reaches_the_laptop_and_a_release_lifts_it(countries, boss):  # n
 
 
 def test_a_visit_notice_opens_a_danish_door(countries, boss):  # noqa: F811
-    code, out = check(countries, "DK-1", "--channel", "visit", "--at", MONDAY_10)
+    monday = f"{DAY}T10:00"
+    code, out = check(countries, "DK-1", "--channel", "visit", "--at", monday)
     assert code == 3 and "notice.missing" in out
     sent = boss.post(
-        "/supervisor/accounts/DK-1/notices", json={"kind": "visit_notice", "sent_on": "2026-11-28"}
+        "/supervisor/accounts/DK-1/notices", json={"kind": "visit_notice", "sent_on": "2026-11-21"}
     )
     assert sent.status_code == 201, sent.text
     sync_once(countries)
-    code, out = check(countries, "DK-1", "--channel", "visit", "--at", MONDAY_10, "--json")
+    code, out = check(countries, "DK-1", "--channel", "visit", "--at", monday, "--json")
     answer = json.loads(out)
     assert [b["rule"] for b in answer["blocks"]] == ["notice.recent"]
-    assert answer["next_allowed"] == "2026-12-01T08:00:00+01:00"
-    assert check(countries, "DK-1", "--channel", "visit", "--at", "2026-12-01T10:00")[0] == 0
+    assert answer["next_allowed"] == "2026-11-24T08:00:00+01:00"
+    assert check(countries, "DK-1", "--channel", "visit", "--at", "2026-11-24T10:00")[0] == 0
 
 
 def test_a_dispute_from_the_field_holds_the_account_at_head_office(countries, engine):  # noqa: F811

@@ -12,20 +12,12 @@ from headoffice.store import tables
 from tests.console_office import console_for, settle, table_rows
 from tests.console_office import drive as drive_console
 from tests.console_office import text as console_text
-from tests.ui import drive, rows, text_of
-
-
-async def settled(pilot) -> None:
-    # The route's marks are judged off the screen's thread: wait for them to land.
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if pilot.app.screen.marks:
-            return
+from tests.ui import drive, rows, text_of, until_marked
 
 
 def test_the_route_marks_each_stop_and_plans_the_closed_ones_last(home):
     async def steps(app, pilot):
-        await settled(pilot)
+        await until_marked(pilot)
         return rows(app), app.screen.current_visit()
 
     shown, current = drive(home, steps)
@@ -43,7 +35,7 @@ def test_the_route_marks_each_stop_and_plans_the_closed_ones_last(home):
 
 def test_the_visit_says_why_not_and_what_each_contact_may_be_used_for(home):
     async def steps(app, pilot):
-        await settled(pilot)
+        await until_marked(pilot)
         await pilot.press("end", "enter")
         await pilot.pause()
         return text_of(app, "#hold"), text_of(app, "#contacts")

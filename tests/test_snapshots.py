@@ -12,6 +12,7 @@ from textual.widgets import Input
 from fieldapp.store import Store
 from fieldapp.tui.app import FieldApp
 from fieldcore.outcomes import OutcomeCode
+from tests.ui import until_marked
 
 SIZES = [(80, 24), (120, 40)]
 LANGUAGES = ["en", "zh"]
@@ -35,6 +36,7 @@ async def still(pilot) -> None:
 def journey(*keys: str, outcome: str | None = None):
     async def run_before(pilot) -> None:
         await pilot.pause()
+        await until_marked(pilot)
         for key in keys:
             await pilot.press(key)
             await pilot.pause()

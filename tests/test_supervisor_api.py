@@ -11,6 +11,7 @@ from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
 from headoffice.work import roster, supervisors
+from tests.conftest import DAY
 from tests.helpers import HEADER, account_row, csv_text, three_borrowers
 
 ENDPOINTS = [
@@ -68,7 +69,7 @@ def test_only_a_supervisor_token_opens_the_supervisor_api(server, engine, laptop
 
 
 def test_me_and_collectors(boss, laptop):
-    assert boss.get("/supervisor/me").json() == {"name": "Anna", "today": str(date.today())}
+    assert boss.get("/supervisor/me").json() == {"name": "Anna", "today": str(DAY)}
     assert boss.get("/supervisor/collectors").json() == [
         {"name": "Mette", "language": "da", "timezone": "Europe/Copenhagen", "laptops": 1}
     ]

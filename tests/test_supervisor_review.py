@@ -12,6 +12,7 @@ from fieldapp.syncing import sync_once
 from headoffice.oversight.review import review_queue
 from headoffice.store.tables import outcomes
 from headoffice.work import roster
+from tests.conftest import DAY
 from tests.helpers import csv_text, three_borrowers
 
 
@@ -91,7 +92,7 @@ def insert_promise(engine, account_id: str, made: date, due: date, amount: int, 
 def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, engine, laptop):
     # Ten days ago, due three days ago; CN-1 paid before its date (a payment file
     # never holds a day after head office's today).
-    made = date.today() - timedelta(days=10)
+    made = DAY - timedelta(days=10)
     later = made + timedelta(days=70)  # DK-1 and CN-1 are then 105 days past due
     insert_promise(engine, "DK-1", made, made + timedelta(days=7), 50000, "DKK")
     insert_promise(engine, "CN-1", made, made + timedelta(days=7), 50000, "CNY")

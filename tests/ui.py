@@ -43,3 +43,11 @@ def text_of(app, selector: str) -> str:
         console = Console(width=200, record=True, file=sink)
         console.print(content)
         return console.export_text()
+
+
+async def until_marked(pilot) -> None:
+    """Wait for the route's marks: they are judged off the screen's thread."""
+    for _ in range(100):
+        if getattr(pilot.app.screen, "marks", None):
+            return
+        await pilot.pause(0.05)

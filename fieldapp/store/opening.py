@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldapp.store.layout import ACCOUNT_FIELDS, DB_NAME, MIGRATIONS
-from fieldcore.moments import pinned_day, pinned_moment
+from fieldcore.days import pinned_day, pinned_moment
 from fieldcore.stages import local_today, zone_of
 
 # The pydantic models and sqlite-utils come in when first needed, not on the

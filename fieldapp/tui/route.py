@@ -14,7 +14,6 @@ from textual.widgets import Header, Input, Static
 
 from fieldapp.tui.route_list import RouteList
 from fieldapp.tui.status import SyncStatus
-from fieldcore.contact import rule_name
 from fieldcore.i18n import N_, _, format_day_long, format_time, language
 from fieldcore.labels import label
 from fieldcore.money import format_money
@@ -253,6 +252,9 @@ class RouteScreen(Screen):
         if mark.open_on(stop.visit_date) and mark.visit_from is not None:
             when = _("from {time}").format(time=format_time(mark.visit_from))
             return Text(when, style=_MARK_STYLE["later"])
+        # Here, not at the top: the first paint of the route comes before pydantic loads.
+        from fieldcore.contact_words import rule_name
+
         return Text("⊘ " + _(rule_name(mark.blocks[0])), style=_MARK_STYLE["closed"])
 
     def _show_totals(self) -> None:

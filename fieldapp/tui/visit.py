@@ -12,7 +12,8 @@ from textual.widgets import Header, Static
 
 from fieldapp.contacting import contact_facts, decide_with
 from fieldapp.tui.status import SyncStatus
-from fieldcore.contact import Decision, rule_name
+from fieldcore.contact import Decision
+from fieldcore.contact_words import rule_name
 from fieldcore.i18n import N_, _, format_day, format_time, language, language_name
 from fieldcore.labels import SECURITY, label
 from fieldcore.money import format_money

@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fieldcore.attempts import attempt_from, judge_contact
 from fieldcore.contact import (
     Attempt,
     Hold,
     HoldReason,
     Notice,
-    attempt_from,
     decide,
-    judge_contact,
 )
 from fieldcore.outcomes import OutcomeDetails
 from fieldcore.policy import ContactPolicy
