@@ -67,13 +67,14 @@ LOCATE_ONLY = N_(
     "{role} may only be asked where the borrower is; the debt may not be discussed with them"
 )
 NO_DISCLOSURE = N_("the policy asks for the disclosure in every conversation; confirm you gave it")
-# A rule's short name, by the first part of its id, for lists and the review queue.
+# A rule's short name, by its id or the first part of it, for lists and the review queue.
 RULE_NAMES = {
     "hold": N_("on hold"),
     "role": N_("person not allowed"),
     "window": N_("outside contact hours"),
     "holiday": N_("public holiday"),
     "notice": N_("no visit notice"),
+    "notice.recent": N_("visit notice too recent"),
     "cap": N_("too many attempts"),
     "cooldown": N_("too soon after a conversation"),
     "disclosure": N_("no disclosure"),
@@ -81,5 +82,5 @@ RULE_NAMES = {
 
 
 def rule_name(rule: str) -> str:
-    """A rule's short name (its family: "on hold", "public holiday"), untranslated."""
-    return RULE_NAMES.get(rule.split(".")[0], rule)
+    """A rule's short name (its own, else its family's: "on hold"), untranslated."""
+    return RULE_NAMES.get(rule) or RULE_NAMES.get(rule.split(".")[0], rule)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldcore.contact_words import RULE_NAMES
+from fieldcore.contact_words import rule_name
 from fieldcore.i18n import N_, format_day, language, translated
 from fieldcore.labels import LABELS
 from fieldcore.money import money_in_text
@@ -57,9 +57,7 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
             day=format_day(facts.last_due, language) if facts.last_due else "",
         )
     if kind == "policy":
-        rules = ", ".join(
-            dict.fromkeys(say(RULE_NAMES.get(r.split(".")[0], r)) for r in facts.rules or [])
-        )
+        rules = ", ".join(dict.fromkeys(say(rule_name(r)) for r in facts.rules or []))
         channel = word(facts.channel or "visit")
         if facts.override:
             return say(_OVERRIDDEN).format(channel=channel, rules=rules, why=facts.override)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -59,10 +60,20 @@ def test_assigning_a_region_with_a_planned_walk(office):
         dialog.query_one("#start", Input).value = "56.15,10.2"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Assigned 30 visits to Lars Berg on 2026-11-24" in text(app, "#status")
-        assert "planned walk" in text(app, "#status")
+        status = text(app, "#status")
+        # Jutland has 30 accounts; the plan leaves out those nobody may visit that day
+        # (the team's disputes are on hold; some had their visits this week).
+        found = re.search(
+            r"Assigned (\d+) visits to Lars Berg on 2026-11-24 · planned walk [\d.]+ km · "
+            r"(\d+) left out: nobody may visit them that day",
+            status,
+        )
+        assert found, status
+        assigned, left_out = int(found[1]), int(found[2])
+        assert assigned + left_out == 30 and left_out > 0
+        return assigned
 
-    drive(console_for(office), steps)
+    assigned = drive(console_for(office), steps)
     with engine.connect() as conn:
         count = conn.execute(
             sa.select(sa.func.count())
@@ -72,7 +83,7 @@ def test_assigning_a_region_with_a_planned_walk(office):
                 tables.visits.c.status == "assigned",
             )
         ).scalar()
-    assert count == 30
+    assert count == assigned
 
 
 def test_a_bad_start_point_is_shown_at_its_field(office):

@@ -207,10 +207,16 @@ def console_screens(office, language: str) -> list[tuple[str, str]]:
         await look_settled(pilot, seen, "numbers by collector", "escape", "3")
         await look_settled(pilot, seen, "numbers by stage", "g")
         await look_settled(pilot, seen, "numbers by day", "g")
+        await look_settled(pilot, seen, "holds", "4")
+        await look_settled(pilot, seen, "hold dialog", "h")
+        await look_settled(pilot, seen, "hold dialog refused", "ctrl+s")
+        await look_settled(pilot, seen, "release dialog", "escape", "enter")
         return seen
 
     app = console_for(office, language)
     app.client.review = without_peoples_words(app.client.review)
+    holds = app.client.holds
+    app.client.holds = lambda: [h.model_copy(update={"note": "…"}) for h in holds()]
     return drive_console(app, steps, size=(200, 80))
 
 
@@ -221,7 +227,11 @@ def without_peoples_words(review):
     def fetch(include_resolved: bool) -> list[ReviewItemWire]:
         return [
             item.model_copy(
-                update={"facts": item.facts.model_copy(update={"reason": "…", "note": "…"})}
+                update={
+                    "facts": item.facts.model_copy(
+                        update={"reason": "…", "note": "…", "override": "…"}
+                    )
+                }
             )
             for item in review(include_resolved)
         ]

@@ -55,12 +55,17 @@ _CHOICE_FIELDS = {
     "willingness": (N_("Willingness to pay"), list(Willingness)),
 }
 FIELDS = ("outcome", *_TEXT_FIELDS, *_CHOICE_FIELDS)
-# The contact itself comes first, the override at the top once the policy refused.
-_CONTACT = ("override", "channel", "role", "happened_at", "disclosure")
+# The code's own fields first (Tab after the outcome lands there), then how, whom and
+# when (right by default most of the time), then the rest; the override shows at the
+# top, under the policy's words, once the policy refused.
+_CONTACT = ("channel", "role", "happened_at", "disclosure")
+_COMMON = ("default_reason", "ability", "willingness")
 _ORDER = (
+    "override",
+    *(f for f in _TEXT_FIELDS if f not in ("override", "happened_at", "note")),
+    *(f for f in _CHOICE_FIELDS if f not in (*_CONTACT, *_COMMON)),
     *_CONTACT,
-    *(f for f in _TEXT_FIELDS if f not in (*_CONTACT, "note")),
-    *(f for f in _CHOICE_FIELDS if f not in _CONTACT),
+    *_COMMON,
     "note",
 )
 

@@ -231,7 +231,7 @@ class RouteScreen(Screen):
         if cached is None:
             cached = (
                 Text(str(s.sequence), justify="right"),
-                _borrower_cell(s),
+                _borrower_cell(s, self.marks.get(s.visit_id)),
                 plain(s.address),
                 Text(format_money(s.overdue_minor, s.currency, language()), justify="right"),
                 Text(str(s.days_past_due), justify="right"),
@@ -359,10 +359,14 @@ class RouteScreen(Screen):
         self.reload()
 
 
-def _borrower_cell(stop: RouteStop) -> Text:
+def _borrower_cell(stop: RouteStop, mark: VisitMark | None) -> Text:
     cell = plain(stop.borrower_name)
     if stop.promise_due_today:
         cell.append(" ◆", style="bold yellow")
     if stop.on_hold:
         cell.append(" ⏸", style="bold magenta")
+    # Beside the name too, for a narrow terminal where the Visit column is out of sight.
+    if mark is not None and mark.blocks and not stop.on_hold:
+        closed = not mark.open_on(stop.visit_date)
+        cell.append(" ⊘" if closed else " ◷", style=_MARK_STYLE["closed" if closed else "later"])
     return cell

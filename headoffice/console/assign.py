@@ -135,6 +135,10 @@ class AssignDialog(FormDialog):
             )
             if done.km is not None:
                 message += " · " + _("planned walk {km} km").format(km=f"{done.km:.1f}")
+            if done.not_visitable:
+                message += " · " + _("{count} left out: nobody may visit them that day").format(
+                    count=len(done.not_visitable)
+                )
             self.app.call_from_thread(self.dismiss, message)
 
         self.run_worker(send, thread=True, exclusive=True)

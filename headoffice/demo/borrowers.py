@@ -143,10 +143,15 @@ def seed_demo(engine: Engine, today: date) -> str:
 
 
 def _contact_on_record(engine: Engine, accounts: list[Account], today: date) -> None:
-    """The visit notices the Danish law asks for, sent ten days ago, and one borrower on
-    hold: bereaved, head office asked collectors to wait."""
+    """The visit notices the Danish law asks for, sent ten days ago (the last borrower's
+    only yesterday: not yet a day to knock), and one borrower on hold: bereaved, head
+    office asked collectors to wait."""
     danish = [a.account_id for a in accounts if a.country == "DK"]
-    record_notices(engine, danish, "visit_notice", today - timedelta(days=10), "post room", today)
+    sent = today - timedelta(days=10)
+    record_notices(engine, danish[:-1], "visit_notice", sent, "post room", today)
+    record_notices(
+        engine, danish[-1:], "visit_notice", today - timedelta(days=1), "post room", today
+    )
     place_hold(engine, "ZH-1012", "vulnerable", "bereavement in the family", "Head Office Demo")
 
 
