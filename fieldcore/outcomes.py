@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from fieldcore.contact_fields import ContactRole, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
@@ -177,7 +177,7 @@ class OutcomeDetails(BaseModel):
     channel: Channel | None = None
     role: ContactRole | None = None
     happened_at: AwareDatetime | None = None
-    disclosure_given: bool | None = None
+    disclosure_given: StrictBool | None = None
     # The collector's reason for a contact the policy blocks, and the rules it broke.
     override: Lines | None = Field(None, max_length=500)
     overridden: tuple[Annotated[Line, Field(max_length=60)], ...] | None = Field(

@@ -17,8 +17,9 @@ REQUIRED = os.environ.get("FIELDAPP_REQUIRE_PG") == "1"
 
 
 @contextmanager
-def scratch_database(label: str) -> Iterator[str]:
-    """Create an empty database, yield its URL, drop it (and its connections) after."""
+def scratch_database(label: str, template: str | None = None) -> Iterator[str]:
+    """Create an empty database (or a copy of `template`), yield its URL, drop it (and its
+    connections) after."""
     if not PG_URL:
         if REQUIRED:
             pytest.fail("FIELDAPP_REQUIRE_PG=1 but FIELDAPP_TEST_PG is not set")
@@ -29,7 +30,8 @@ def scratch_database(label: str) -> Iterator[str]:
     admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
     except psycopg.OperationalError as error:
         if REQUIRED:
             raise

@@ -55,7 +55,7 @@ def test_sort_by_amount_and_by_days_past_due(home):
     # Grouped by currency, largest arrears first within each.
     # 孙燕 is on hold in the demo (bereaved): the route marks her.
     assert [r[1] for r in by_amount[:2]] == ["孙燕 ⏸", "徐军"]
-    assert by_amount[12][1] == "Pia Nørgaard"
+    assert by_amount[12][1] == "Pia Nørgaard ⊘"  # her visit notice went out yesterday
     assert [int(r[4]) for r in by_days] == sorted((int(r[4]) for r in by_days), reverse=True)
     assert "days past due" in totals
 

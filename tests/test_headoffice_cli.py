@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from headoffice.work import supervisors
 from tests.conftest import DAY
-from tests.helpers import account_row, run, write_portfolio
+from tests.helpers import account_row, cli, write_portfolio
 
 
 def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
@@ -20,18 +20,18 @@ def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
     header = [*rows[0].keys()]
     portfolio = write_portfolio(tmp_path / "p.csv", rows, header)
     db = ["--db", db_url]
-    run("headoffice", "import-portfolio", str(portfolio), *db)
-    token = run("headoffice", "supervisor", "add", "Anna", *db).stdout.splitlines()[-1]
+    cli("headoffice", "import-portfolio", str(portfolio), *db)
+    token = cli("headoffice", "supervisor", "add", "Anna", *db).stdout.splitlines()[-1]
     from headoffice.store import db as database
 
     assert supervisors.supervisor_for(database.connect(db_url), token).name == "Anna"
-    twice = run("headoffice", "supervisor", "add", "Anna", *db, check=False)
+    twice = cli("headoffice", "supervisor", "add", "Anna", *db, check=False)
     assert twice.returncode == 1 and "already a supervisor called 'Anna'" in twice.stderr
-    run("headoffice", "collector", "add", "Mette", *db)
+    cli("headoffice", "collector", "add", "Mette", *db)
 
     def assign(*options: str, check: bool = True):
         day = ["--collector", "Mette", "--date", today.isoformat()]
-        return run("headoffice", "assign", *day, *options, *db, check=check)
+        return cli("headoffice", "assign", *day, *options, *db, check=check)
 
     planned = assign("--region", "zealand", "--optimise", "--start", "55.5,12.0").stdout
     assert "assigned 3 visit(s) to Mette" in planned and "planned walk: 33.4 km" in planned
@@ -46,20 +46,20 @@ def test_a_supervisor_morning_on_the_command_line(db_url, tmp_path):
         f"Z-1,100.00,DKK,{today - timedelta(days=1)},BANK-7\n",
         encoding="utf-8",
     )
-    assert "1 new payment(s)" in run("headoffice", "import-payments", str(payments), *db).stdout
+    assert "1 new payment(s)" in cli("headoffice", "import-payments", str(payments), *db).stdout
     assert (
         "0 new payment(s), 1 already"
-        in run("headoffice", "import-payments", str(payments), *db).stdout
+        in cli("headoffice", "import-payments", str(payments), *db).stdout
     )
     payments.write_text("account_id,amount,currency,paid_on,reference\nZ-1,ten,DKK,x,B\n")
-    refused = run("headoffice", "import-payments", str(payments), *db, check=False)
+    refused = cli("headoffice", "import-payments", str(payments), *db, check=False)
     assert refused.returncode == 1
     assert "line 2, column paid_on" in refused.stderr and "nothing was imported" in refused.stderr
 
-    assert run("headoffice", "review", *db).stdout.strip() == "nothing to review"
-    unknown = run("headoffice", "resolve", "dispute", "nope", "--note", "x", *db, check=False)
+    assert cli("headoffice", "review", *db).stdout.strip() == "nothing to review"
+    unknown = cli("headoffice", "resolve", "dispute", "nope", "--note", "x", *db, check=False)
     assert unknown.returncode == 1 and "no dispute item 'nope'" in unknown.stderr
-    numbers = run("headoffice", "numbers", "--by", "stage", *db).stdout.splitlines()
+    numbers = cli("headoffice", "numbers", "--by", "stage", *db).stdout.splitlines()
     assert numbers[0].split()[:3] == ["stage", "visits", "contact"]
     assert [line.split()[0] for line in numbers[1:]] == [
         "current",

@@ -18,7 +18,7 @@ from headoffice.store import db
 from headoffice.store.tables import content
 from headoffice.wire import SettingKey
 from headoffice.work.settings import KNOWN, set_setting
-from tests.helpers import run
+from tests.helpers import cli
 from tests.ui import drive, text_of
 
 KEYS = "the settings are lender.name, lender.address, lender.phone"
@@ -30,7 +30,7 @@ def test_the_known_settings_are_the_ones_the_document_lists():
 
 def test_settings_on_the_command_line(db_url):
     def settings(*args: str, check: bool = True):
-        return run("headoffice", "settings", *args, "--db", db_url, check=check)
+        return cli("headoffice", "settings", *args, "--db", db_url, check=check)
 
     assert [line.split(maxsplit=1) for line in settings("show").stdout.splitlines()] == [
         [key, "(not set)"] for key in ("lender.name", "lender.address", "lender.phone")

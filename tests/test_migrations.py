@@ -15,6 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from headoffice.store import db, migrate, tables
 from tests.helpers import run
 
+# These start from an empty database: the migrations are what is under test.
+pytestmark = pytest.mark.empty_database
+
 
 def test_the_migrations_build_exactly_the_tables_the_code_uses(db_url):
     engine = db.connect(db_url)

@@ -299,7 +299,7 @@ def test_a_body_written_around_publishing_reaches_no_laptop_and_breaks_no_pull(
     keys = {item["key"] for item in pulled["content"]}
     assert "scripts:xx" not in keys and "policy:zz" in keys
     from fieldcore.policy import newest_policies
-    from headoffice.api.judging import _shipped
+    from headoffice.compliance.policies import _shipped
 
     # An unreadable policy is no policy: both ends fall back alike.
     chosen = newest_policies(_shipped(), ["{nope", '{"version": "x"}'])

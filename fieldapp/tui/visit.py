@@ -137,6 +137,9 @@ class VisitScreen(Screen):
         banner = self.query_one("#hold", Static)
         banner.set_class(not decision.allowed, "blocked")
         lines = Text()
+        # Said only when it matters, to keep the screen for the borrower: the route
+        # already says "now".
+        banner.display = not decision.allowed or self.contact.policy.disclosures is not None
         if decision.allowed:
             lines.append(_("You may visit now."), style="bold green")
         else:
