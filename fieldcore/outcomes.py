@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from fieldcore.contact_fields import ContactRole, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
-from fieldcore.moments import WallClock
+from fieldcore.moments import Moment, WallClock
 from fieldcore.money import parse_amount
 from fieldcore.policy import Channel
 from fieldcore.text import Line, Lines, check_line, check_lines
@@ -176,7 +176,7 @@ class OutcomeDetails(BaseModel):
     # How and with whom; absent on outcomes from before channels (a visit to the borrower).
     channel: Channel | None = None
     role: ContactRole | None = None
-    happened_at: AwareDatetime | None = None
+    happened_at: Moment | None = None
     disclosure_given: StrictBool | None = None
     # The collector's reason for a contact the policy blocks, and the rules it broke.
     override: Lines | None = Field(None, max_length=500)
