@@ -13,17 +13,23 @@ from fieldcore.text import check_lines
 LONGEST_OVERRIDE = 500
 
 
-class ContactRole(StrEnum):
-    """Whom the collector reached: the borrower, a third party, or the borrower's attorney."""
+class ThirdParty(StrEnum):
+    """Who besides the borrower was spoken to."""
 
-    BORROWER = "borrower"
     SPOUSE = "spouse"
     EMPLOYER = "employer"
     GUARANTOR = "guarantor"
     RELATIVE = "relative"
     NEIGHBOUR = "neighbour"
     OTHER = "other"
-    ATTORNEY = "attorney"
+
+
+# Whom the collector reached: the borrower, a third party, or the borrower's attorney.
+ContactRole = StrEnum(
+    "ContactRole",
+    [("BORROWER", "borrower"), *((p.name, p.value) for p in ThirdParty), ("ATTORNEY", "attorney")],
+    module=__name__,
+)
 
 
 # Each channel's own word for "nobody answered".

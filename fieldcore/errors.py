@@ -35,6 +35,8 @@ def from_validation_error(error: ValidationError) -> dict[str, str]:
     return found
 
 
+_NOT_THE_ONE = N_("is not the person spoken to ({who})")
+_BLOCKED = N_("is needed: the contact policy blocks this contact; say why it happened")
 # The rule sentences the kernel, the wire and pydantic write, each with the words a form
 # shows for it; {parts} are carried over, an outcome code by its word (see reason_shown).
 _REASONS = tuple(
@@ -50,18 +52,9 @@ _REASONS = tuple(
         (r"is in the past", N_("is in the past")),
         (r"is in the future", N_("is in the future")),
         (r"is more than (?P<n>\d+) days ago", N_("is more than {n} days ago")),
-        (
-            r"must be (?P<channel>\w+) for (?P<code>\w+)",
-            N_("must be “{channel}” for “{code}”"),
-        ),
-        (
-            r"is not the third party spoken to \((?P<who>\w+)\)",
-            N_("is not the person spoken to ({who})"),
-        ),
-        (
-            r"is needed: the contact policy blocks this.*",
-            N_("is needed: the contact policy blocks this contact; say why it happened"),
-        ),
+        (r"must be (?P<channel>\w+) for (?P<code>\w+)", N_("must be “{channel}” for “{code}”")),
+        (r"is not the third party spoken to \((?P<who>\w+)\)", _NOT_THE_ONE),
+        (r"is needed: the contact policy blocks this.*", _BLOCKED),
         (r"is more than (?P<n>\d+) days away", N_("is more than {n} days away")),
         (r"is longer than (?P<n>\d+) characters", N_("is too long (at most {n})")),
         (

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from fieldcore.contact_fields import ContactRole, contact_problems
+from fieldcore.contact_fields import ContactRole, ThirdParty, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.moments import Moment, WallClock
 from fieldcore.money import parse_amount
@@ -86,17 +86,6 @@ class Willingness(StrEnum):
     WILLING = "willing"
     RELUCTANT = "reluctant"
     REFUSES = "refuses"
-
-
-class ThirdParty(StrEnum):
-    """Who besides the borrower was spoken to."""
-
-    SPOUSE = "spouse"
-    EMPLOYER = "employer"
-    GUARANTOR = "guarantor"
-    RELATIVE = "relative"
-    NEIGHBOUR = "neighbour"
-    OTHER = "other"
 
 
 # Which fields each code asks for, in form order. Everything else is refused

@@ -12,12 +12,10 @@ from click.testing import CliRunner
 
 from fieldapp.cli import main as fieldapp
 from fieldapp.store import Store
-from fieldapp.syncing import enroll_laptop, sync_once
 from fieldcore.accounts import parse_row
 from fieldcore.errors import FieldErrors
-from headoffice.work import portfolio, roster
 from tests.conftest import sqlite_only
-from tests.helpers import HEADER, account_row, three_borrowers, write_portfolio
+from tests.helpers import account_row, laptop_abroad
 
 # The laptop is under test here; head office runs on SQLite (its own tests use both).
 db_url = pytest.fixture(sqlite_only, name="db_url")
@@ -29,23 +27,7 @@ MONDAY = date(2026, 11, 30)
 @pytest.fixture
 def countries(tmp_path: Path, engine, server) -> Path:
     """Mette's laptop, synced, with DK-1 in Denmark, CN-1 in China and EN-1 in Chicago."""
-    rows = three_borrowers(
-        **{
-            "DK-1": {"country": "DK"},
-            "CN-1": {"country": "cn"},
-            "EN-1": {"country": "US", "timezone": "America/Chicago"},
-        }
-    )
-    found = portfolio.read_portfolio(
-        write_portfolio(tmp_path / "portfolio.csv", rows, [*HEADER, "country"])
-    )
-    portfolio.import_accounts(engine, found)
-    token = roster.add_collector(engine, "Mette", "da", "Europe/Copenhagen")
-    roster.assign(engine, "Mette", MONDAY, ["DK-1", "CN-1", "EN-1"])
-    home = tmp_path / "laptop"
-    enroll_laptop(home, server.url, token, "test laptop")
-    sync_once(home)
-    return home
+    return laptop_abroad(tmp_path, engine, server.url, MONDAY)
 
 
 def check(home: Path, *args: str) -> tuple[int, str]:

@@ -11,10 +11,8 @@ from click.testing import CliRunner
 
 from fieldapp.cli import main as fieldapp
 from fieldapp.store import Store
-from fieldapp.syncing import enroll_laptop, sync_once
-from headoffice.work import portfolio, roster
 from tests.conftest import DAY, sqlite_only
-from tests.helpers import HEADER, three_borrowers, write_portfolio
+from tests.helpers import laptop_abroad
 
 # The laptop is under test here; head office runs on SQLite (its own tests use both).
 db_url = pytest.fixture(sqlite_only, name="db_url")
@@ -24,22 +22,9 @@ SUNDAY = "2026-11-22"  # the day before the pinned Monday
 
 @pytest.fixture
 def abroad(tmp_path: Path, engine, server) -> Path:
-    """Mette's laptop, synced: DK-1 in Denmark, CN-1 in China, EN-1 in Chicago."""
-    rows = three_borrowers(
-        **{
-            "DK-1": {"country": "DK"},
-            "CN-1": {"country": "CN"},
-            "EN-1": {"country": "US", "timezone": "America/Chicago"},
-        }
-    )
-    path = write_portfolio(tmp_path / "portfolio.csv", rows, [*HEADER, "country"])
-    portfolio.import_accounts(engine, portfolio.read_portfolio(path))
-    token = roster.add_collector(engine, "Mette", "da", "Europe/Copenhagen")
-    roster.assign(engine, "Mette", DAY, ["DK-1", "CN-1", "EN-1"])
-    home = tmp_path / "laptop"
-    enroll_laptop(home, server.url, token, "test laptop")
-    sync_once(home)
-    return home
+    """Mette's laptop, synced, on the pinned day: DK-1 in Denmark, CN-1 in China, EN-1 in
+    Chicago."""
+    return laptop_abroad(tmp_path, engine, server.url, DAY)
 
 
 def record(home: Path, account: str, *args: str) -> tuple[int, str]:
