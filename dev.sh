@@ -35,8 +35,8 @@ case "${1:-}" in
         .venv/bin/ruff format --check .
         .venv/bin/ruff check .
         .venv/bin/lint-imports
-        # Two workers: most tests wait on a server or a terminal, so two share the
-        # machine's cores well (13.5 min alone, 8 min in two, on this 2-core box).
+        # Two workers, one per core of a 2-core box: most tests wait on a server or a
+        # terminal, and two keep both cores busy without starving either.
         exec .venv/bin/pytest -n "${FIELDAPP_TEST_WORKERS:-2}" --dist worksteal "$@"
         ;;
     *)
