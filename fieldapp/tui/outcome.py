@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 
-from fieldapp.contacting import contact_facts
+from fieldapp.content import policy
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.tui.hints import what_to_type
 from fieldapp.tui.status import SyncStatus
@@ -143,10 +143,10 @@ class OutcomeScreen(Screen):
         )
         if self.visit_id in self.app.disclosed:
             self.query_one("#disclosure", Select).value = "true"
-        self._asks_disclosure = (
-            contact_facts(self.app.store, self.detail.account.account_id).policy.disclosures
-            is not None
-        )
+        # Only the policy is needed here, not the account's whole contact history.
+        account = self.detail.account
+        rules = policy(self.app.store.published_content(), account.country)
+        self._asks_disclosure = rules.disclosures is not None
         self._overriding = False
         self.query_one("#policy-blocks", Static).display = False
         draft = self.app.store.draft(self.visit_id)
