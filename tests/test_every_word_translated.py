@@ -15,6 +15,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, Select
 
 import fieldcore
+from fieldapp.contacting import mark_route
 from fieldapp.store import Store
 from fieldapp.tui.route_list import RouteList
 from fieldcore import labels
@@ -117,19 +118,37 @@ async def outcome_forms(pilot, seen: list) -> None:
 
 
 def distinct_stops(home) -> list[int]:
-    """One route row for each kind of visit: its stage, language and loan security.
+    """Route rows that between them show every value a visit screen can show raw: each
+    stage, language and loan security, and each set of rules that blocks a stop.
 
-    Every value a visit screen can show raw is covered, without opening all 36.
+    A value is translated or not wherever it shows, so one row per value covers them all
+    (four or five of the 36 rows; opening every combination cost a minute a language).
     """
     store = Store(home)
     try:
-        kinds: dict[tuple, int] = {}
-        for index, stop in enumerate(store.route(DAY)):
+        stops = store.route(DAY)
+        marks = mark_route(store, stops)
+        kinds = []
+        for stop in stops:
             account = store.visit(stop.visit_id).account
-            kinds.setdefault((stop.stage, account.language, account.security), index)
+            mark = marks.get(stop.visit_id)
+            kinds.append(
+                {
+                    ("stage", stop.stage),
+                    ("language", account.language),
+                    ("security", account.security),
+                    ("blocks", mark.blocks if mark else ()),
+                }
+            )
     finally:
         store.close()
-    return sorted(kinds.values())
+    chosen: list[int] = []
+    unseen = set().union(*kinds)
+    while unseen:
+        best = max(range(len(kinds)), key=lambda i: (len(kinds[i] & unseen), -i))
+        chosen.append(best)
+        unseen -= kinds[best]
+    return sorted(chosen)
 
 
 def laptop_screens(home, language: str) -> list[tuple[str, str]]:
@@ -198,7 +217,8 @@ def console_screens(office, language: str) -> list[tuple[str, str]]:
         )
         await look_settled(pilot, seen, "review queue", "2", "v")
         table = app.screen.query_one("#review-table")
-        for row in range(table.row_count):
+        pane = app.screen.query_one("ReviewPane")
+        for row in distinct_items(pane.items):
             table.move_cursor(row=row)
             await look_settled(pilot, seen, f"review item {row + 1}")
         await look_settled(pilot, seen, "review queue, open only", "v", "home")
@@ -218,6 +238,18 @@ def console_screens(office, language: str) -> list[tuple[str, str]]:
     holds = app.client.holds
     app.client.holds = lambda: [h.model_copy(update={"note": "…"}) for h in holds()]
     return drive_console(app, steps, size=(200, 80))
+
+
+def distinct_items(items: list[ReviewItemWire]) -> list[int]:
+    """One row of the review queue for each kind of item, open or resolved, and each code its
+    facts name (an outcome, a field, the rules broken, a channel): a detail with the same
+    codes shows the same words, so the other rows add nothing to look at."""
+    first: dict[tuple, int] = {}
+    for row, item in enumerate(items):
+        facts = item.facts
+        codes = (facts.outcome, facts.field, tuple(facts.rules or ()), facts.channel)
+        first.setdefault((item.kind, item.resolution is None, codes), row)
+    return sorted(first.values())
 
 
 def without_peoples_words(review):
