@@ -12,7 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import load_bench, policy_bench, supervisor_bench, sync_bench, tui_bench
+from bench import (
+    arrangements_bench,
+    load_bench,
+    policy_bench,
+    supervisor_bench,
+    sync_bench,
+    tui_bench,
+)
 
 BENCHMARKS = {
     **sync_bench.BENCHMARKS,
@@ -20,6 +27,7 @@ BENCHMARKS = {
     **load_bench.BENCHMARKS,
     **supervisor_bench.BENCHMARKS,
     **policy_bench.BENCHMARKS,
+    **arrangements_bench.BENCHMARKS,
 }
 
 

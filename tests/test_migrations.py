@@ -67,6 +67,47 @@ def test_a_database_from_before_versioning_keeps_everything(db_url):
     assert payment.source == "field" and payment.reference == "R-1"
 
 
+def test_promises_recorded_before_arrangements_become_arrangements_of_one_part(db_url):
+    engine = db.connect(db_url, migrate=False)
+    with engine.begin() as conn:
+        command.upgrade(migrate._config(conn), "0007")
+        conn.execute(
+            sa.text(
+                "INSERT INTO collectors (name, language, timezone, created_at) "
+                "VALUES ('Mette', 'da', 'Europe/Copenhagen', :now)"
+            ),
+            {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+        )
+        # Recorded late in the evening in Copenhagen: the next day there, still the 20th in UTC.
+        late = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
+        conn.execute(
+            sa.text(
+                "INSERT INTO outcomes (id, visit_id, account_id, collector_id, device_id, outcome, "
+                "amount_minor, currency, promise_date, note, recorded_at, received_at, "
+                "needs_review) VALUES ('p1', 'v1', 'DK-1', 1, 'd1', 'promise', 50000, 'DKK', "
+                "'2026-11-27', '', :late, :late, :no)"
+            ),
+            {"late": late, "no": False},
+        )
+    engine.dispose()
+    engine = db.connect(db_url)
+    with engine.connect() as conn:
+        made = conn.execute(sa.select(tables.arrangements)).one()
+        part = conn.execute(sa.select(tables.instalments)).one()
+    assert (made.id, made.kind, made.total_minor, made.made_on) == (
+        "p1",
+        "promise",
+        50000,
+        date(2026, 11, 20),
+    )
+    assert (part.number, part.due, part.amount_minor, part.made_on) == (
+        1,
+        date(2026, 11, 27),
+        50000,
+        date(2026, 11, 20),
+    )
+
+
 def test_migrate_command_says_what_it_did(db_url):
     first = run("headoffice", "migrate", "--db", db_url)
     assert f"to {migrate.head()}" in first.stdout

@@ -18,15 +18,18 @@ from headoffice.compliance.policies import policies_in_force, zone_for
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
+    arrangements,
     collectors,
     corrections,
     counters,
     devices,
+    instalments,
     outcomes,
     payments,
     visits,
 )
 from headoffice.work import roster
+from headoffice.work.arrangements import promise_rows, replace_older
 from headoffice.work.payments import field_payment
 from sync.protocol import (
     CorrectContact,
@@ -122,6 +125,15 @@ class SqlSyncStorage:
             answers |= self._apply_outcomes(conn, device, outcome_batch, now, writes)
             answers |= self._apply_corrections(conn, device, correction_batch, now, writes)
             _write(conn, writes, answers)
+            # A new promise takes over from the account's older ones, in the order made.
+            made = sorted(
+                (items[0][1]["recorded_at"], row["id"], row["account_id"], row["made_on"])
+                for mutation_id, items in writes.items()
+                if answers[mutation_id].status == "applied"
+                for table, row in items
+                if table is arrangements
+            )
+            replace_older(conn, [(a, b, c) for _when, a, b, c in made])
             # A dispute from the field holds the account at once, for every laptop.
             hold_disputes(
                 conn,
@@ -242,6 +254,8 @@ class SqlSyncStorage:
                 # Money taken at the door counts toward promises from the moment it arrives.
                 if row["outcome"] == "paid":
                     rows.append((payments, field_payment(row, now)))
+                if row["outcome"] == "promise":
+                    rows += promise_rows(row, now)
                 writes[mutation.id] = rows
         return answers
 
@@ -341,7 +355,7 @@ def _write(
         return
     try:
         with conn.begin_nested():
-            for table in (outcomes, payments, corrections):
+            for table in (outcomes, payments, corrections, arrangements, instalments):
                 rows = [row for items in writes.values() for t, row in items if t is table]
                 if rows:
                     conn.execute(table.insert(), rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from headoffice.cli import (
+    arrangements,
     console,
     content,
     holds,
@@ -58,6 +59,7 @@ for command in (
     holds.release,
     holds.notice,
     reports.numbers_command,
+    arrangements.arrangements_command,
     reports.export,
     console.console,
     console.demo,

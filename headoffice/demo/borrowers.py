@@ -12,6 +12,7 @@ from fieldcore.accounts import Account
 from headoffice.compliance.holds import place_hold, record_notices
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
+from headoffice.work.arrangements import record_promise
 from headoffice.work.payments import field_payment
 from headoffice.work.publishing import publish
 from headoffice.work.settings import set_setting
@@ -204,5 +205,7 @@ def _earlier_visits(engine: Engine, accounts: list[Account], today: date) -> Non
                     details="{}",
                 )
                 conn.execute(tables.outcomes.insert().values(**row))
+                if code == "promise":
+                    record_promise(conn, row, moment)
                 if code == "paid":
                     conn.execute(tables.payments.insert().values(**field_payment(row, moment)))

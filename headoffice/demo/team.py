@@ -13,6 +13,7 @@ from fieldcore.accounts import Account
 from headoffice.compliance.holds import hold_disputes, record_notices
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
+from headoffice.work.arrangements import record_promise
 from headoffice.work.payments import field_payment
 
 TEAM = (("Lars Berg", "da"), ("Wei Chen", "zh"), ("Fiona Grant", "en"))
@@ -154,6 +155,8 @@ def _work_the_day(
                 "details": json.dumps(details),
             }
             conn.execute(tables.outcomes.insert().values(**row))
+            if code == "promise":
+                record_promise(conn, row, row["received_at"])
             if code == "dispute":
                 # As a push does: the dispute holds the account until head office releases it.
                 hold_disputes(conn, [(visit.account_id, details["dispute_reason"], "team demo")])

@@ -185,6 +185,7 @@ payments = sa.Table(
     sa.Column("source", sa.String(10), nullable=False),
     sa.Column("reference", sa.String(100)),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_payments_account_paid", "account_id", "currency", "paid_on"),
 )
 
 # A supervisor's decision on a review-queue item, with the note that explains it.
@@ -236,6 +237,41 @@ notices = sa.Table(
     sa.Column("sent_on", sa.Date, nullable=False),
     sa.Column("recorded_by", sa.String(100), nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Promises and payment plans: what the borrower agreed to pay, and when. A promise is
+# one instalment. `replaced_on`: the day a newer arrangement on the account took over
+# (payments from then on count for the newer one). Judged against `payments` alone.
+arrangements = sa.Table(
+    "arrangements",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("account_id", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("collector_id", sa.Integer),
+    sa.Column("made_on", sa.Date, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("total_minor", sa.BigInteger, nullable=False),
+    sa.Column("every", sa.String(10)),
+    sa.Column("replaced_on", sa.Date),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Each instalment with its arrangement's account, currency and days beside it, so the
+# judgement is one join with payments and no lookups.
+instalments = sa.Table(
+    "instalments",
+    metadata,
+    sa.Column("arrangement_id", sa.String(80), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("made_on", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("replaced_on", sa.Date),
+    sa.Index("ix_instalments_account", "account_id", "currency"),
+    sa.Index("ix_instalments_due", "due"),
 )
 
 applied_mutations = sa.Table(

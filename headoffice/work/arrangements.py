@@ -1,0 +1,108 @@
+"""Recording promises and plans as arrangements: instalments, and the older ones replaced."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from fieldcore.arrangements import Instalment
+from headoffice.store.tables import arrangements, instalments
+
+
+def promise_rows(outcome: dict, received_at: datetime) -> list[tuple[sa.Table, dict]]:
+    """The arrangement of one instalment that a `promise` outcome row makes, keyed by its id."""
+    if outcome["promise_date"] is None or outcome["amount_minor"] is None:
+        return []
+    parts = [Instalment(1, outcome["promise_date"], outcome["amount_minor"])]
+    return arrangement_rows(
+        arrangement_id=outcome["id"],
+        kind="promise",
+        account_id=outcome["account_id"],
+        collector_id=outcome["collector_id"],
+        made_on=_utc_day(outcome["recorded_at"]),
+        currency=outcome["currency"],
+        parts=parts,
+        every=None,
+        created_at=received_at,
+    )
+
+
+def arrangement_rows(
+    *,
+    arrangement_id: str,
+    kind: str,
+    account_id: str,
+    collector_id: int | None,
+    made_on: date,
+    currency: str,
+    parts: list[Instalment],
+    every: str | None,
+    created_at: datetime,
+) -> list[tuple[sa.Table, dict]]:
+    """The rows of an arrangement and its instalments, to insert in the caller's transaction."""
+    head = {
+        "id": arrangement_id,
+        "account_id": account_id,
+        "kind": kind,
+        "collector_id": collector_id,
+        "made_on": made_on,
+        "currency": currency,
+        "total_minor": sum(p.amount_minor for p in parts),
+        "every": every,
+        "created_at": created_at,
+    }
+    rows: list[tuple[sa.Table, dict]] = [(arrangements, head)]
+    for part in parts:
+        rows.append(
+            (
+                instalments,
+                {
+                    "arrangement_id": arrangement_id,
+                    "number": part.number,
+                    "account_id": account_id,
+                    "currency": currency,
+                    "made_on": made_on,
+                    "due": part.due,
+                    "amount_minor": part.amount_minor,
+                },
+            )
+        )
+    return rows
+
+
+def replace_older(conn: Connection, made: list[tuple[str, str, date]]) -> None:
+    """Each new (arrangement id, account, day made), in the order they were made, takes over
+    from the account's older ones: payments from that day count toward the new one only."""
+    for index, (arrangement_id, account_id, made_on) in enumerate(made):
+        newer = [arrangement_id, *(m[0] for m in made[index + 1 :] if m[1] == account_id)]
+        for table, key in (
+            (arrangements, arrangements.c.id),
+            (instalments, instalments.c.arrangement_id),
+        ):
+            conn.execute(
+                table.update()
+                .where(
+                    table.c.account_id == account_id,
+                    key.not_in(newer),
+                    table.c.made_on <= made_on,
+                    table.c.replaced_on.is_(None),
+                )
+                .values(replaced_on=made_on)
+            )
+
+
+def record_promise(conn: Connection, outcome: dict, received_at: datetime) -> None:
+    """Store a promise outcome's arrangement now, as a push does (the demos' seeds)."""
+    rows = promise_rows(outcome, received_at)
+    for table, row in rows:
+        conn.execute(table.insert().values(**row))
+    if rows:
+        head = rows[0][1]
+        replace_older(conn, [(head["id"], head["account_id"], head["made_on"])])
+
+
+def _utc_day(moment: datetime) -> date:
+    # The UTC day, as a payment from the field is dated (SQLite keeps times naive, in UTC).
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
