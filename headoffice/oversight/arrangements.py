@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldcore.arrangements import ArrangementState, judge
+from fieldcore.arrangements import ArrangementState
 from headoffice.store.db import chunks
 from headoffice.store.tables import arrangements, collectors, instalments, payments
 
@@ -65,6 +65,7 @@ def _judge(conn: Connection, today: date, account_ids: list[str] | None) -> list
         p.paid_on <= today,
         sa.or_(i.replaced_on.is_(None), p.paid_on < i.replaced_on),
     )
+    # Grouped by the instalment's key alone: its other columns follow from it.
     reached = (
         sa.select(
             i.arrangement_id,
@@ -81,73 +82,85 @@ def _judge(conn: Connection, today: date, account_ids: list[str] | None) -> list
             sa.func.coalesce(sa.func.sum(p.amount_minor), 0).label("by_today"),
         )
         .select_from(instalments.outerjoin(payments, counted))
-        .group_by(
-            i.arrangement_id,
-            i.number,
-            i.account_id,
-            i.currency,
-            i.made_on,
-            i.due,
-            i.amount_minor,
-            i.replaced_on,
-        )
+        .group_by(i.arrangement_id, i.number)
     )
     if account_ids is not None:
         reached = reached.where(i.account_id.in_(account_ids))
     reached = reached.subquery("reached")
     r = reached.c
-    running = (
-        sa.func.sum(r.amount_minor)
-        .over(partition_by=r.arrangement_id, order_by=r.number)
-        .label("through")
+    before = (
+        sa.func.sum(r.amount_minor).over(partition_by=r.arrangement_id, order_by=r.number)
+        - r.amount_minor
     )
-    count = sa.func.count().over(partition_by=r.arrangement_id).label("count")
-    ordered = sa.select(reached, running, count).subquery("ordered")
+    ordered = sa.select(
+        reached,
+        before.label("before"),
+        sa.func.count().over(partition_by=r.arrangement_id).label("count"),
+    ).subquery("ordered")
     o = ordered.c
-    before = o.through - o.amount_minor
+    on_time = _clamp(o.by_due - o.before, o.amount_minor)
+    paid = _clamp(o.by_today - o.before, o.amount_minor)
+    # fieldcore.arrangements.judge, said in SQL.
+    state = sa.case(
+        (
+            sa.and_(o.replaced_on.is_not(None), o.due >= o.replaced_on, on_time < o.amount_minor),
+            ArrangementState.REPLACED.value,
+        ),
+        (on_time >= o.amount_minor, ArrangementState.KEPT.value),
+        (o.due >= today, ArrangementState.OPEN.value),
+        (on_time > 0, ArrangementState.PARTLY_KEPT.value),
+        else_=ArrangementState.BROKEN.value,
+    )
     query = (
         sa.select(
             o.arrangement_id,
+            arrangements.c.kind,
+            o.account_id,
+            arrangements.c.collector_id,
+            o.made_on,
             o.number,
             o["count"],
-            o.account_id,
-            o.currency,
-            o.made_on,
             o.due,
             o.amount_minor,
-            o.replaced_on,
-            _clamp(o.by_due - before, o.amount_minor).label("on_time"),
-            _clamp(o.by_today - before, o.amount_minor).label("paid"),
-            arrangements.c.kind,
-            collectors.c.name.label("collector"),
+            o.currency,
+            on_time,
+            paid,
+            state,
         )
         .join(arrangements, arrangements.c.id == o.arrangement_id)
-        .outerjoin(collectors, collectors.c.collector_id == arrangements.c.collector_id)
         .order_by(o.account_id, o.made_on, o.arrangement_id, o.number)
     )
+    names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())
+    states = {s.value: s for s in ArrangementState}
     return [
         JudgedInstalment(
-            arrangement_id=row.arrangement_id,
-            kind=row.kind,
-            account_id=row.account_id,
-            collector=row.collector,
-            made_on=row.made_on,
-            number=row.number,
-            count=row.count,
-            due=row.due,
-            amount_minor=row.amount_minor,
-            currency=row.currency,
-            on_time_minor=int(row.on_time),
-            paid_minor=int(row.paid),
-            state=judge(
-                row.amount_minor,
-                int(row.on_time),
-                row.due,
-                today,
-                replaced=row.replaced_on is not None
-                and row.due >= row.replaced_on
-                and int(row.on_time) < row.amount_minor,
-            ),
+            arrangement_id,
+            kind,
+            account_id,
+            names.get(collector_id),
+            made_on,
+            number,
+            count,
+            due,
+            amount_minor,
+            currency,
+            int(on_time_minor),
+            int(paid_minor),
+            states[state_value],
         )
-        for row in conn.execute(query)
+        for (
+            arrangement_id,
+            kind,
+            account_id,
+            collector_id,
+            made_on,
+            number,
+            count,
+            due,
+            amount_minor,
+            currency,
+            on_time_minor,
+            paid_minor,
+            state_value,
+        ) in conn.execute(query)
     ]
