@@ -123,44 +123,31 @@ def _judge(conn: Connection, today: date, account_ids: list[str] | None) -> list
             o.due,
             o.amount_minor,
             o.currency,
-            on_time,
-            paid,
-            state,
+            on_time.label("on_time"),
+            paid.label("paid"),
+            state.label("state"),
         )
         .join(arrangements, arrangements.c.id == o.arrangement_id)
         .order_by(o.account_id, o.made_on, o.arrangement_id, o.number)
     )
     names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())
-    states = {s.value: s for s in ArrangementState}
-    return [
-        JudgedInstalment(
-            arrangement_id,
-            kind,
-            account_id,
-            names.get(collector_id),
-            made_on,
-            number,
-            count,
-            due,
-            amount_minor,
-            currency,
-            int(on_time_minor),
-            int(paid_minor),
-            states[state_value],
+    found = []
+    for row in conn.execute(query):
+        # The sums come back as Decimal on PostgreSQL: whole minor units here.
+        *head, collector_id, made_on, number, count, due, amount, currency = row[:10]
+        found.append(
+            JudgedInstalment(
+                *head,
+                names.get(collector_id),
+                made_on,
+                number,
+                count,
+                due,
+                amount,
+                currency,
+                int(row.on_time),
+                int(row.paid),
+                ArrangementState(row.state),
+            )
         )
-        for (
-            arrangement_id,
-            kind,
-            account_id,
-            collector_id,
-            made_on,
-            number,
-            count,
-            due,
-            amount_minor,
-            currency,
-            on_time_minor,
-            paid_minor,
-            state_value,
-        ) in conn.execute(query)
-    ]
+    return found
