@@ -15,6 +15,7 @@ from fieldapp.config import home_dir, log_path
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
+from fieldcore.arrangements import Every, schedule
 from fieldcore.days import parse_day
 from fieldcore.errors import FieldErrors
 from fieldcore.i18n import set_language
@@ -194,9 +195,12 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     type=click.Choice([c.value for c in OutcomeCode]),
     help="What happened.",
 )
-@click.option("--amount", help="promise, paid: amount in major units, e.g. 250.00.")
+@click.option("--amount", help="promise, paid, plan (the total): in major units, e.g. 250.00.")
 @click.option("--promise-date", help="promise: the date promised, YYYY-MM-DD.")
 @click.option("--method", type=click.Choice([m.value for m in PaymentMethod]), help="paid: how.")
+@click.option("--instalments", help="plan: in how many instalments (1-120).")
+@click.option("--every", type=click.Choice([e.value for e in Every]), help="plan: how often.")
+@click.option("--first-date", help="plan: when the first instalment falls due, YYYY-MM-DD.")
 @click.option("--dispute-reason", help="dispute: what is disputed, and why.")
 @click.option("--instalment", help="hardship: proposed instalment, e.g. 500.00.")
 @click.option("--term-months", help="hardship: for how many months (1-120).")
@@ -277,6 +281,11 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
         store.close()
     receipt = f", receipt {saved.receipt_no}" if saved.receipt_no else ""
     click.echo(f"saved {saved.outcome} for {account_id}{receipt}; it will go at the next sync")
+    plan = saved.details
+    if saved.amount_minor and plan.instalments and plan.every and plan.first_date:
+        for part in schedule(saved.amount_minor, plan.instalments, plan.every, plan.first_date):
+            money = format_money(part.amount_minor, saved.currency or "", "en")
+            click.echo(f"  {part.number:>3}  {part.due.isoformat()}  {money:>16}")
 
 
 # The form's field names that `record` spells otherwise.

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from fieldapp.contacting import contact_facts, judge_recorded
 from fieldapp.store import Store
 from fieldcore.attempts import attempt_from
-from fieldcore.contact import Block
+from fieldcore.contact import Block, HoldReason
 from fieldcore.errors import FieldErrors
-from fieldcore.outcomes import check_outcome
+from fieldcore.outcomes import AGREEMENTS, OutcomeCode, check_outcome
 from fieldcore.route import OutcomeRecord
 
 
@@ -20,6 +20,13 @@ class ContactRefused(FieldErrors):
         self.blocks = blocks
         rules = ", ".join(block.rule for block in blocks)
         super().__init__({"override": f"is needed: the contact policy blocks this ({rules})"})
+
+
+# Said when a promise or plan is tried on a disputed account; money offered is still taken.
+DISPUTED = (
+    "cannot be agreed while a dispute holds the account: head office resolves the "
+    "dispute first; a payment the borrower offers is still taken and receipted"
+)
 
 
 def record_outcome(
@@ -36,6 +43,11 @@ def record_outcome(
     """
     account = store.account_for_visit(visit_id)
     facts = contact_facts(store, account.account_id)
+    if raw.get("outcome") in AGREEMENTS and any(
+        hold.reason is HoldReason.DISPUTE for hold in facts.holds
+    ):
+        code = OutcomeCode(str(raw["outcome"])).value
+        raise FieldErrors({"outcome": f"{DISPUTED} ({code})"})
     now = store.now()
     checked = check_outcome(
         raw,
@@ -45,6 +57,7 @@ def record_outcome(
         today=store.local_today(facts.zone.key),
         now=now.astimezone(facts.zone),
         longest_promise_days=facts.policy.longest_promise_days,
+        longest_plan_months=facts.policy.longest_plan_months,
     )
     details = checked.details
     if script is not None:

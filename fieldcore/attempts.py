@@ -16,11 +16,11 @@ from fieldcore.outcomes import OutcomeDetails
 from fieldcore.policy import Allowed, Channel, ContactPolicy
 
 # Outcomes where the borrower was spoken to; a third party's names who was.
-_SPOKEN = frozenset({"promise", "paid", "refused", "dispute", "hardship", "callback"})
+_SPOKEN = frozenset({"promise", "plan", "paid", "refused", "dispute", "hardship", "callback"})
 
 
 # ... and where the debt itself was talked about.
-_ABOUT_THE_DEBT = frozenset({"promise", "paid", "refused", "dispute", "hardship"})
+_ABOUT_THE_DEBT = frozenset({"promise", "plan", "paid", "refused", "dispute", "hardship"})
 
 
 def attempt_of(
@@ -76,6 +76,10 @@ def judge_contact(
         policy, attempt.channel, attempt.role, attempt.at, zone, earlier, notices, holds
     )
     found = list(decision.blocks)
+    if outcome == "paid":
+        # A borrower who pays while disputing still gets a receipt: the hold stops the
+        # lender's pressure, not the borrower's own money.
+        found = [block for block in found if block.rule != "hold.dispute"]
     allowed = policy.allowed(attempt.role)
     locate_only = allowed in (Allowed.LOCATE, Allowed.LOCATE_ONCE, Allowed.AFTER_UNREACHABLE)
     if locate_only and outcome in _ABOUT_THE_DEBT:

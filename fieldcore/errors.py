@@ -62,6 +62,26 @@ _REASONS = tuple(
             N_("is too long (at most {n})"),
         ),
         (r"is too long", N_("is too long")),
+        (r"is 1 to (?P<n>\d+) instalments", N_("is 1 to {n} instalments")),
+        (
+            r"leaves an instalment of less than one minor unit",
+            N_("leaves an instalment too small to pay"),
+        ),
+        (
+            r"is more than a month away: .*",
+            N_("is more than a month away: the first instalment comes sooner"),
+        ),
+        (
+            r"end the plan on (?P<day>[0-9-]+), past the longest term of (?P<n>\d+) months",
+            N_("end the plan on {day}, past the longest term of {n} months"),
+        ),
+        (
+            r"cannot be agreed while a dispute holds the account.*",
+            N_(
+                "cannot be agreed while a dispute holds the account; a payment the borrower "
+                "offers is still taken"
+            ),
+        ),
         (r"is 1 to 120 months|Input should be (?:greater|less) than .*", N_("is out of range")),
         (r".* is not a phone number", N_("is not a phone number")),
         (r".* is not an e-mail address", N_("is not an e-mail address")),

@@ -9,6 +9,7 @@ from fieldcore.i18n import N_, _
 LABELS: dict[str, str] = {
     # outcome codes
     "promise": N_("Promise to pay"),
+    "plan": N_("Payment plan"),
     "paid": N_("Paid (receipt given)"),
     "not_home": N_("Nobody home"),
     "refused": N_("Refused to pay"),
@@ -72,10 +73,16 @@ LABELS: dict[str, str] = {
         "only once the borrower cannot be reached, to locate them; never discuss the debt"
     ),
     "none": N_("may not be contacted"),
-    # promise states
+    # promise and instalment states
     "open": N_("open"),
     "kept": N_("kept"),
+    "partly_kept": N_("partly kept"),
     "broken": N_("broken"),
+    "replaced": N_("replaced"),
+    # how often a plan's instalments fall due
+    "week": N_("every week"),
+    "fortnight": N_("every two weeks"),
+    "month": N_("every month"),
 }
 
 
@@ -91,6 +98,8 @@ SECURITY: dict[str, str] = {
 REVIEW_KINDS: dict[str, str] = {
     "dispute": N_("Dispute"),
     "hardship": N_("Hardship"),
+    "moved": N_("Moved"),
+    "deceased": N_("Deceased"),
     "late": N_("Late outcome"),
     "conflict": N_("Conflict"),
     "legal": N_("Legal referral?"),

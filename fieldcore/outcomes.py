@@ -9,9 +9,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
+from fieldcore.arrangements import LONGEST_PLAN_MONTHS, MOST_INSTALMENTS, Every, plan_problems
 from fieldcore.contact_fields import ContactRole, ThirdParty, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
-from fieldcore.moments import Moment, WallClock
+from fieldcore.moments import Day, Moment, WallClock
 from fieldcore.money import parse_amount
 from fieldcore.policy import Channel
 from fieldcore.text import Line, Lines, check_line, check_lines
@@ -26,6 +27,7 @@ class OutcomeCode(StrEnum):
     """What happened at the door or on the phone."""
 
     PROMISE = "promise"
+    PLAN = "plan"
     PAID = "paid"
     NOT_HOME = "not_home"
     REFUSED = "refused"
@@ -42,6 +44,7 @@ class OutcomeCode(StrEnum):
 RIGHT_PARTY_CONTACTS = frozenset(
     {
         OutcomeCode.PROMISE,
+        OutcomeCode.PLAN,
         OutcomeCode.PAID,
         OutcomeCode.REFUSED,
         OutcomeCode.DISPUTE,
@@ -92,6 +95,7 @@ class Willingness(StrEnum):
 # for that code rather than silently dropped.
 CODE_FIELDS: dict[OutcomeCode, tuple[str, ...]] = {
     OutcomeCode.PROMISE: ("amount", "promise_date"),
+    OutcomeCode.PLAN: ("amount", "instalments", "every", "first_date"),
     OutcomeCode.PAID: ("amount", "method"),
     OutcomeCode.NOT_HOME: (),
     OutcomeCode.REFUSED: (),
@@ -114,7 +118,12 @@ _HINTS = {
     "term_months": "months, 1 to 120",
     "callback_at": "YYYY-MM-DD HH:MM",
     "promise_date": "YYYY-MM-DD",
+    "instalments": f"1 to {MOST_INSTALMENTS}",
+    "every": ", ".join(e.value for e in Every),
+    "first_date": "YYYY-MM-DD",
 }
+# Arrangements the borrower agrees: a dispute hold stops these, not a payment.
+AGREEMENTS = frozenset({OutcomeCode.PROMISE, OutcomeCode.PLAN})
 
 
 class OutcomeForm(BaseModel):
@@ -125,6 +134,9 @@ class OutcomeForm(BaseModel):
     outcome: OutcomeCode
     amount: str | None = None
     promise_date: date | None = None
+    instalments: int | None = Field(None, ge=1, le=MOST_INSTALMENTS)
+    every: Every | None = None
+    first_date: date | None = None
     method: PaymentMethod | None = None
     dispute_reason: str | None = Field(None, max_length=500)
     instalment: str | None = None
@@ -153,6 +165,10 @@ class OutcomeDetails(BaseModel):
     dispute_reason: Lines | None = Field(None, max_length=500)
     instalment_minor: whole(1, 10**15) | None = None
     term_months: whole(1, 120) | None = None
+    # A plan: the total (the outcome's amount) in this many parts, this often, from this day.
+    instalments: whole(1, MOST_INSTALMENTS) | None = None
+    every: Every | None = None
+    first_date: Day | None = None
     new_address: Line | None = Field(None, max_length=500)
     callback_at: WallClock | None = None
     contact_who: ThirdParty | None = None
@@ -208,6 +224,7 @@ def outcome_problems(
     today: date,
     now: datetime,
     longest_promise_days: int = LONGEST_PROMISE_DAYS,
+    longest_plan_months: int = LONGEST_PLAN_MONTHS,
 ) -> dict[str, str]:
     """The rules every outcome meets, wherever it is checked: {field: what is wrong}.
 
@@ -250,6 +267,21 @@ def outcome_problems(
             errors["callback_at"] = "is in the past"
         elif when > local_now + timedelta(days=LONGEST_CALLBACK_DAYS):
             errors["callback_at"] = f"is more than {LONGEST_CALLBACK_DAYS} days away"
+    plan = [values.get(name) for name in ("amount", "instalments", "every", "first_date")]
+    if code is OutcomeCode.PLAN and not any(n in errors for n in CODE_FIELDS[code]):
+        total, count, every, first = plan
+        if isinstance(total, int) and isinstance(count, int) and isinstance(first, date):
+            found = plan_problems(
+                total,
+                count,
+                Every(every),
+                first,
+                outstanding_minor=outstanding_minor,
+                today=today,
+                longest_months=longest_plan_months,
+            )
+            for name, why in found.items():
+                errors.setdefault(name, why)
     term = values.get("term_months")
     if isinstance(term, int) and "term_months" not in errors and not 1 <= term <= 120:
         errors["term_months"] = "is 1 to 120 months"
@@ -282,6 +314,7 @@ def check_outcome(
     today: date,
     now: datetime | None = None,
     longest_promise_days: int = LONGEST_PROMISE_DAYS,
+    longest_plan_months: int = LONGEST_PLAN_MONTHS,
 ) -> CheckedOutcome:
     """Apply the outcome rules; raise FieldErrors naming each field that is wrong.
 
@@ -318,6 +351,7 @@ def check_outcome(
         today=today,
         now=now or datetime.combine(today, datetime.min.time()),
         longest_promise_days=longest_promise_days,
+        longest_plan_months=longest_plan_months,
     )
     if errors:
         raise FieldErrors(errors)
@@ -338,6 +372,9 @@ def check_outcome(
             dispute_reason=form.dispute_reason,
             instalment_minor=instalment_minor,
             term_months=form.term_months,
+            instalments=form.instalments,
+            every=form.every,
+            first_date=form.first_date,
             new_address=form.new_address,
             callback_at=form.callback_at.replace(tzinfo=None) if form.callback_at else None,
             contact_who=form.contact_who,

@@ -137,6 +137,8 @@ class ContactPolicy(BaseModel):
     # The country's main time zone: the borrower's, when the account names none.
     timezone: str | None = None
     longest_promise_days: int = Field(30, ge=1, le=365)
+    # The lender's longest payment plan agreed at the door; longer ones go to head office.
+    longest_plan_months: int = Field(24, ge=1, le=120)
     windows: dict[Channel, dict[Weekday, Window]]
     holidays: Holidays | None = None
     caps: list[Cap] = []

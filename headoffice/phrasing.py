@@ -17,6 +17,9 @@ _LEGAL = N_(
     "{days} days past due, {overdue} overdue, {count} broken promise(s), the last due {day}"
 )
 _EMPTY = N_("(empty)")
+_MOVED = N_("now lives at {address}.")
+_NO_ADDRESS = N_("no new address given")
+_DECEASED = N_("reported deceased at the door")
 _OVERRIDDEN = N_("{channel} against the contact policy ({rules}); the collector's reason: {why}")
 _FOUND = N_("{channel} against the contact policy ({rules}), found at head office")
 
@@ -40,6 +43,11 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
         if facts.instalment_minor and facts.term_months:
             plan = say(_PLAN).format(amount=money(facts.instalment_minor), months=facts.term_months)
         return " ".join(filter(None, [plan, facts.note])) or say(_NO_PLAN)
+    if kind == "moved":
+        moved = say(_MOVED).format(address=facts.new_address) if facts.new_address else ""
+        return " ".join(filter(None, [moved, facts.note])) or say(_NO_ADDRESS)
+    if kind == "deceased":
+        return facts.note or say(_DECEASED)
     if kind == "late":
         return say(_LATE).format(outcome=word(facts.outcome))
     if kind == "conflict":

@@ -192,6 +192,8 @@ class ResolutionWire(BaseModel):
     note: str
     resolved_by: str
     resolved_at: datetime
+    # accepted / rejected for the kinds a decision acts on; null when only noted.
+    decision: Literal["accepted", "rejected"] | None = None
 
 
 class ReviewFacts(BaseModel):
@@ -210,6 +212,7 @@ class ReviewFacts(BaseModel):
     currency: str | None = None
     instalment_minor: int | None = None
     term_months: int | None = None
+    new_address: str | None = None
     field: str | None = None
     value: str | None = None
     server_value: str | None = None
@@ -227,7 +230,7 @@ class ReviewFacts(BaseModel):
 class ReviewItemWire(BaseModel):
     """One item of the review queue; `summary` says its facts in English for scripts and logs."""
 
-    kind: Literal["dispute", "hardship", "late", "conflict", "legal", "policy"]
+    kind: Literal["dispute", "hardship", "moved", "deceased", "late", "conflict", "legal", "policy"]
     ref: str
     account_id: str
     borrower_name: str
@@ -242,10 +245,20 @@ class ResolveRequest(_Strict):
     """What the supervisor decided; the note is kept with the item."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"note": "Called the borrower; payment confirmed."}]}
+        json_schema_extra={
+            "examples": [
+                {"note": "Called the borrower; payment confirmed."},
+                {"note": "Payslips seen.", "decision": "accepted", "first_date": "2026-12-15"},
+            ]
+        }
     )
 
     note: Annotated[Said, Field(min_length=1, max_length=2000)]
+    # For a dispute, hardship request, move or death: what the decision does
+    # (a dispute's hold lifts either way; an accepted hardship request becomes a plan).
+    decision: Literal["accepted", "rejected"] | None = None
+    # An accepted hardship request's first instalment [default: a month from today].
+    first_date: Day | None = None
 
 
 class HoldRequest(_Strict):

@@ -64,6 +64,9 @@ def word_lists() -> list[dict[str, str]]:
     ]
 
 
+NATIVE_WORDS = {"plan"}
+
+
 def forbidden(language: str) -> dict[str, re.Pattern[str]]:
     """The codes that must not show raw in `language`: all but those whose word is the code."""
     same = {
@@ -72,6 +75,9 @@ def forbidden(language: str) -> dict[str, re.Pattern[str]]:
         for code, english in words.items()
         if catalog(language).get(english, "").casefold() == code.casefold()
     }
+    # Codes that are also a script language's own word for the same thing ("plan" is
+    # Danish): a script reaches every UI language in the borrower's language.
+    same |= NATIVE_WORDS
     # A whole word: no ASCII letter, digit or underscore either side (CJK may touch it).
     return {
         code: re.compile(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])")

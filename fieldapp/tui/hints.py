@@ -15,6 +15,8 @@ _HOW = {
     "promise_date": N_("Write it like {day}"),
     "callback_at": N_("Write it like {day} 14:00"),
     "term_months": N_("Write a whole number from 1 to 120"),
+    "instalments": N_("Write a whole number from 1 to 120"),
+    "first_date": N_("Write it like {day}"),
     "dispute_reason": N_("Write what the borrower disputes, and why"),
     "new_address": N_("Write the new address on one line"),
     "note": N_("Write in a few words what was said"),

@@ -12,13 +12,16 @@ from textual.widgets import Header, Input, Label, Select, Static
 from fieldapp.content import policy
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.tui.hints import what_to_type
+from fieldapp.tui.plan_preview import PlanPreview
 from fieldapp.tui.status import SyncStatus
+from fieldcore.arrangements import Every
 from fieldcore.errors import FieldErrors, field_message
 from fieldcore.i18n import N_, _
 from fieldcore.labels import label
 from fieldcore.outcomes import (
     CODE_FIELDS,
     COMMON_FIELDS,
+    SPECIFIC_FIELDS,
     Ability,
     ContactRole,
     DefaultReason,
@@ -38,6 +41,8 @@ _TEXT_FIELDS = {
     "dispute_reason": (N_("What is disputed, and why"), ""),
     "instalment": (N_("Proposed instalment ({currency})"), N_("e.g. 500.00")),
     "term_months": (N_("For how many months"), N_("1 to 120")),
+    "instalments": (N_("In how many instalments"), N_("e.g. 6")),
+    "first_date": (N_("First instalment due"), N_("YYYY-MM-DD")),
     "new_address": (N_("New address"), ""),
     "callback_at": (N_("Call back at"), N_("YYYY-MM-DD HH:MM")),
     "note": (N_("Note"), N_("what was said")),
@@ -49,6 +54,7 @@ _CHOICE_FIELDS = {
     "role": (N_("Whom you reached"), list(ContactRole)),
     "disclosure": (N_("Disclosure given"), ["true"]),
     "method": (N_("Paid by"), list(PaymentMethod)),
+    "every": (N_("How often"), list(Every)),
     "contact_who": (N_("Who was contacted"), list(ThirdParty)),
     "default_reason": (N_("Reason for default"), list(DefaultReason)),
     "ability": (N_("Ability to pay"), list(Ability)),
@@ -62,8 +68,7 @@ _CONTACT = ("channel", "role", "happened_at", "disclosure")
 _COMMON = ("default_reason", "ability", "willingness")
 _ORDER = (
     "override",
-    *(f for f in _TEXT_FIELDS if f not in ("override", "happened_at", "note")),
-    *(f for f in _CHOICE_FIELDS if f not in (*_CONTACT, *_COMMON)),
+    *SPECIFIC_FIELDS,
     *_CONTACT,
     *_COMMON,
     "note",
@@ -124,6 +129,8 @@ class OutcomeScreen(Screen):
                             compact=True,
                         )
                     yield Static(id=f"{name}-error", classes="error", markup=False)
+                if name == "first_date":
+                    yield PlanPreview(detail.account.currency, id="plan-preview")
         yield SyncStatus(id="sync-status")
         yield Footer()
 
@@ -188,6 +195,14 @@ class OutcomeScreen(Screen):
         wanted = self._wanted()
         for name in FIELDS[1:]:
             self.query_one(f"#f-{name}").display = name in wanted
+        self._preview()
+
+    def _preview(self) -> None:
+        """The plan's instalments as they would fall due, while the plan is typed."""
+        preview = self.query_one(PlanPreview)
+        preview.display = self._code() is OutcomeCode.PLAN
+        if preview.display:
+            preview.show(self._all_values())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "outcome":
@@ -195,10 +210,14 @@ class OutcomeScreen(Screen):
             if self._code() != self._refused_code:
                 self._clear_errors()
             self._show_fields()
+        elif event.select.id == "every":
+            self._preview()
         self._keep_draft()
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._keep_draft()
+        if self.is_mounted and self._code() is OutcomeCode.PLAN:
+            self._preview()
 
     def _keep_draft(self) -> None:
         # Nothing is a draft until an outcome is chosen (the channel is set on opening).

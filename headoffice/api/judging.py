@@ -55,6 +55,9 @@ def judge_outcome(
             "dispute_reason": details.dispute_reason,
             "instalment": details.instalment_minor,
             "term_months": details.term_months,
+            "instalments": details.instalments,
+            "every": details.every,
+            "first_date": details.first_date,
             "new_address": details.new_address,
             "callback_at": details.callback_at,
             "contact_who": details.contact_who,
@@ -68,6 +71,7 @@ def judge_outcome(
         today=local.date(),
         now=local.replace(tzinfo=None),
         longest_promise_days=policy.longest_promise_days,
+        longest_plan_months=policy.longest_plan_months,
     )
     if problems:
         return refuse("; ".join(f"{field} {why}" for field, why in problems.items()))

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
+from headoffice.api import resolving
 from headoffice.api.errors import Refused, documented
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
@@ -239,7 +240,9 @@ def supervisor_router(engine: Engine) -> APIRouter:
         sup: Supervisor,
     ) -> ReviewItemWire:
         try:
-            review.resolve(engine, today(), kind, ref, body.note, sup.name)
+            resolving.resolve(
+                engine, today(), kind, ref, body.note, sup.name, body.decision, body.first_date
+            )
         except review.ReviewError as error:
             raise Refused(error.status, str(error)) from None
         return review.review_item(engine, today(), kind, ref)

@@ -10,11 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from headoffice.api.judging import judge_outcome
+from fieldcore.contact import HoldReason
+from headoffice.api.syncoutcomes import apply_outcomes
 from headoffice.api.syncpull import changes_after
-from headoffice.compliance.breaches import account_contacts, breaches, rules_text
-from headoffice.compliance.holds import hold_disputes
-from headoffice.compliance.policies import policies_in_force, zone_for
+from headoffice.compliance.holds import hold_from_field
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
@@ -29,8 +28,7 @@ from headoffice.store.tables import (
     visits,
 )
 from headoffice.work import roster
-from headoffice.work.arrangements import promise_rows, replace_older
-from headoffice.work.payments import field_payment
+from headoffice.work.arrangements import replace_older
 from sync.protocol import (
     CorrectContact,
     EnrollResponse,
@@ -122,7 +120,7 @@ class SqlSyncStorage:
             writes: dict[str, list[tuple[sa.Table, dict]]] = {}
             outcome_batch = [m for m in fresh if isinstance(m, RecordOutcome)]
             correction_batch = [m for m in fresh if isinstance(m, CorrectContact)]
-            answers |= self._apply_outcomes(conn, device, outcome_batch, now, writes)
+            answers |= apply_outcomes(conn, device, outcome_batch, now, writes)
             answers |= self._apply_corrections(conn, device, correction_batch, now, writes)
             _write(conn, writes, answers)
             # A new promise takes over from the account's older ones, in the order made.
@@ -134,17 +132,25 @@ class SqlSyncStorage:
                 if table is arrangements
             )
             replace_older(conn, [(a, b, c) for _when, a, b, c in made])
-            # A dispute from the field holds the account at once, for every laptop.
-            hold_disputes(
-                conn,
-                (
-                    (row["account_id"], _dispute_reason(row), device.collector)
-                    for mutation_id, items in writes.items()
-                    if answers[mutation_id].status == "applied"
-                    for table, row in items
-                    if table is outcomes and row["outcome"] == "dispute"
-                ),
-            )
+            # A dispute or a death told at the door holds the account at once, for every
+            # laptop, until a supervisor resolves it.
+            applied = [
+                row
+                for mutation_id, items in writes.items()
+                if answers[mutation_id].status == "applied"
+                for table, row in items
+                if table is outcomes
+            ]
+            for reason in (HoldReason.DISPUTE, HoldReason.DECEASED):
+                hold_from_field(
+                    conn,
+                    reason,
+                    (
+                        (row["account_id"], _hold_words(row), device.collector)
+                        for row in applied
+                        if row["outcome"] == reason.value
+                    ),
+                )
             conn.execute(
                 applied_mutations.insert(),
                 [
@@ -159,105 +165,6 @@ class SqlSyncStorage:
                 ],
             )
         return [answers[m.id] for m in mutations]
-
-    def _apply_outcomes(
-        self,
-        conn: Connection,
-        device: Device,
-        batch: list[RecordOutcome],
-        now: datetime,
-        writes: dict[str, list[tuple[sa.Table, dict]]],
-    ) -> dict[str, MutationResult]:
-        if not batch:
-            return {}
-        found_visits = {
-            row.visit_id: row
-            for row in conn.execute(
-                sa.select(
-                    visits.c.visit_id,
-                    visits.c.account_id,
-                    visits.c.collector_id,
-                    visits.c.status,
-                    accounts.c.currency,
-                    accounts.c.outstanding_minor,
-                    accounts.c.country,
-                    accounts.c.timezone.label("account_timezone"),
-                    collectors.c.timezone.label("collector_timezone"),
-                )
-                .join(accounts, accounts.c.account_id == visits.c.account_id)
-                .join(collectors, collectors.c.collector_id == visits.c.collector_id)
-                .where(visits.c.visit_id.in_({m.payload.visit_id for m in batch}))
-            )
-        }
-        # An outcome that already arrived through another mutation is not stored twice.
-        stored = set(
-            conn.execute(
-                sa.select(outcomes.c.id).where(outcomes.c.id.in_([m.payload.id for m in batch]))
-            ).scalars()
-        )
-        receipts = {m.payload.receipt_no for m in batch if m.payload.receipt_no}
-        booked = set(
-            conn.execute(
-                sa.select(outcomes.c.receipt_no).where(
-                    outcomes.c.device_id == device.device_id,
-                    outcomes.c.receipt_no.in_(receipts),
-                )
-            ).scalars()
-        )
-        policies = policies_in_force(conn)
-        contacts = account_contacts(conn, {m.payload.account_id for m in batch})
-        answers = {}
-        for mutation in batch:
-            outcome = mutation.payload
-            visit = found_visits.get(outcome.visit_id)
-            policy = policies.for_country(visit.country if visit else None)
-            zone = zone_for(
-                policy,
-                visit.account_timezone if visit else None,
-                visit.collector_timezone if visit else None,
-            )
-            result = judge_outcome(device, mutation.id, outcome, visit, policy, zone)
-            fresh = result.status == "applied" and outcome.id not in stored
-            if fresh and outcome.receipt_no is not None and outcome.receipt_no in booked:
-                result = MutationResult(
-                    id=mutation.id,
-                    status="refused",
-                    message=f"receipt {outcome.receipt_no} was already booked from this laptop",
-                )
-            answers[mutation.id] = result
-            if result.status == "applied" and fresh:
-                stored.add(outcome.id)
-                if outcome.receipt_no is not None:
-                    booked.add(outcome.receipt_no)
-                row = outcome.model_dump() | {
-                    # Stored in UTC: SQLite keeps no offset, and days are counted in UTC.
-                    "recorded_at": outcome.recorded_at.astimezone(UTC),
-                    "details": outcome.details.model_dump_json(exclude_defaults=True),
-                    "collector_id": device.collector_id,
-                    "device_id": device.device_id,
-                    "received_at": now,
-                    "needs_review": result.flagged,
-                    "review_reason": result.message,
-                    # Judged again with every collector's attempts: for the review queue.
-                    "policy_rules": rules_text(
-                        breaches(
-                            policy,
-                            zone,
-                            outcome.outcome,
-                            outcome.recorded_at,
-                            outcome.details,
-                            contacts[outcome.account_id],
-                        )
-                    ),
-                }
-                rows = [(outcomes, row)]
-                # Money taken at the door counts toward promises from the moment it arrives.
-                if row["outcome"] == "paid":
-                    rows.append((payments, field_payment(row, now)))
-                if row["outcome"] == "promise":
-                    rows += promise_rows(row, now)
-                writes[mutation.id] = rows
-        return answers
 
     def _apply_corrections(
         self,
@@ -329,7 +236,7 @@ class SqlSyncStorage:
             return changes_after(conn, collector_id, cursor, limit)
 
 
-def _dispute_reason(row: dict) -> str:
+def _hold_words(row: dict) -> str:
     details = json.loads(row["details"] or "{}")
     return details.get("dispute_reason") or row["note"] or ""
 

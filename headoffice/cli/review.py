@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from fieldcore.text import printable
-from headoffice.cli.options import db_option, open_engine
+from headoffice.cli.options import day_option, db_option, open_engine
 
 
 @click.command("review")
@@ -48,20 +50,50 @@ def review_list(db_url: str | None, show_all: bool) -> None:
 @click.argument("ref")
 @click.option("--note", required=True, help="What was decided; kept with the item.")
 @click.option("--by", "by", default="head office", show_default=True, help="Who decided.")
-def resolve(db_url: str | None, kind: str, ref: str, note: str, by: str) -> None:
+@click.option(
+    "--accept",
+    "decision",
+    flag_value="accepted",
+    help="dispute: in the borrower's favour; hardship: make the plan; moved: new address; "
+    "deceased: confirmed.",
+)
+@click.option(
+    "--reject",
+    "decision",
+    flag_value="rejected",
+    help="Turn the request down (a dispute's hold lifts either way; a death not confirmed "
+    "lifts its hold).",
+)
+@click.option(
+    "--first-date",
+    callback=day_option,
+    help="hardship --accept: the plan's first instalment, YYYY-MM-DD [default: a month on].",
+)
+def resolve(
+    db_url: str | None,
+    kind: str,
+    ref: str,
+    note: str,
+    by: str,
+    decision: str | None,
+    first_date: date | None,
+) -> None:
     """Resolve a review item (KIND and REF as `headoffice review` lists them).
+
+    A dispute, hardship request, move or death takes --accept or --reject, and the
+    decision acts at once: see each option.
 
     Example:
 
     \b
       headoffice resolve legal ZH-1010 --note "sent to the legal team" --by "Head Office Demo"
     """
+    from headoffice.api.resolving import resolve as record
     from headoffice.clock import today
     from headoffice.oversight.review import ReviewError
-    from headoffice.oversight.review import resolve as record
 
     try:
-        record(open_engine(db_url), today(), kind, ref, note, by)
+        record(open_engine(db_url), today(), kind, ref, note, by, decision, first_date)
     except ReviewError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"resolved {kind} {ref}")
+    click.echo(f"resolved {kind} {ref}" + (f": {decision}" if decision else ""))

@@ -53,30 +53,39 @@ def release_hold(
     """Lift the account's hold for `reason`; 404 when there is none to lift."""
     reason = _reason(reason)
     with engine.begin() as conn:
-        seq = reserve_changes(conn, 1)
         _known(conn, account_id)
-        held = _open(conn, account_id, reason)
-        if held is None:
+        if not release_in(conn, account_id, reason, note, by):
             raise HoldError(f"{account_id} is not on hold ({reason.value})", 404)
-        conn.execute(
-            holds.update()
-            .where(holds.c.id == held)
-            .values(released_by=by, released_at=clock.now(), release_note=note)
-        )
-        _touch(conn, [account_id], seq)
 
 
-def hold_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str]]) -> None:
-    """Hold each (account, reason given, collector) disputed in the field, in the push's
-    transaction; an account already held for a dispute keeps its first hold."""
-    found = {account_id: (why, who) for account_id, why, who in disputes}
+def release_in(conn: Connection, account_id: str, reason: HoldReason, note: str, by: str) -> bool:
+    """Lift the account's hold for `reason` in the caller's transaction; False if none was."""
+    held = _open(conn, account_id, reason)
+    if held is None:
+        return False
+    seq = reserve_changes(conn, 1)
+    conn.execute(
+        holds.update()
+        .where(holds.c.id == held)
+        .values(released_by=by, released_at=clock.now(), release_note=note)
+    )
+    _touch(conn, [account_id], seq)
+    return True
+
+
+def hold_from_field(
+    conn: Connection, reason: HoldReason, found_in_field: Iterable[tuple[str, str, str]]
+) -> None:
+    """Hold each (account, words given, collector) for `reason` (a dispute, a death told at
+    the door), in the push's transaction; an account already held for it keeps its first."""
+    found = {account_id: (why, who) for account_id, why, who in found_in_field}
     if not found:
         return
     held = set(
         conn.execute(
             sa.select(holds.c.account_id).where(
                 holds.c.account_id.in_(list(found)),
-                holds.c.reason == HoldReason.DISPUTE.value,
+                holds.c.reason == reason.value,
                 holds.c.released_at.is_(None),
             )
         ).scalars()
@@ -91,7 +100,7 @@ def hold_disputes(conn: Connection, disputes: Iterable[tuple[str, str, str]]) ->
         [
             {
                 "account_id": a,
-                "reason": HoldReason.DISPUTE.value,
+                "reason": reason.value,
                 "note": found[a][0],
                 "placed_by": found[a][1],
                 "placed_at": now,

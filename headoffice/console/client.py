@@ -101,9 +101,12 @@ class SupervisorClient:
         params = {"all": "true" if include_resolved else "false"}
         return self._call(list[ReviewItemWire], "GET", "/supervisor/review", params=params)
 
-    def resolve(self, kind: str, ref: str, note: str) -> ReviewItemWire:
+    def resolve(
+        self, kind: str, ref: str, note: str, decision: str | None = None
+    ) -> ReviewItemWire:
         path = f"/supervisor/review/{kind}/{ref}"
-        return self._call(ReviewItemWire, "POST", path, json={"note": note})
+        body = {"note": note} | ({"decision": decision} if decision else {})
+        return self._call(ReviewItemWire, "POST", path, json=body)
 
     def numbers(self, by: str, since: date | None = None, until: date | None = None) -> NumbersWire:
         params = {"by": by} | {

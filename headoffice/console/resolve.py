@@ -6,16 +6,25 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
 
 from fieldcore.errors import field_message, from_validation_error
 from fieldcore.i18n import N_, _
 from fieldcore.labels import REVIEW_KINDS, label
+from fieldkit.choice import Choice
 from fieldkit.dialog import FormDialog
 from fieldkit.plain import plain
 from headoffice.console.client import ConsoleError
 from headoffice.phrasing import said as _said
 from headoffice.wire import ResolveRequest, ReviewItemWire
+
+# The kinds a decision acts on (headoffice.work.decisions), and what each choice does.
+_DECISIONS = {
+    "dispute": (N_("In the borrower's favour"), N_("Rejected")),
+    "hardship": (N_("Accepted: make the plan"), N_("Turned down")),
+    "moved": (N_("Accepted: change the address"), N_("Turned down")),
+    "deceased": (N_("Confirmed: keep the hold"), N_("Not so: lift the hold")),
+}
 
 
 class ResolveDialog(FormDialog):
@@ -44,6 +53,15 @@ class ResolveDialog(FormDialog):
                 placeholder=_("e.g. statement sent, collection on hold 30 days"),
                 compact=True,
             )
+            if item.kind in _DECISIONS:
+                accept, reject = _DECISIONS[item.kind]
+                yield Label(_("Decision"))
+                yield Choice(
+                    [(_(accept), "accepted"), (_(reject), "rejected")],
+                    prompt=_("Noted only"),
+                    id="decision",
+                    compact=True,
+                )
             yield Static("", id="dialog-error", markup=False)
             yield from self.buttons(_("Resolve"), _("Cancel"))
 
@@ -67,10 +85,12 @@ class ResolveDialog(FormDialog):
             return
         field.remove_class("invalid")
         item = self.item
+        chosen = self.query("#decision").first(Select).value if item.kind in _DECISIONS else None
+        decision = None if chosen in (None, Select.NULL) else str(chosen)
 
         def send() -> None:
             try:
-                self.app.client.resolve(item.kind, item.ref, note)
+                self.app.client.resolve(item.kind, item.ref, note, decision)
             except ConsoleError as error:
                 self.app.call_from_thread(
                     self.query_one("#dialog-error", Static).update, str(error)

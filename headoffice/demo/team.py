@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fieldcore.accounts import Account
-from headoffice.compliance.holds import hold_disputes, record_notices
+from fieldcore.contact import HoldReason
+from headoffice.compliance.holds import hold_from_field, record_notices
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
@@ -135,6 +136,9 @@ def _work_the_day(
                 details = {"dispute_reason": rng.choice(_DISPUTES)}
             elif code == "hardship":
                 details = {"instalment_minor": amount or 50000, "term_months": 6}
+            elif code == "moved":
+                # Not drawn from rng: the rest of the demo stays as it was.
+                details = {"new_address": f"{order + 2} Harbour Road"}
             row = {
                 "id": f"team-{visit.visit_id}",
                 "visit_id": visit.visit_id,
@@ -159,7 +163,11 @@ def _work_the_day(
                 record_promise(conn, row, row["received_at"])
             if code == "dispute":
                 # As a push does: the dispute holds the account until head office releases it.
-                hold_disputes(conn, [(visit.account_id, details["dispute_reason"], "team demo")])
+                hold_from_field(
+                    conn,
+                    HoldReason.DISPUTE,
+                    [(visit.account_id, details["dispute_reason"], "team demo")],
+                )
             if code == "paid":
                 conn.execute(
                     tables.payments.insert().values(**field_payment(row, row["received_at"]))

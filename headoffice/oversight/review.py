@@ -24,12 +24,14 @@ from headoffice.wire import ReviewItemWire as ReviewItem
 KINDS = {
     "dispute": "borrower disputes the debt; collection is on hold",
     "hardship": "borrower asks for a hardship arrangement",
+    "moved": "borrower has moved: accept to change the address for every later visit",
+    "deceased": "borrower reported deceased; contact is on hold until released",
     "late": "outcome arrived for a visit that was recalled or moved",
     "conflict": "contact correction based on a value head office has since changed",
     "legal": "90+ days past due with a broken promise: candidate for legal referral",
     "policy": "a contact the contact policy blocks: overridden in the field or found here",
 }
-Kind = Literal["dispute", "hardship", "late", "conflict", "legal", "policy"]
+Kind = Literal["dispute", "hardship", "moved", "deceased", "late", "conflict", "legal", "policy"]
 assert set(get_args(Kind)) == set(KINDS)
 LEGAL_DAYS = 90
 
@@ -71,7 +73,7 @@ def _items(
 ) -> list[dict]:
     # Only the sources that can hold this kind; `ref` narrows each to one row.
     items = []
-    if kind in (None, "dispute", "hardship", "late", "policy"):
+    if kind in (None, "dispute", "hardship", "moved", "deceased", "late", "policy"):
         items += _outcome_items(conn, ref)
     if kind in (None, "conflict"):
         items += _conflict_items(conn, ref)
@@ -83,40 +85,13 @@ def _items(
 def _resolutions(conn: Connection, query: sa.Select) -> dict[tuple[str, str], Resolution]:
     return {
         (row.kind, row.ref): Resolution(
-            note=row.note, resolved_by=row.resolved_by, resolved_at=row.resolved_at
+            note=row.note,
+            resolved_by=row.resolved_by,
+            resolved_at=row.resolved_at,
+            decision=row.decision,
         )
         for row in conn.execute(query)
     }
-
-
-def resolve(engine: Engine, today: date, kind: str, ref: str, note: str, by: str) -> Resolution:
-    """Record a decision on an open item; the note is required and kept."""
-    note = note.strip()
-    if kind not in KINDS:
-        raise ReviewError(f"{kind!r} is not a kind of review item ({', '.join(KINDS)})")
-    if not note:
-        raise ReviewError("say what was decided: the note is kept with the item")
-    if len(note) > 2000:
-        raise ReviewError("the note is over 2000 characters")
-    if review_item(engine, today, kind, ref) is None:
-        raise ReviewError(f"there is no {kind} item {ref!r} in the review queue", 404)
-    now = datetime.now(UTC)
-    with engine.begin() as conn:
-        earlier = conn.execute(
-            sa.select(resolutions).where(resolutions.c.kind == kind, resolutions.c.ref == ref)
-        ).first()
-        if earlier:
-            raise ReviewError(
-                f"{kind} {ref} was already resolved by {earlier.resolved_by} "
-                f"on {earlier.resolved_at:%Y-%m-%d}: {earlier.note}",
-                409,
-            )
-        conn.execute(
-            resolutions.insert().values(
-                kind=kind, ref=ref, note=note, resolved_by=by, resolved_at=now
-            )
-        )
-    return Resolution(note=note, resolved_by=by, resolved_at=now)
 
 
 def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
@@ -139,7 +114,7 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
         .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
         .where(
             sa.or_(
-                outcomes.c.outcome.in_(["dispute", "hardship"]),
+                outcomes.c.outcome.in_(["dispute", "hardship", "moved", "deceased"]),
                 outcomes.c.needs_review,
                 outcomes.c.policy_rules.is_not(None),
             )
@@ -168,6 +143,11 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
                 term_months=details.get("term_months"),
             )
             items.append(_item(base, "hardship", facts))
+        elif row.outcome == "moved":
+            facts = ReviewFacts(new_address=details.get("new_address"), note=row.note)
+            items.append(_item(base, "moved", facts))
+        elif row.outcome == "deceased":
+            items.append(_item(base, "deceased", ReviewFacts(note=row.note)))
         if row.needs_review:
             items.append(_item(base, "late", ReviewFacts(outcome=row.outcome)))
         if row.policy_rules:

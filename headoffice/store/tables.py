@@ -95,6 +95,8 @@ visits = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # A stop made by a callback: the borrower's wall-clock time to call back at.
+    sa.Column("callback_at", sa.DateTime),
     sa.Index("ix_visits_collector_seq", "collector_id", "seq"),
     sa.Index("ix_visits_account_date", "account_id", "visit_date"),
 )
@@ -199,6 +201,8 @@ resolutions = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("resolved_by", sa.String(100), nullable=False),
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),
+    # accepted / rejected, for the kinds a decision acts on; null when only noted.
+    sa.Column("decision", sa.String(10)),
 )
 
 # Head office's settings (the lender's name, address and phone), one row per key

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldcore.arrangements import Instalment
+from fieldcore.arrangements import Every, Instalment, schedule
 from headoffice.store.tables import arrangements, instalments
 
 
-def promise_rows(outcome: dict, received_at: datetime) -> list[tuple[sa.Table, dict]]:
-    """The arrangement of one instalment that a `promise` outcome row makes, keyed by its id."""
-    if outcome["promise_date"] is None or outcome["amount_minor"] is None:
+def agreement_rows(outcome: dict, received_at: datetime) -> list[tuple[sa.Table, dict]]:
+    """The arrangement a `promise` or `plan` outcome row makes, keyed by the outcome's id.
+
+    A promise is one instalment; a plan its total split by the kernel's schedule.
+    """
+    amount = outcome["amount_minor"]
+    if outcome["outcome"] == "plan":
+        details = json.loads(outcome["details"] or "{}")
+        count, every, first = (details.get(k) for k in ("instalments", "every", "first_date"))
+        if not (amount and count and every and first):
+            return []
+        parts = schedule(amount, count, Every(every), date.fromisoformat(first))
+    elif outcome["promise_date"] is None or amount is None:
         return []
-    parts = [Instalment(1, outcome["promise_date"], outcome["amount_minor"])]
+    else:
+        parts, every = [Instalment(1, outcome["promise_date"], amount)], None
     return arrangement_rows(
         arrangement_id=outcome["id"],
-        kind="promise",
+        kind=outcome["outcome"],
         account_id=outcome["account_id"],
         collector_id=outcome["collector_id"],
         made_on=_utc_day(outcome["recorded_at"]),
         currency=outcome["currency"],
         parts=parts,
-        every=None,
+        every=every,
         created_at=received_at,
     )
 
@@ -95,7 +107,7 @@ def replace_older(conn: Connection, made: list[tuple[str, str, date]]) -> None:
 
 def record_promise(conn: Connection, outcome: dict, received_at: datetime) -> None:
     """Store a promise outcome's arrangement now, as a push does (the demos' seeds)."""
-    rows = promise_rows(outcome, received_at)
+    rows = agreement_rows(outcome, received_at)
     for table, row in rows:
         conn.execute(table.insert().values(**row))
     if rows:

@@ -1,0 +1,117 @@
+"""Pushed outcomes judged and turned into the rows head office stores for each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from headoffice.api.judging import judge_outcome
+from headoffice.compliance.breaches import account_contacts, breaches, rules_text
+from headoffice.compliance.policies import policies_in_force, zone_for
+from headoffice.store.tables import accounts, collectors, outcomes, payments, visits
+from headoffice.work.arrangements import agreement_rows
+from headoffice.work.payments import field_payment
+from sync.protocol import MutationResult, RecordOutcome
+from sync.server import Device
+
+
+def apply_outcomes(
+    conn: Connection,
+    device: Device,
+    batch: list[RecordOutcome],
+    now: datetime,
+    writes: dict[str, list[tuple[sa.Table, dict]]],
+) -> dict[str, MutationResult]:
+    """Judge each pushed outcome and queue the rows an applied one stores, in `writes`."""
+    if not batch:
+        return {}
+    found_visits = {
+        row.visit_id: row
+        for row in conn.execute(
+            sa.select(
+                visits.c.visit_id,
+                visits.c.account_id,
+                visits.c.collector_id,
+                visits.c.status,
+                accounts.c.currency,
+                accounts.c.outstanding_minor,
+                accounts.c.country,
+                accounts.c.timezone.label("account_timezone"),
+                collectors.c.timezone.label("collector_timezone"),
+            )
+            .join(accounts, accounts.c.account_id == visits.c.account_id)
+            .join(collectors, collectors.c.collector_id == visits.c.collector_id)
+            .where(visits.c.visit_id.in_({m.payload.visit_id for m in batch}))
+        )
+    }
+    # An outcome that already arrived through another mutation is not stored twice.
+    stored = set(
+        conn.execute(
+            sa.select(outcomes.c.id).where(outcomes.c.id.in_([m.payload.id for m in batch]))
+        ).scalars()
+    )
+    receipts = {m.payload.receipt_no for m in batch if m.payload.receipt_no}
+    booked = set(
+        conn.execute(
+            sa.select(outcomes.c.receipt_no).where(
+                outcomes.c.device_id == device.device_id,
+                outcomes.c.receipt_no.in_(receipts),
+            )
+        ).scalars()
+    )
+    policies = policies_in_force(conn)
+    contacts = account_contacts(conn, {m.payload.account_id for m in batch})
+    answers = {}
+    for mutation in batch:
+        outcome = mutation.payload
+        visit = found_visits.get(outcome.visit_id)
+        policy = policies.for_country(visit.country if visit else None)
+        zone = zone_for(
+            policy,
+            visit.account_timezone if visit else None,
+            visit.collector_timezone if visit else None,
+        )
+        result = judge_outcome(device, mutation.id, outcome, visit, policy, zone)
+        fresh = result.status == "applied" and outcome.id not in stored
+        if fresh and outcome.receipt_no is not None and outcome.receipt_no in booked:
+            result = MutationResult(
+                id=mutation.id,
+                status="refused",
+                message=f"receipt {outcome.receipt_no} was already booked from this laptop",
+            )
+        answers[mutation.id] = result
+        if result.status == "applied" and fresh:
+            stored.add(outcome.id)
+            if outcome.receipt_no is not None:
+                booked.add(outcome.receipt_no)
+            row = outcome.model_dump() | {
+                # Stored in UTC: SQLite keeps no offset, and days are counted in UTC.
+                "recorded_at": outcome.recorded_at.astimezone(UTC),
+                "details": outcome.details.model_dump_json(exclude_defaults=True),
+                "collector_id": device.collector_id,
+                "device_id": device.device_id,
+                "received_at": now,
+                "needs_review": result.flagged,
+                "review_reason": result.message,
+                # Judged again with every collector's attempts: for the review queue.
+                "policy_rules": rules_text(
+                    breaches(
+                        policy,
+                        zone,
+                        outcome.outcome,
+                        outcome.recorded_at,
+                        outcome.details,
+                        contacts[outcome.account_id],
+                    )
+                ),
+            }
+            rows = [(outcomes, row)]
+            # Money taken at the door counts toward promises from the moment it arrives.
+            if row["outcome"] == "paid":
+                rows.append((payments, field_payment(row, now)))
+            if row["outcome"] in ("promise", "plan"):
+                rows += agreement_rows(row, now)
+            writes[mutation.id] = rows
+    return answers
