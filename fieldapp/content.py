@@ -93,3 +93,21 @@ def lender_name(published: list[dict], language: str) -> str:
     """The lender's name for a script in `language`; unnamed, the neutral words in that language."""
     # The script's language, not the screen's: a Danish script says "långiveren" on a Chinese UI.
     return lender(published).name or catalog(language).get(NO_LENDER, NO_LENDER)
+
+
+# What a script says for {debt_advice} under a policy that names no service.
+NO_DEBT_ADVICE = N_(
+    "Free, independent debt advice is given in most countries, often by the local council, "
+    "a legal aid office or a non-profit advice service: ask there for the nearest."
+)
+
+
+def debt_advice(published: list[dict], country: str | None, language: str) -> str:
+    """Where the borrower gets free debt advice: their country's policy, in the script's language.
+
+    The country's, not the language's: a Danish script read in the US names US services.
+    """
+    advice = policy(published, country).debt_advice
+    if advice is None:  # a lender's own policy from before debt advice
+        return catalog(language).get(NO_DEBT_ADVICE, NO_DEBT_ADVICE)
+    return advice.said_in(language)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fieldcore.stages import zone_of
+from fieldcore.text import Line
 
 
 class Allowed(StrEnum):
@@ -115,6 +116,24 @@ class Disclosures(BaseModel):
     source: str = ""
 
 
+class DebtAdvice(BaseModel):
+    """Where a borrower in hardship gets free debt advice in this jurisdiction, per language.
+
+    The hardship script reads it out as {debt_advice}: a referral, never pressure, is
+    what a borrower who cannot pay is owed, and it names services of the borrower's
+    country, whatever language the script is in.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: dict[str, Annotated[Line, Field(min_length=1, max_length=600)]] = Field(min_length=1)
+    source: str = ""
+
+    def said_in(self, language: str) -> str:
+        """The advice in `language`, else in English, else in any language it has."""
+        return self.text.get(language) or self.text.get("en") or next(iter(self.text.values()))
+
+
 class Holidays(BaseModel):
     """No contact on the channels named on the country's public holidays and the fixed days."""
 
@@ -149,6 +168,7 @@ class ContactPolicy(BaseModel):
     unreachable_after: int = Field(3, ge=1, le=100)
     visit_notice: VisitNotice | None = None
     disclosures: Disclosures | None = None
+    debt_advice: DebtAdvice | None = None
     forbidden_phrases: dict[str, list[Annotated[str, Field(min_length=2, max_length=200)]]] = {}
 
     @model_validator(mode="before")

@@ -110,4 +110,10 @@ def _notice_problems(policy: ContactPolicy, floor: ContactPolicy) -> list[str]:
         for language in floor.disclosures.first:
             if said is None or language not in said.first or language not in said.later:
                 found.append(f"disclosures: the statements in {language} are missing")
+    if floor.debt_advice is not None:
+        # A borrower in hardship is owed a referral in their language; dropping it loosens.
+        advice = policy.debt_advice
+        for language in floor.debt_advice.text:
+            if advice is None or language not in advice.text:
+                found.append(f"debt_advice: the advice in {language} is missing")
     return found

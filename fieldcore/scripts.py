@@ -21,6 +21,7 @@ PLACEHOLDERS: dict[str, str] = {
     "days": "the days past due",
     "overdue": "the amount overdue",
     "instalment": "the instalment",
+    "debt_advice": "where to get free debt advice (the borrower's country's policy)",
 }
 
 # Bounds on one language's library, checked at publish and again on the laptop, so

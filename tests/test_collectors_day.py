@@ -160,7 +160,7 @@ def test_script_in_the_borrowers_language_and_its_step_goes_with_the_outcome(hom
     assert "▶ 2." in ladder
     assert "出生日期" in phone_opening
     assert saved.details.script_id == "early.phone.short_for_now.zh"
-    assert saved.details.script_version == 2
+    assert saved.details.script_version == 3
     assert saved.details.script_step == 3
     assert saved.details.channel == "phone"
 

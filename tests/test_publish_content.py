@@ -43,6 +43,7 @@ FILL = {
     "days": "45",
     "overdue": "£80.00",
     "instalment": "£20.00",
+    "debt_advice": "Free debt advice: nfcc.org.",
 }
 
 
@@ -76,13 +77,13 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
     published = publish(engine, CONTENT_DIR)
     assert published == [
-        "scripts/da v2",
-        "scripts/en v2",
-        "scripts/zh v2",
-        "policy/cn v2",
-        "policy/default v3",
-        "policy/dk v2",
-        "policy/us v2",
+        "scripts/da v3",
+        "scripts/en v3",
+        "scripts/zh v3",
+        "policy/cn v3",
+        "policy/default v4",
+        "policy/dk v3",
+        "policy/us v3",
     ]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))
@@ -273,7 +274,7 @@ def test_the_command_names_each_problem_and_publishes_nothing(db_url, folder):
     (folder / "scripts" / "evil.toml").unlink()
     edit(folder / "scripts" / "en.toml", "{borrower.__init__.__globals__}?", "{borrower}?")
     published = run("headoffice", "publish-content", str(folder), "--db", db_url)
-    assert published.stdout.startswith("published scripts/da v2, scripts/en v2")
+    assert published.stdout.startswith("published scripts/da v3, scripts/en v3")
 
 
 def test_a_body_written_around_publishing_reaches_no_laptop_and_breaks_no_pull(
@@ -336,7 +337,7 @@ def test_a_policy_looser_than_the_shipped_one_is_refused(folder):
 
 def test_a_policy_may_tighten_any_number(folder, engine):
     policy = folder / "policy" / "us.toml"
-    edit(policy, "version = 2", "version = 3")
+    edit(policy, "version = 3", "version = 4")
     edit(policy, "most = 7\n", "most = 5\n")
     edit(policy, 'mon = "08:00-21:00"', 'mon = "09:00-20:00"')
-    assert "policy/us v3" in publish(engine, folder)
+    assert "policy/us v4" in publish(engine, folder)

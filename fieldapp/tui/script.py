@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldapp.contacting import contact_facts
-from fieldapp.content import lender_name, libraries
+from fieldapp.content import debt_advice, lender_name, libraries
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, language, language_name
 from fieldcore.labels import label
@@ -91,6 +91,7 @@ class ScriptScreen(Screen):
             "instalment": money_in_text(a.installment_minor, a.currency, lang)
             if a.installment_minor
             else "—",
+            "debt_advice": debt_advice(store.published_content("policy"), a.country, lang),
         }
         script = build_script(
             library, stage=stop.stage, channel=self.channel, situation=self.situation, fill=fill
