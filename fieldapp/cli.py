@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fieldapp.checking import check
+from fieldapp.cli_print import printer, receipt
 from fieldapp.config import home_dir, log_path
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
@@ -347,6 +348,8 @@ def demo() -> None:
 
 # Each in its own module where it has grown one.
 main.add_command(check)
+main.add_command(printer)
+main.add_command(receipt)
 
 if __name__ == "__main__":
     main()

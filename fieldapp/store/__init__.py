@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldapp.store.content import PublishedContent
-from fieldapp.store.opening import VisitNotFound
+from fieldapp.store.opening import ReceiptNotFound, VisitNotFound
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.recording import Recording
 from fieldapp.store.route import RouteReads
@@ -17,4 +17,4 @@ class Store(RouteReads, Recording, Outbox, PublishedContent):
     """
 
 
-__all__ = ["Store", "VisitNotFound"]
+__all__ = ["ReceiptNotFound", "Store", "VisitNotFound"]

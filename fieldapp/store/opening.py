@@ -25,6 +25,10 @@ class VisitNotFound(LookupError):
     """No visit matches what was asked for on this laptop."""
 
 
+class ReceiptNotFound(LookupError):
+    """This laptop issued no receipt of that number, or it has left with its borrower."""
+
+
 class StoreBase:
     """One open connection to the laptop's database; open one per thread."""
 

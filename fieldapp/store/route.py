@@ -6,7 +6,13 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from fieldapp.store.opening import StoreBase, VisitNotFound, account_from, dicts
+from fieldapp.store.opening import (
+    ReceiptNotFound,
+    StoreBase,
+    VisitNotFound,
+    account_from,
+    dicts,
+)
 from fieldcore.money import to_decimal_text
 from fieldcore.stages import days_past_due, stage_for, zone_of
 from fieldcore.stops import RouteStop
@@ -152,19 +158,7 @@ class RouteReads(StoreBase):
 
     def outcomes_for_account(self, account_id: str) -> list[OutcomeRecord]:
         """This laptop's outcomes and head office's history of the account, newest first."""
-        from fieldcore.route import OutcomeRecord
-
-        mine = dicts(
-            self.db.execute(
-                """
-                SELECT o.*, NOT EXISTS (
-                    SELECT 1 FROM outbox b WHERE b.record_id = o.id
-                ) AS synced
-                FROM outcomes o WHERE o.account_id = ?
-                """,
-                [account_id],
-            )
-        )
+        mine = self._own_outcomes("o.account_id = ?", [account_id])
         theirs = dicts(
             self.db.execute(
                 "SELECT h.*, '' AS visit_id, 1 AS synced, 1 AS from_head_office "
@@ -174,11 +168,32 @@ class RouteReads(StoreBase):
         )
         seen = {row["id"] for row in mine}
         rows = mine + [row for row in theirs if row["id"] not in seen]
-        found = [
-            OutcomeRecord.model_validate(row | {"details": json.loads(row["details"] or "{}")})
-            for row in rows
-        ]
-        return sorted(found, key=lambda o: o.recorded_at, reverse=True)
+        return sorted((_outcome(row) for row in rows), key=lambda o: o.recorded_at, reverse=True)
+
+    def receipts(self) -> list[OutcomeRecord]:
+        """The receipts this laptop issued (its payments still on it), newest first."""
+        return sorted(
+            (_outcome(row) for row in self._own_outcomes("o.receipt_no IS NOT NULL", [])),
+            key=lambda o: o.recorded_at,
+            reverse=True,
+        )
+
+    def receipt(self, receipt_no: str) -> OutcomeRecord:
+        """The payment of one of this laptop's receipts; ReceiptNotFound when it issued none so."""
+        rows = self._own_outcomes("o.receipt_no = ?", [receipt_no])
+        if not rows:
+            raise ReceiptNotFound(f"receipt {receipt_no} is not on this laptop")
+        return _outcome(rows[0])
+
+    def _own_outcomes(self, where: str, params: list) -> list[dict]:
+        # Synced: no outbox row waits for it.
+        return dicts(
+            self.db.execute(
+                "SELECT o.*, NOT EXISTS (SELECT 1 FROM outbox b WHERE b.record_id = o.id) "
+                f"AS synced FROM outcomes o WHERE {where}",
+                params,
+            )
+        )
 
     def _stop(
         self, row: dict, todays: dict[str | None, date], due_today: set[str], on_hold: set[str]
@@ -246,3 +261,10 @@ class RouteReads(StoreBase):
             collected=collected,
             waiting=self.pending_count(),
         )
+
+
+def _outcome(row: dict) -> OutcomeRecord:
+    """An outcomes or history row as the kernel's OutcomeRecord."""
+    from fieldcore.route import OutcomeRecord
+
+    return OutcomeRecord.model_validate(row | {"details": json.loads(row["details"] or "{}")})
