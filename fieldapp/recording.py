@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from fieldapp.contacting import contact_facts, judge_recorded
+from fieldapp.location import read_fix
 from fieldapp.store import Store
 from fieldcore.attempts import attempt_from
 from fieldcore.contact import Block, HoldReason
 from fieldcore.errors import FieldErrors
+from fieldcore.location import FixResult
 from fieldcore.outcomes import AGREEMENTS, OutcomeCode, check_outcome
 from fieldcore.route import OutcomeRecord
 
@@ -34,10 +37,13 @@ def record_outcome(
     visit_id: str,
     raw: Mapping[str, object],
     script: tuple[str, int, int] | None = None,
+    locate: Callable[[datetime], FixResult] = lambda now: read_fix(now=now),
 ) -> OutcomeRecord:
     """Check what was typed against the account and the policy, and save it.
 
-    `script` is (script id, version, highest step reached) when a script was used.
+    `script` is (script id, version, highest step reached) when a script was used;
+    `locate` gives the laptop's position at `now` (gpsd's fix, within a second), kept
+    with the outcome as proof of the visit, or why there was none.
     Raises FieldErrors naming each wrong field, or ContactRefused when the policy
     blocks the contact and no override says why; nothing is saved then.
     """
@@ -74,4 +80,6 @@ def record_outcome(
         details = details.model_copy(
             update={"overridden": tuple(block.rule for block in decision.blocks)}
         )
+    # Asked last, once the outcome is known to be saved: a refused form waits on nothing.
+    details = details.model_copy(update={"location": locate(now)})
     return store.record_outcome(visit_id, checked.model_copy(update={"details": details}))

@@ -104,6 +104,7 @@ REVIEW_KINDS: dict[str, str] = {
     "conflict": N_("Conflict"),
     "legal": N_("Legal referral?"),
     "policy": N_("Contact policy"),
+    "location": N_("Far from the address"),
 }
 
 

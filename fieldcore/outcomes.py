@@ -12,9 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from fieldcore.arrangements import LONGEST_PLAN_MONTHS, MOST_INSTALMENTS, Every, plan_problems
 from fieldcore.contact_fields import ContactRole, ThirdParty, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
+from fieldcore.location import FixResult
 from fieldcore.moments import Day, Moment, WallClock
 from fieldcore.money import parse_amount
 from fieldcore.policy import Channel
+from fieldcore.situation import Ability as Ability
+from fieldcore.situation import DefaultReason as DefaultReason
+from fieldcore.situation import Willingness as Willingness
 from fieldcore.text import Line, Lines, check_line, check_lines
 from fieldcore.wholes import whole
 
@@ -61,34 +65,6 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     TRANSFER = "transfer"
     CHEQUE = "cheque"
-
-
-class DefaultReason(StrEnum):
-    """Why the borrower fell behind, as far as the collector could learn."""
-
-    JOB_LOSS = "job_loss"
-    ILLNESS = "illness"
-    BUSINESS_DOWNTURN = "business_downturn"
-    OVERINDEBTED = "overindebted"
-    DISPUTES_DEBT = "disputes_debt"
-    WILL_NOT_PAY = "will_not_pay"
-    OTHER = "other"
-
-
-class Ability(StrEnum):
-    """Can the borrower pay: the cash-flow side of the sources' classification."""
-
-    ABLE = "able"
-    SHORT_FOR_NOW = "short_for_now"
-    LASTING_LOSS = "lasting_loss"
-
-
-class Willingness(StrEnum):
-    """Will the borrower pay: the intent side of the classification."""
-
-    WILLING = "willing"
-    RELUCTANT = "reluctant"
-    REFUSES = "refuses"
 
 
 # Which fields each code asks for, in form order. Everything else is refused
@@ -188,6 +164,8 @@ class OutcomeDetails(BaseModel):
     overridden: tuple[Annotated[Line, Field(max_length=60)], ...] | None = Field(
         None, max_length=30
     )
+    # Where the laptop was when the outcome was saved, or why it could not tell.
+    location: FixResult | None = None
 
 
 class CheckedOutcome(BaseModel):

@@ -158,6 +158,8 @@ class ContactPolicy(BaseModel):
     longest_promise_days: int = Field(30, ge=1, le=365)
     # The lender's longest payment plan agreed at the door; longer ones go to head office.
     longest_plan_months: int = Field(24, ge=1, le=120)
+    # A visit recorded farther than this from the address goes to a supervisor.
+    visit_distance_m: int = Field(500, ge=50, le=50_000)
     windows: dict[Channel, dict[Weekday, Window]]
     holidays: Holidays | None = None
     caps: list[Cap] = []

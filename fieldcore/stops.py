@@ -30,6 +30,11 @@ class RouteStop:
     on_hold: bool = False  # a dispute was recorded: no collection until review
     country: str | None = None
     timezone: str | None = None
+    # A stop made by a callback: the borrower's time to call back at, "HH:MM".
+    callback_at: str | None = None
+    # What follows up here: "callback", "due" (a promise or instalment due today) or
+    # "broken" (a promise or instalment missed, in full or in part).
+    follow_up: str | None = None
 
     def as_json(self) -> dict:
         """Plain JSON values, for `fieldapp route --json`."""
@@ -60,3 +65,9 @@ class VisitMark:
             "blocks": list(self.blocks),
             "visit_from": self.visit_from.isoformat() if self.visit_from else None,
         }
+
+
+def callback_visit_id(outcome_id: str) -> str:
+    """The stop a callback makes, named by the outcome, so the laptop that recorded it
+    and head office make the same stop without asking each other."""
+    return f"cb-{outcome_id}"

@@ -20,6 +20,7 @@ _EMPTY = N_("(empty)")
 _MOVED = N_("now lives at {address}.")
 _NO_ADDRESS = N_("no new address given")
 _DECEASED = N_("reported deceased at the door")
+_FAR = N_("“{outcome}” recorded {away} from the address")
 _OVERRIDDEN = N_("{channel} against the contact policy ({rules}); the collector's reason: {why}")
 _FOUND = N_("{channel} against the contact policy ({rules}), found at head office")
 
@@ -48,6 +49,10 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
         return " ".join(filter(None, [moved, facts.note])) or say(_NO_ADDRESS)
     if kind == "deceased":
         return facts.note or say(_DECEASED)
+    if kind == "location":
+        metres = facts.distance_m or 0
+        away = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres} m"
+        return say(_FAR).format(outcome=word(facts.outcome), away=away)
     if kind == "late":
         return say(_LATE).format(outcome=word(facts.outcome))
     if kind == "conflict":

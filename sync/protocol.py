@@ -12,7 +12,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.accounts import Account
 from fieldcore.contact import HoldReason, NoticeKind
-from fieldcore.moments import Day, Moment
+from fieldcore.moments import Day, Moment, WallClock
 from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
 from fieldcore.text import Line, Lines, check_line
 from fieldcore.wholes import whole
@@ -267,6 +267,8 @@ class VisitWire(Wire):
     account_id: str = Field(max_length=64)
     visit_date: date
     sequence: int
+    # A stop a callback made: the borrower's wall-clock time to call back at.
+    callback_at: WallClock | None = None
     account: Account
     history: list[HistoryWire] = Field([], max_length=MAX_HISTORY)
 

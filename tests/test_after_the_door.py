@@ -15,7 +15,7 @@ from fieldapp.recording import record_outcome
 from fieldapp.syncing import sync_once
 from fieldcore.errors import FieldErrors
 from fieldcore.outcomes import check_outcome
-from headoffice.store.tables import accounts, arrangements, holds, instalments
+from headoffice.store.tables import accounts, arrangements, holds, instalments, outcomes, visits
 from headoffice.work.payments import import_payments
 from tests.conftest import DAY
 from tests.helpers import cli
@@ -195,3 +195,48 @@ def test_an_accepted_hardship_request_becomes_a_monthly_plan(laptop, engine):
         ).all()
     assert (plan.kind, plan.every, plan.total_minor) == ("plan", "month", 30000)
     assert dues[0] == (date(2026, 12, 15), 5000) and dues[-1] == (date(2027, 5, 15), 5000)
+
+
+def test_a_callback_is_tomorrows_stop_offline_and_at_head_office(laptop, engine):
+    sync_once(laptop)
+    tomorrow = DAY + timedelta(days=1)
+    record(laptop, "DK-1", "--outcome", "callback", "--callback-at", f"{tomorrow} 14:00")
+    shown = CliRunner().invoke(
+        fieldapp, ["--home", str(laptop), "route", "--date", tomorrow.isoformat(), "--json"]
+    )
+    stops = json.loads(shown.output)
+    assert [(s["account_id"], s["callback_at"], s["follow_up"]) for s in stops] == [
+        ("DK-1", "14:00", "callback")
+    ]
+    # Before any sync, the collector can work that stop: its outcome waits with the callback.
+    record(laptop, "DK-1", "--outcome", "not_home", "--date", tomorrow.isoformat())
+    report = sync_once(laptop)
+    from fieldapp.store import Store
+
+    store = Store(laptop)
+    refusals = store.refusals()
+    store.close()
+    assert report.refused == 0, refusals
+    with engine.connect() as conn:
+        made = conn.execute(
+            sa.select(visits.c.visit_id, visits.c.callback_at).where(
+                visits.c.visit_date == tomorrow
+            )
+        ).all()
+        worked = (
+            conn.execute(
+                sa.select(outcomes.c.outcome).where(outcomes.c.visit_id == made[0].visit_id)
+            )
+            .scalars()
+            .all()
+        )
+    assert [(m.visit_id, m.callback_at) for m in made] == [
+        (stops[0]["visit_id"], datetime(2026, 11, 24, 14, 0))
+    ]
+    assert worked == ["not_home"]
+    # The next sync brings the same stop back: one stop, not two.
+    assert sync_once(laptop).refused == 0
+    again = CliRunner().invoke(
+        fieldapp, ["--home", str(laptop), "route", "--date", tomorrow.isoformat(), "--json"]
+    )
+    assert [s["visit_id"] for s in json.loads(again.output)] == [stops[0]["visit_id"]]

@@ -4,35 +4,31 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import signal
 import socket
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import reduce
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from fieldapp.location import LONGEST_LINE, WATCH, gpsd_address, read_fix
+from fieldapp.location import LONGEST_LINE, gpsd_address, read_fix
 from fieldcore.location import EARTH_RADIUS_M, Fix, FixResult, distance_m
+from tests.gps import (
+    LOGGED_AT,
+    SECONDS_LOGGED,
+    Daemon,
+    nmea,
+    nmea_log,
+    program,
+    start,
+    wait_ready,
+)
 
 COPENHAGEN = (55.6761, 12.5683)
-# The logs' own clock: gpsfake replays these times, so every test judges staleness
-# against a `now` beside them, whatever the hour and zone the tests run in.
-LOGGED_AT = datetime(2025, 5, 6, 10, 20, 30, tzinfo=UTC)
-SECONDS_LOGGED = 5
 JUST_AFTER = LOGGED_AT + timedelta(seconds=SECONDS_LOGGED + 10)
-# CI sets FIELDAPP_REQUIRE_GPSD=1 (it installs gpsd), so a missing gpsfake fails there.
-REQUIRED = os.environ.get("FIELDAPP_REQUIRE_GPSD") == "1"
-SEARCH_PATH = os.pathsep.join((os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin"))
 
 
 # the kernel ------------------------------------------------------------------
@@ -239,33 +235,6 @@ def test_a_line_longer_than_gpsd_writes_ends_the_read():
 # the real gpsd, fed by gpsfake ----------------------------------------------
 
 
-def nmea(body: str) -> str:
-    """One NMEA sentence: the body between $ and *, and its XOR checksum."""
-    checksum = reduce(lambda sum_, char: sum_ ^ char, body.encode("ascii"), 0)
-    return f"${body}*{checksum:02X}\r\n"
-
-
-def degrees_minutes(value: float, width: int, sides: str) -> tuple[str, str]:
-    """NMEA's ddmm.mmmm (dddmm.mmmm for longitudes) and the hemisphere letter."""
-    whole, minutes = divmod(abs(value) * 60, 60)
-    return f"{int(whole):0{width}d}{minutes:07.4f}", sides[value < 0]
-
-
-def nmea_log(lat: float, lon: float, *, fixed: bool) -> str:
-    """A second-by-second GGA + RMC log at one position; without a fix, quality 0 and V."""
-    lat_text, north = degrees_minutes(lat, 2, "NS")
-    lon_text, east = degrees_minutes(lon, 3, "EW")
-    quality, status = ("1", "A") if fixed else ("0", "V")
-    sentences = []
-    for second in range(SECONDS_LOGGED):
-        moment = LOGGED_AT + timedelta(seconds=second)
-        hhmmss, ddmmyy = moment.strftime("%H%M%S.00"), moment.strftime("%d%m%y")
-        where = f"{lat_text},{north},{lon_text},{east}"
-        sentences.append(nmea(f"GPGGA,{hhmmss},{where},{quality},08,0.9,10.0,M,40.0,M,,"))
-        sentences.append(nmea(f"GPRMC,{hhmmss},{status},{where},0.0,0.0,{ddmmyy},,,A"))
-    return "".join(sentences)
-
-
 def test_the_log_is_true_nmea():
     log = nmea_log(*COPENHAGEN, fixed=True).splitlines()
     # The checksum of a sentence a receiver really sent (gpsd's own test logs).
@@ -274,64 +243,6 @@ def test_the_log_is_true_nmea():
     )
     assert log[0].startswith("$GPGGA,102030.00,5540.5660,N,01234.0980,E,1,")
     assert log[1].startswith("$GPRMC,102030.00,A,5540.5660,N,01234.0980,E,0.0,0.0,060525,")
-
-
-@dataclass
-class Daemon:
-    """A gpsd of our own on a loopback port, never the system's on 2947."""
-
-    process: subprocess.Popen
-    address: str
-    output: Path
-    ready: Callable[[dict], bool]
-
-    def stop(self) -> None:
-        # Its own session: the group is gpsfake and the gpsd it started, nothing else.
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.process.pid, sig)
-                self.process.wait(5)
-                return
-            except ProcessLookupError:
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-
-def program(name: str) -> str:
-    found = shutil.which(name, path=SEARCH_PATH)
-    if found is None:
-        reason = f"{name} is not installed (apt-get install gpsd gpsd-clients)"
-        if REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
-
-
-def start(name: str, command: list[str], folder: Path, port: int, ready) -> Daemon:
-    output = folder / f"{name}.out"
-    # TMPDIR: gpsfake's control socket goes there, not into the shared /tmp.
-    env = os.environ | {"TMPDIR": str(folder), "PATH": SEARCH_PATH}
-    with output.open("wb") as sink:
-        process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    return Daemon(process, f"127.0.0.1:{port}", output, ready)
-
-
-def wait_ready(daemon: Daemon, deadline: float) -> None:
-    """Until the daemon answers a WATCH with the report it is expected to give."""
-    while time.monotonic() < deadline and daemon.process.poll() is None:
-        try:
-            host, port = daemon.address.rsplit(":", 1)
-            with socket.create_connection((host, int(port)), timeout=2) as client:
-                client.sendall(WATCH)
-                for line in client.makefile("rb"):
-                    if daemon.ready(json.loads(line)):
-                        return
-        except (OSError, ValueError):
-            time.sleep(0.02)
-    pytest.fail(f"{daemon.process.args[0]} was not ready: {daemon.output.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")

@@ -86,6 +86,9 @@ class Outbox(StoreBase):
                             "visit_date": v.visit_date.isoformat(),
                             "sequence": v.sequence,
                             "generation": generation,
+                            "callback_at": v.callback_at.strftime("%H:%M")
+                            if v.callback_at
+                            else None,
                         }
                         for v in page.visits
                     ],

@@ -52,7 +52,34 @@ class Recording(StoreBase):
             self.db["outcomes"].insert(payload | {"details": json.dumps(payload["details"])})
             self._enqueue("record_outcome", payload, now)
             self.db.execute("DELETE FROM drafts WHERE visit_id = ?", [visit_id])
+            if checked.details.callback_at is not None:
+                self._callback_stop(record.id, account_id, checked.details.callback_at)
         return record
+
+    def _callback_stop(self, outcome_id: str, account_id: str, at: datetime) -> None:
+        """The callback's stop at the end of that day's route, unless the borrower is on it;
+        head office makes the same stop (same id) when the outcome reaches it."""
+        from fieldcore.stops import callback_visit_id
+
+        day = at.date().isoformat()
+        on_it = self.db.execute(
+            "SELECT 1 FROM visits WHERE account_id = ? AND visit_date = ?", [account_id, day]
+        ).fetchone()
+        if on_it:
+            return
+        last = self.db.execute(
+            "SELECT coalesce(max(sequence), 0) FROM visits WHERE visit_date = ?", [day]
+        ).fetchone()[0]
+        self.db["visits"].insert(
+            {
+                "visit_id": callback_visit_id(outcome_id),
+                "account_id": account_id,
+                "visit_date": day,
+                "sequence": last + 1,
+                "generation": int(self.setting("generation", "0")),
+                "callback_at": at.strftime("%H:%M"),
+            }
+        )
 
     # drafts -----------------------------------------------------------------------
 

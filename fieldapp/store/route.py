@@ -29,7 +29,7 @@ class RouteReads(StoreBase):
         today = self.today().isoformat()
         rows = self.conn.execute(
             f"""
-            SELECT v.visit_id, v.visit_date, v.sequence, v.skipped_at, a.account_id,
+            SELECT v.visit_id, v.visit_date, v.sequence, v.skipped_at, v.callback_at, a.account_id,
                    a.borrower_name, a.address, a.phone, a.currency, a.overdue_minor,
                    a.oldest_due_date, a.timezone, a.country,
                    EXISTS (SELECT 1 FROM outcomes o WHERE o.visit_id = v.visit_id) AS done
@@ -222,6 +222,8 @@ class RouteReads(StoreBase):
             on_hold=row["account_id"] in on_hold,
             country=row["country"],
             timezone=zone,
+            callback_at=row["callback_at"],
+            follow_up="callback" if row["callback_at"] else None,
         )
 
     def day_summary(self, day: date, stops: list[RouteStop] | None = None) -> DaySummary:

@@ -148,3 +148,27 @@ def m007_holds_and_notices(db: Database) -> None:
         ],
         pk="key",
     )
+
+
+@migrations()
+def m008_follow_ups(db: Database) -> None:
+    # A stop a callback made: the borrower's wall-clock time to call back at.
+    db["visits"].add_column("callback_at", str)
+    # Promises and plans of the accounts here, each instalment as head office judged it.
+    db["instalments"].create(
+        {
+            "account_id": str,
+            "arrangement_id": str,
+            "kind": str,
+            "number": int,
+            "count": int,
+            "due": str,
+            "currency": str,
+            "amount_minor": int,
+            "on_time_minor": int,
+            "paid_minor": int,
+            "state": str,
+        },
+        pk=("arrangement_id", "number"),
+    )
+    db["instalments"].create_index(["account_id"])

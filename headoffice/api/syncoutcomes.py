@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fieldcore.location import distance_m
+from fieldcore.outcomes import OutcomeDetails
+from fieldcore.policy import Channel
+from fieldcore.stops import callback_visit_id
 from headoffice.api.judging import judge_outcome
 from headoffice.compliance.breaches import account_contacts, breaches, rules_text
 from headoffice.compliance.policies import policies_in_force, zone_for
-from headoffice.store.tables import accounts, collectors, outcomes, payments, visits
+from headoffice.store.tables import (
+    accounts,
+    collectors,
+    outcomes,
+    payments,
+    reserve_changes,
+    visits,
+)
 from headoffice.work.arrangements import agreement_rows
 from headoffice.work.payments import field_payment
-from sync.protocol import MutationResult, RecordOutcome
+from sync.protocol import MutationResult, OutcomePayload, RecordOutcome
 from sync.server import Device
 
 
@@ -37,6 +49,8 @@ def apply_outcomes(
                 visits.c.status,
                 accounts.c.currency,
                 accounts.c.outstanding_minor,
+                accounts.c.lat,
+                accounts.c.lon,
                 accounts.c.country,
                 accounts.c.timezone.label("account_timezone"),
                 collectors.c.timezone.label("collector_timezone"),
@@ -107,11 +121,67 @@ def apply_outcomes(
                     )
                 ),
             }
+            row |= proof_of_visit(outcome.details, visit, policy.visit_distance_m)
             rows = [(outcomes, row)]
             # Money taken at the door counts toward promises from the moment it arrives.
             if row["outcome"] == "paid":
                 rows.append((payments, field_payment(row, now)))
             if row["outcome"] in ("promise", "plan"):
                 rows += agreement_rows(row, now)
+            if outcome.details.callback_at is not None:
+                stop = callback_stop(conn, outcome, visit, now)
+                if stop is not None:
+                    rows.append((visits, stop))
+                    # Outcomes later in this push may be recorded at that stop.
+                    found_visits[stop["visit_id"]] = SimpleNamespace(
+                        **(visit._asdict() | {"visit_id": stop["visit_id"]})
+                    )
             writes[mutation.id] = rows
     return answers
+
+
+def proof_of_visit(details: OutcomeDetails, visit: sa.Row, farthest_m: int) -> dict:
+    """The columns that say where a visit was recorded against where the borrower lives."""
+    found = details.location
+    if found is None:
+        return {"fix_status": None, "distance_m": None, "far_from_address": False}
+    gone = None
+    # Only a visit is at the address: a call or a letter is made from anywhere.
+    at_door = (details.channel or Channel.VISIT) is Channel.VISIT
+    if found.fix is not None and at_door and visit.lat is not None and visit.lon is not None:
+        gone = round(distance_m(found.fix.lat, found.fix.lon, visit.lat, visit.lon))
+    return {
+        "fix_status": found.status,
+        "distance_m": gone,
+        "far_from_address": gone is not None and gone > farthest_m,
+    }
+
+
+def callback_stop(conn: Connection, outcome: OutcomePayload, visit, now: datetime) -> dict | None:
+    """The stop a callback makes on the collector's route that day, as the laptop made it
+    (same id), unless the borrower is already on that day's route."""
+    at = outcome.details.callback_at
+    assert at is not None
+    day = at.date()
+    mine = sa.and_(
+        visits.c.collector_id == visit.collector_id,
+        visits.c.visit_date == day,
+        visits.c.status == "assigned",
+    )
+    on_it = conn.execute(
+        sa.select(visits.c.visit_id).where(mine, visits.c.account_id == outcome.account_id)
+    ).first()
+    if on_it is not None:
+        return None
+    last = conn.execute(sa.select(sa.func.max(visits.c.sequence)).where(mine)).scalar()
+    return {
+        "visit_id": callback_visit_id(outcome.id),
+        "account_id": outcome.account_id,
+        "collector_id": visit.collector_id,
+        "visit_date": day,
+        "sequence": (last or 0) + 1,
+        "status": "assigned",
+        "seq": reserve_changes(conn, 1),
+        "created_at": now,
+        "callback_at": at,
+    }

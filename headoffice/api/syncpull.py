@@ -104,6 +104,7 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
                     account_id=row.account_id,
                     visit_date=row.visit_date,
                     sequence=row.sequence,
+                    callback_at=row.callback_at,
                     account=account,
                     history=history.get(row.account_id, []),
                 )

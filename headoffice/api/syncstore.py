@@ -262,7 +262,7 @@ def _write(
         return
     try:
         with conn.begin_nested():
-            for table in (outcomes, payments, corrections, arrangements, instalments):
+            for table in (visits, outcomes, payments, corrections, arrangements, instalments):
                 rows = [row for items in writes.values() for t, row in items if t is table]
                 if rows:
                     conn.execute(table.insert(), rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Literal, get_args
+from typing import get_args
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -17,7 +17,7 @@ from headoffice.store.tables import accounts, collectors, corrections, outcomes,
 
 # The wire's models are the queue's own: what the API sends is what the queue holds.
 from headoffice.wire import ResolutionWire as Resolution
-from headoffice.wire import ReviewFacts
+from headoffice.wire import ReviewFacts, ReviewKind
 from headoffice.wire import ReviewItemWire as ReviewItem
 
 # What lands in the queue, in the order a supervisor works through it.
@@ -30,8 +30,9 @@ KINDS = {
     "conflict": "contact correction based on a value head office has since changed",
     "legal": "90+ days past due with a broken promise: candidate for legal referral",
     "policy": "a contact the contact policy blocks: overridden in the field or found here",
+    "location": "a visit recorded farther from the address than the policy allows",
 }
-Kind = Literal["dispute", "hardship", "moved", "deceased", "late", "conflict", "legal", "policy"]
+Kind = ReviewKind
 assert set(get_args(Kind)) == set(KINDS)
 LEGAL_DAYS = 90
 
@@ -73,7 +74,7 @@ def _items(
 ) -> list[dict]:
     # Only the sources that can hold this kind; `ref` narrows each to one row.
     items = []
-    if kind in (None, "dispute", "hardship", "moved", "deceased", "late", "policy"):
+    if kind in (None, "dispute", "hardship", "moved", "deceased", "late", "policy", "location"):
         items += _outcome_items(conn, ref)
     if kind in (None, "conflict"):
         items += _conflict_items(conn, ref)
@@ -106,6 +107,8 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
             outcomes.c.needs_review,
             outcomes.c.review_reason,
             outcomes.c.policy_rules,
+            outcomes.c.far_from_address,
+            outcomes.c.distance_m,
             accounts.c.borrower_name,
             accounts.c.currency,
             collectors.c.name.label("collector"),
@@ -117,6 +120,7 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
                 outcomes.c.outcome.in_(["dispute", "hardship", "moved", "deceased"]),
                 outcomes.c.needs_review,
                 outcomes.c.policy_rules.is_not(None),
+                outcomes.c.far_from_address,
             )
         )
     )
@@ -158,6 +162,9 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
                 override=details.get("override"),
             )
             items.append(_item(base, "policy", facts))
+        if row.far_from_address:
+            facts = ReviewFacts(outcome=row.outcome, distance_m=row.distance_m)
+            items.append(_item(base, "location", facts))
     return items
 
 

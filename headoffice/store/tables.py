@@ -127,6 +127,11 @@ outcomes = sa.Table(
     # The contact rules the outcome broke (JSON list of rule ids), as head office
     # judged it with every collector's attempts; null when it broke none.
     sa.Column("policy_rules", sa.Text),
+    # Proof of the visit: the laptop's fix status; for a visit with a fix and an address
+    # with coordinates, the metres between them, and whether that is past the policy's.
+    sa.Column("fix_status", sa.String(12)),
+    sa.Column("distance_m", sa.Integer),
+    sa.Column("far_from_address", sa.Boolean, nullable=False, server_default=sa.false()),
     # A receipt number is booked once per laptop (null for all but payments).
     sa.Index("ux_outcomes_device_receipt", "device_id", "receipt_no", unique=True),
 )

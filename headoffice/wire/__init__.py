@@ -22,6 +22,11 @@ from fieldcore.contact import HoldReason, NoticeKind
 from fieldcore.moments import Day
 from fieldcore.stages import Stage
 from fieldcore.text import Line, Said
+from headoffice.wire.review import ResolutionWire as ResolutionWire
+from headoffice.wire.review import ResolveRequest as ResolveRequest
+from headoffice.wire.review import ReviewFacts as ReviewFacts
+from headoffice.wire.review import ReviewItemWire as ReviewItemWire
+from headoffice.wire.review import ReviewKind as ReviewKind
 from sync.protocol import Wire as _Strict
 
 
@@ -186,79 +191,6 @@ class TeamRow(BaseModel):
 
 class PublishResult(BaseModel):
     published: list[str]
-
-
-class ResolutionWire(BaseModel):
-    note: str
-    resolved_by: str
-    resolved_at: datetime
-    # accepted / rejected for the kinds a decision acts on; null when only noted.
-    decision: Literal["accepted", "rejected"] | None = None
-
-
-class ReviewFacts(BaseModel):
-    """What a review item is about, as facts a console says in its own language.
-
-    Each kind fills its own: a dispute its `reason`; a hardship request the
-    `instalment_minor` and `term_months` asked for; a late outcome its `outcome`;
-    a conflict the `field` and its three values; a legal referral the days past
-    due, the amount overdue, the broken promises and the last one's day. The
-    borrower's and collector's own words (`reason`, `note`) stay as they wrote them.
-    """
-
-    reason: str | None = None
-    note: str | None = None
-    outcome: str | None = None
-    currency: str | None = None
-    instalment_minor: int | None = None
-    term_months: int | None = None
-    new_address: str | None = None
-    field: str | None = None
-    value: str | None = None
-    server_value: str | None = None
-    base_value: str | None = None
-    days_past_due: int | None = None
-    overdue_minor: int | None = None
-    broken_promises: int | None = None
-    last_due: date | None = None
-    # A contact against the policy: the rules broken, how, and the collector's reason.
-    rules: list[str] | None = None
-    channel: str | None = None
-    override: str | None = None
-
-
-class ReviewItemWire(BaseModel):
-    """One item of the review queue; `summary` says its facts in English for scripts and logs."""
-
-    kind: Literal["dispute", "hardship", "moved", "deceased", "late", "conflict", "legal", "policy"]
-    ref: str
-    account_id: str
-    borrower_name: str
-    collector: str
-    at: datetime | None
-    summary: str
-    facts: ReviewFacts = ReviewFacts()
-    resolution: ResolutionWire | None
-
-
-class ResolveRequest(_Strict):
-    """What the supervisor decided; the note is kept with the item."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"note": "Called the borrower; payment confirmed."},
-                {"note": "Payslips seen.", "decision": "accepted", "first_date": "2026-12-15"},
-            ]
-        }
-    )
-
-    note: Annotated[Said, Field(min_length=1, max_length=2000)]
-    # For a dispute, hardship request, move or death: what the decision does
-    # (a dispute's hold lifts either way; an accepted hardship request becomes a plan).
-    decision: Literal["accepted", "rejected"] | None = None
-    # An accepted hardship request's first instalment [default: a month from today].
-    first_date: Day | None = None
 
 
 class HoldRequest(_Strict):
