@@ -11,17 +11,24 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.accounts import Account
-from fieldcore.contact import HoldReason, NoticeKind
 from fieldcore.moments import Day, Moment, WallClock
 from fieldcore.outcomes import OutcomeCode, OutcomeDetails, PaymentMethod
 from fieldcore.text import Line, Lines, check_line
 from fieldcore.wholes import whole
+from sync.account_state import MAX_INSTALMENTS_DOWN as MAX_INSTALMENTS_DOWN
+from sync.account_state import MAX_NOTICES as MAX_NOTICES
+from sync.account_state import ContactStateWire as ContactStateWire
+from sync.account_state import HoldWire as HoldWire
+from sync.account_state import InstalmentWire as InstalmentWire
+from sync.account_state import NoticeWire as NoticeWire
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 # Protocol 3 added the lender's name, address and phone to the published content.
 LENDER_PROTOCOL = 3
 # Protocol 4 added each account's holds and written notices (`contact` in a pull).
 HOLDS_PROTOCOL = 4
+# Protocol 5 added plans, callback stops, proof of the visit and each account's instalments.
+FOLLOW_UP_PROTOCOL = 5
 # The oldest client protocol this build still understands: version 1 laptops
 # could not read the history and content a pull now carries.
 OLDEST_PROTOCOL = 2
@@ -33,8 +40,6 @@ MAX_PAGE = 2000
 DEFAULT_PAGE = 1000
 # A visit carries at most this many earlier outcomes of its account.
 MAX_HISTORY = 50
-# Notices per account a pull carries, the newest: more than any rule counts.
-MAX_NOTICES = 50
 # A published script library or policy, as JSON.
 MAX_CONTENT_CHARS = 1_000_000
 MAX_CONTENT_ITEMS = 50
@@ -271,29 +276,6 @@ class VisitWire(Wire):
     callback_at: WallClock | None = None
     account: Account
     history: list[HistoryWire] = Field([], max_length=MAX_HISTORY)
-
-
-class HoldWire(Wire):
-    """A hold head office put on an account: no contact until it is released."""
-
-    reason: HoldReason
-    since: date
-    note: str = Field("", max_length=2000)
-
-
-class NoticeWire(Wire):
-    """A written notice sent to the borrower, as head office recorded it."""
-
-    kind: NoticeKind
-    sent_on: date
-
-
-class ContactStateWire(Wire):
-    """An account's holds in force and its notices: all of them, replacing what the laptop had."""
-
-    account_id: str = Field(max_length=64)
-    holds: list[HoldWire] = Field([], max_length=len(HoldReason))
-    notices: list[NoticeWire] = Field([], max_length=MAX_NOTICES)
 
 
 class PullResponse(Wire):

@@ -144,6 +144,26 @@ class SyncServer:
         return page
 
 
+# What protocol 5 added to an outcome's details, which an older laptop would refuse.
+_NEWER_DETAILS = ("instalments", "every", "first_date", "location")
+
+
+def before_follow_ups(page: PullResponse) -> dict:
+    """The page as JSON a protocol-4 laptop reads: no plans in the history, no instalments,
+    no callback times, none of protocol 5's details (head office still holds them all).
+    Keys are left out, not sent empty: an older laptop refuses any field it does not know."""
+    found = page.model_dump(mode="json")
+    for visit in found["visits"]:
+        visit.pop("callback_at", None)
+        visit["history"] = [h for h in visit["history"] if h["outcome"] != "plan"]
+        for item in visit["history"]:
+            for name in _NEWER_DETAILS:
+                item["details"].pop(name, None)
+    for state in found["contact"]:
+        state.pop("instalments", None)
+    return found
+
+
 def parse_cursor(cursor: str) -> int:
     """Cursors are opaque to clients; today they are a change number."""
     if cursor == "":

@@ -240,3 +240,71 @@ def test_a_callback_is_tomorrows_stop_offline_and_at_head_office(laptop, engine)
         fieldapp, ["--home", str(laptop), "route", "--date", tomorrow.isoformat(), "--json"]
     )
     assert [s["visit_id"] for s in json.loads(again.output)] == [stops[0]["visit_id"]]
+
+
+def follow_ups_of(home) -> list[tuple[str, str, str]]:
+    done = CliRunner().invoke(fieldapp, ["--home", str(home), "follow-ups", "--json"])
+    assert done.exit_code == 0, done.output
+    return [(f["account_id"], f["why"], f["detail"]) for f in json.loads(done.output)]
+
+
+def test_plans_come_down_and_their_instalments_become_follow_ups(
+    laptop, engine, server, monkeypatch
+):
+    sync_once(laptop)
+    record(
+        laptop, "DK-1", "--outcome", "plan", "--amount", "300.00", "--instalments", "3",
+        "--every", "week", "--first-date", DAY.isoformat(),
+    )  # fmt: skip
+    mine = CliRunner().invoke(fieldapp, ["--home", str(laptop), "arrangements", "DK-1"])
+    assert mine.output.count("(not sent yet)") == 3 and "2026-11-30" in mine.output
+    # The first instalment falls due today: a follow-up, and a mark on the route.
+    assert follow_ups_of(laptop) == [("DK-1", "due", "1/3 2026-11-23")]
+    sync_once(laptop)
+    sent = CliRunner().invoke(fieldapp, ["--home", str(laptop), "arrangements", "DK-1"])
+    assert "not sent yet" not in sent.output and sent.output.count("open") == 3
+    # Two days on, nothing paid: the first is missed, on the laptop without a sync.
+    monkeypatch.setenv("FIELDAPP_TODAY", "2026-11-25T10:00")
+    assert follow_ups_of(laptop) == [("DK-1", "broken", "1/3 2026-11-23")]
+    route = CliRunner().invoke(
+        fieldapp, ["--home", str(laptop), "route", "--date", DAY.isoformat(), "--json"]
+    )
+    marks = {s["account_id"]: s["follow_up"] for s in json.loads(route.output)}
+    assert marks["DK-1"] == "broken"
+    # Part of it paid at the bank: head office judges it partly kept, the laptop hears.
+    monkeypatch.setenv("HEADOFFICE_TODAY", "2026-11-25")
+    import_payments(
+        engine, "account_id,amount,currency,paid_on,reference\nDK-1,40.00,DKK,2026-11-23,B-9\n"
+    )
+    sync_once(laptop)
+    after = CliRunner().invoke(fieldapp, ["--home", str(laptop), "arrangements", "DK-1"])
+    assert "partly_kept" in after.output and "40.00" in after.output
+
+
+def test_a_laptop_on_the_older_protocol_gets_nothing_it_cannot_read(laptop, server):
+    from fieldapp.store import Store
+
+    sync_once(laptop)
+    record(laptop, "DK-1", "--outcome", "callback", "--callback-at", "2026-11-24 14:00")
+    record(
+        laptop, "CN-1", "--outcome", "plan", "--amount", "90", "--instalments", "3",
+        "--every", "month", "--first-date", "2026-11-30",
+    )  # fmt: skip
+    sync_once(laptop)
+    store = Store(laptop)
+    token = store.setting("device_token")
+    store.close()
+    import httpx
+
+    for protocol, newer in ((4, False), (5, True)):
+        page = httpx.post(
+            f"{server.url}/sync/pull",
+            json={"protocol": protocol, "cursor": "", "limit": 100},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert all(("instalments" in c) is newer for c in body["contact"])
+        assert all(("callback_at" in v) is newer for v in body["visits"])
+        history = [h for v in body["visits"] for h in v["history"]]
+        assert any(h["outcome"] == "plan" for h in history) is newer

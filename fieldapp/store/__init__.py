@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fieldapp.store.content import PublishedContent
+from fieldapp.store.follow_ups import FollowUps
 from fieldapp.store.opening import ReceiptNotFound, VisitNotFound
 from fieldapp.store.outbox import Outbox
 from fieldapp.store.recording import Recording
 from fieldapp.store.route import RouteReads
 
 
-class Store(RouteReads, Recording, Outbox, PublishedContent):
+class Store(RouteReads, FollowUps, Recording, Outbox, PublishedContent):
     """One open connection to the laptop's database; open one per thread.
 
     The screens, the CLI and the sync client all use this one object; each

@@ -130,7 +130,7 @@ class Outbox(StoreBase):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for table in ("holds", "notices"):
+            for table in ("holds", "notices", "instalments"):
                 self.db.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", chunk)
         held = [
             {"account_id": s.account_id, "reason": h.reason.value, "since": h.since.isoformat(),
@@ -146,6 +146,13 @@ class Outbox(StoreBase):
             self.db["holds"].insert_all(held)
         if sent:
             self.db["notices"].insert_all(sent)
+        parts = [
+            i.model_dump(mode="json") | {"account_id": s.account_id}
+            for s in states
+            for i in s.instalments
+        ]
+        if parts:
+            self.db["instalments"].insert_all(parts, pk=("arrangement_id", "number"), replace=True)
 
     def _remove_visits(self, gone: list[str]) -> None:
         for start in range(0, len(gone), 500):
@@ -153,7 +160,7 @@ class Outbox(StoreBase):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
         # Once no visit of a borrower is left, their personal data leaves too.
-        for table in ("accounts", "history", "drafts", "holds", "notices"):
+        for table in ("accounts", "history", "drafts", "holds", "notices", "instalments"):
             column = "visit_id" if table == "drafts" else "account_id"
             self.db.execute(
                 f"DELETE FROM {table} WHERE {column} NOT IN (SELECT {column} FROM visits)"

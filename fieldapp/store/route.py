@@ -50,8 +50,24 @@ class RouteReads(StoreBase):
                 "JOIN outbox b ON b.record_id = o.id WHERE o.outcome = 'dispute'"
             )
         }
+        # Plans' instalments as head office judged them, judged again by today's date.
+        due_today |= {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT account_id FROM instalments WHERE due = ? AND on_time_minor < amount_minor",
+                [today],
+            )
+        }
+        missed = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT account_id FROM instalments WHERE state IN ('broken', 'partly_kept') "
+                "OR (state = 'open' AND due < ? AND on_time_minor < amount_minor)",
+                [today],
+            )
+        }
         todays: dict[str | None, date] = {}
-        return [self._stop(row, todays, due_today, on_hold) for row in dicts(rows)]
+        return [self._stop(row, todays, due_today, on_hold, missed) for row in dicts(rows)]
 
     def _accounts_with(self, condition: str, params: list) -> set[str]:
         rows = self.conn.execute(
@@ -196,7 +212,12 @@ class RouteReads(StoreBase):
         )
 
     def _stop(
-        self, row: dict, todays: dict[str | None, date], due_today: set[str], on_hold: set[str]
+        self,
+        row: dict,
+        todays: dict[str | None, date],
+        due_today: set[str],
+        on_hold: set[str],
+        missed: set[str],
     ) -> RouteStop:
         zone = row["timezone"]
         if zone not in todays:
@@ -223,7 +244,13 @@ class RouteReads(StoreBase):
             country=row["country"],
             timezone=zone,
             callback_at=row["callback_at"],
-            follow_up="callback" if row["callback_at"] else None,
+            follow_up="callback"
+            if row["callback_at"]
+            else "due"
+            if row["account_id"] in due_today
+            else "broken"
+            if row["account_id"] in missed
+            else None,
         )
 
     def day_summary(self, day: date, stops: list[RouteStop] | None = None) -> DaySummary:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from fieldcore.arrangements import MOST_INSTALMENTS, Every, schedule
@@ -53,5 +55,4 @@ class PlanPreview(Static):
         title = _("The plan: {count} instalments, the last on {day}").format(
             count=len(parts), day=format_day(parts[-1].due)
         )
-        grid.title, grid.title_justify = title, "left"
-        self.update(grid)
+        self.update(Group(Text(title, style="bold"), grid))

@@ -50,6 +50,7 @@ class RouteScreen(Screen):
         Binding("right_square_bracket", "next_day", N_("Next day"), key_display="]"),
         Binding("t", "today", N_("Today")),
         Binding("d", "summary", N_("Day summary")),
+        Binding("f", "follow_ups", N_("Follow-ups")),
     ]
 
     def __init__(self) -> None:
@@ -339,6 +340,11 @@ class RouteScreen(Screen):
     def action_summary(self) -> None:
         self.app.action_summary()
 
+    def action_follow_ups(self) -> None:
+        from fieldapp.tui.follow_ups import FollowUpsScreen
+
+        self.app.push_screen(FollowUpsScreen())
+
     def refresh_data(self) -> None:
         """New data from a sync: redraw without moving the collector's cursor."""
         self.reload(highlight_next=False)
@@ -365,6 +371,10 @@ def _borrower_cell(stop: RouteStop, mark: VisitMark | None) -> Text:
         cell.append(" ◆", style="bold yellow")
     if stop.on_hold:
         cell.append(" ⏸", style="bold magenta")
+    if stop.follow_up == "callback":
+        cell.append(f" ☎ {stop.callback_at}", style="bold cyan")
+    elif stop.follow_up == "broken":
+        cell.append(" ✗", style="bold red")
     # Beside the name too, for a narrow terminal where the Visit column is out of sight.
     if mark is not None and mark.blocks and not stop.on_hold:
         closed = not mark.open_on(stop.visit_date)

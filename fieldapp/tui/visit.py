@@ -18,12 +18,17 @@ from fieldcore.i18n import N_, _, format_day, format_time, language, language_na
 from fieldcore.labels import SECURITY, label
 from fieldcore.money import format_money
 from fieldcore.policy import Channel
-from fieldcore.promises import promises_with_state
 from fieldcore.route import VisitDetail
 from fieldkit.footer import Footer
 from fieldkit.plain import plain, plain_cells
 
-_PROMISE_STYLE = {"open": "yellow", "kept": "green", "broken": "bold red"}
+_PROMISE_STYLE = {
+    "open": "yellow",
+    "kept": "green",
+    "partly_kept": "bold dark_orange",
+    "broken": "bold red",
+    "replaced": "dim",
+}
 
 
 def _money(minor: int | None, currency: str | None) -> str:
@@ -188,19 +193,35 @@ class VisitScreen(Screen):
         self.query_one("#contacts", Static).update(table)
 
     def _show_promises(self, detail: VisitDetail) -> None:
-        promises = promises_with_state(detail.outcomes, self.app.store.today())
+        """Each promise and plan in force, instalment by instalment, with what was paid."""
+        store = self.app.store
+        parts = store.arrangements_for_account(detail.account.account_id, store.today())
         box = self.query_one("#promises", Static)
-        box.display = bool(promises)
-        lines = Text(_("Promises") + "\n", style="bold")
-        for promise, state in promises:
-            lines.append(
-                f"{_money(promise.amount_minor, promise.currency)} "
-                + _("by {day}").format(day=format_day(promise.promise_date))
-                + "  "
+        box.display = bool(parts)
+        table = Table(
+            title=_("Promises and plans"),
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 2),
+        )
+        for heading in (_("What"), _("Part"), _("Due"), _("Amount"), _("Paid"), _("State")):
+            table.add_column(
+                heading, justify="right" if heading in (_("Amount"), _("Paid")) else "left"
             )
-            lines.append(label(state), style=_PROMISE_STYLE[state.value])
-            lines.append("\n")
-        box.update(lines)
+        for part in parts:
+            state = Text(label(part.state), style=_PROMISE_STYLE[part.state.value])
+            if not part.sent:
+                state.append(" · " + _("not sent yet"), style="dim")
+            table.add_row(
+                label(part.kind),
+                f"{part.number}/{part.count}",
+                format_day(part.due),
+                _money(part.amount_minor, part.currency),
+                _money(part.paid_minor, part.currency),
+                state,
+            )
+        box.update(table)
 
     def _show_corrections(self, account_id: str) -> None:
         lines = Text()

@@ -6,6 +6,7 @@
 from typing import Annotated
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
@@ -15,6 +16,7 @@ from headoffice.api.errors import documented, install_error_handlers
 from headoffice.api.supervisor import FILE_LIMIT, supervisor_router
 from headoffice.api.syncstore import SqlSyncStorage
 from sync.protocol import (
+    FOLLOW_UP_PROTOCOL,
     MAX_BODY_BYTES,
     PROTOCOL_VERSION,
     EnrollRequest,
@@ -24,7 +26,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import Device, SyncServer
+from sync.server import Device, SyncServer, before_follow_ups
 
 _device_token = HTTPBearer(
     auto_error=False,
@@ -85,6 +87,9 @@ def create_app(engine: Engine) -> FastAPI:
     @app.post("/sync/pull", tags=["sync"], responses=documented(*_SYNC))
     def pull(request: PullRequest, who: Annotated[Device, Depends(device)]) -> PullResponse:
         """A page of what changed for this collector after the cursor."""
-        return server.pull(who, request)
+        page = server.pull(who, request)
+        if request.protocol < FOLLOW_UP_PROTOCOL:
+            return JSONResponse(before_follow_ups(page))
+        return page
 
     return app

@@ -10,16 +10,21 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 
 from fieldcore.accounts import Account
+from fieldcore.arrangements import ArrangementState
 from fieldcore.outcomes import OutcomeDetails
+from headoffice import clock
 from headoffice.compliance.holds import contact_states
+from headoffice.oversight.arrangements import judged_instalments
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
 from sync.protocol import (
     MAX_CONTENT_CHARS,
     MAX_CONTENT_ITEMS,
     MAX_HISTORY,
+    MAX_INSTALMENTS_DOWN,
     ContentWire,
     HistoryWire,
+    InstalmentWire,
     PullResponse,
     VisitWire,
     scope_checksum,
@@ -112,7 +117,26 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
         else:
             response.removed_visits.append(row.visit_id)
     carried = [v.account_id for v in response.visits] + [a.account_id for a in response.accounts]
-    response.contact = list(contact_states(conn, carried).values())
+    states = contact_states(conn, carried)
+    # Each promise and plan in force, judged today, newest first, as many as a page holds.
+    for judged in reversed(judged_instalments(conn, clock.today(), carried)):
+        kept = states[judged.account_id].instalments
+        if judged.state is not ArrangementState.REPLACED and len(kept) < MAX_INSTALMENTS_DOWN:
+            kept.append(
+                InstalmentWire(
+                    arrangement_id=judged.arrangement_id,
+                    kind=judged.kind,
+                    number=judged.number,
+                    count=judged.count,
+                    due=judged.due,
+                    currency=judged.currency,
+                    amount_minor=judged.amount_minor,
+                    on_time_minor=judged.on_time_minor,
+                    paid_minor=judged.paid_minor,
+                    state=judged.state,
+                )
+            )
+    response.contact = list(states.values())
     return response
 
 

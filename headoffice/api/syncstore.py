@@ -25,6 +25,7 @@ from headoffice.store.tables import (
     instalments,
     outcomes,
     payments,
+    touch_accounts,
     visits,
 )
 from headoffice.work import roster
@@ -132,6 +133,8 @@ class SqlSyncStorage:
                 if table is arrangements
             )
             replace_older(conn, [(a, b, c) for _when, a, b, c in made])
+            # Other laptops with these accounts learn of the new promise or plan.
+            touch_accounts(conn, {account for _when, _id, account, _day in made})
             # A dispute or a death told at the door holds the account at once, for every
             # laptop, until a supervisor resolves it.
             applied = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -305,3 +307,14 @@ def reserve_changes(conn: Connection, count: int) -> int:
         .returning(counters.c.value)
     ).scalar_one()
     return top - count + 1
+
+
+def touch_accounts(conn: Connection, account_ids: Iterable[str]) -> None:
+    """Give these accounts a new change number: every laptop with one pulls it again."""
+    wanted = sorted(set(account_ids))
+    if not wanted:
+        return
+    seq = reserve_changes(conn, 1)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        conn.execute(accounts.update().where(accounts.c.account_id.in_(chunk)).values(seq=seq))

@@ -12,7 +12,7 @@ from fieldcore.arrangements import MOST_INSTALMENTS, Every, add_months, plan_pro
 from fieldcore.contact import HoldReason
 from headoffice import clock
 from headoffice.compliance.holds import release_in
-from headoffice.store.tables import accounts, outcomes, reserve_changes
+from headoffice.store.tables import accounts, outcomes, reserve_changes, touch_accounts
 from headoffice.wire import ReviewItemWire
 from headoffice.work.arrangements import arrangement_rows, replace_older
 
@@ -94,3 +94,4 @@ def _plan_from_hardship(conn: Connection, item: ReviewItemWire, first: date, tod
     for table, row in rows:
         conn.execute(table.insert().values(**row))
     replace_older(conn, [(item.ref, item.account_id, today)])
+    touch_accounts(conn, [item.account_id])

@@ -17,7 +17,7 @@ from fieldcore.money import MoneyError, check_currency, check_plain_amount, pars
 from fieldcore.text import Line
 from headoffice.clock import today
 from headoffice.store.db import chunks
-from headoffice.store.tables import accounts, payments
+from headoffice.store.tables import accounts, payments, touch_accounts
 from headoffice.work.portfolio import ImportRefused
 
 PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
@@ -146,6 +146,9 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
         ]
         if new:
             conn.execute(payments.insert(), new)
+            # A payment changes how promises and plans stand: laptops with the account
+            # pull it again, with its instalments judged anew.
+            touch_accounts(conn, {p["account_id"] for p in new})
     return PaymentSummary(new=len(new), already_known=len(found) - len(new))
 
 
