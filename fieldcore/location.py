@@ -16,8 +16,9 @@ from fieldcore.text import Line
 EARTH_RADIUS_M = 6_371_008.8
 LONGEST_NOTE = 200
 
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+# Strict: these travel in every push, and "55.6" or true is not a coordinate.
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
 # Stored in UTC, as every moment is; a receiver's offset says nothing about the visit.
 FixedAt = Annotated[Moment, AfterValidator(lambda moment: moment.astimezone(UTC))]
 
@@ -31,12 +32,26 @@ class Fix(BaseModel):
     lat: Latitude
     lon: Longitude
     # The receiver's own estimate of the horizontal error; some say nothing.
-    accuracy_m: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    accuracy_m: float | None = Field(default=None, ge=0, allow_inf_nan=False, strict=True)
     fixed_at: FixedAt
-    mode: Literal[2, 3]
+    mode: Annotated[int, Field(ge=2, le=3, strict=True)]  # 2: no altitude; 3: with it
 
 
 FixStatus = Literal["fix", "no_fix", "no_receiver"]
+
+
+def _fix_when_fixed(schema: dict) -> None:
+    # The rule the validator holds, in the schema too, so a client can see it.
+    schema["oneOf"] = [
+        {
+            "properties": {"status": {"const": "fix"}, "fix": {"type": "object"}},
+            "required": ["status", "fix"],
+        },
+        {
+            "properties": {"status": {"enum": ["no_fix", "no_receiver"]}, "fix": {"type": "null"}},
+            "required": ["status"],
+        },
+    ]
 
 
 class FixResult(BaseModel):
@@ -46,7 +61,7 @@ class FixResult(BaseModel):
     and nothing otherwise; `model_dump(mode="json")` is what an outcome's details keep.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_fix_when_fixed)
 
     status: FixStatus
     fix: Fix | None = None

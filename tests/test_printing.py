@@ -34,10 +34,12 @@ NORDBANK = LenderWire(name="Nordbank A/S", address="Havnegade 1", phone="+45 70 
 
 
 @pytest.fixture(autouse=True, scope="module")
-def printer_profiles(request):
+def printer_profiles(request, tmp_path_factory):
     # escpos reads its printer profiles (a large YAML file) at import and keeps them
-    # pickled where told: in pytest's cache, so each run after the first starts warm.
-    folder = request.config.cache.mkdir("escpos")
+    # pickled where told: in pytest's cache, so each run after the first starts warm
+    # (a folder of the run's own where the cache is switched off).
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("escpos") if cache else tmp_path_factory.mktemp("escpos")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
         yield

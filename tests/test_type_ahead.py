@@ -22,8 +22,8 @@ def test_an_outcome_chosen_faster_than_its_list_opens(home):
         await pilot.pause()
         await pilot.press("o")  # its outcome form
         await pilot.pause()
-        # Enter opens the list; seven Downs and Enter reach it before it has focus.
-        burst(app, "enter", *["down"] * 7, "enter")
+        # Enter opens the list; eight Downs and Enter reach it before it has focus.
+        burst(app, "enter", *["down"] * 8, "enter")
         await pilot.pause(0.3)
         chosen = app.screen.query_one("#outcome").value
         shown = [w.id for w in app.screen.query(Input) if w.display]

@@ -46,4 +46,5 @@ MIGRATIONS = (
     "m005_account_region",
     "m006_account_country",
     "m007_holds_and_notices",
+    "m008_follow_ups",
 )
