@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fieldapp.checking import check
+from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
 from fieldapp.cli_print import printer, receipt
 from fieldapp.config import home_dir, log_path
@@ -353,6 +354,7 @@ main.add_command(printer)
 main.add_command(receipt)
 main.add_command(follow_ups)
 main.add_command(arrangements)
+main.add_command(deposit)
 
 if __name__ == "__main__":
     main()

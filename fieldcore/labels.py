@@ -105,6 +105,7 @@ REVIEW_KINDS: dict[str, str] = {
     "legal": N_("Legal referral?"),
     "policy": N_("Contact policy"),
     "location": N_("Far from the address"),
+    "cash": N_("Cash to bank"),
 }
 
 

@@ -160,6 +160,8 @@ class ContactPolicy(BaseModel):
     longest_plan_months: int = Field(24, ge=1, le=120)
     # A visit recorded farther than this from the address goes to a supervisor.
     visit_distance_m: int = Field(500, ge=50, le=50_000)
+    # Working days cash may stay with a collector before it is paid in at the bank.
+    cash_deposit_days: int = Field(2, ge=0, le=30)
     windows: dict[Channel, dict[Weekday, Window]]
     holidays: Holidays | None = None
     caps: list[Cap] = []

@@ -20,6 +20,8 @@ _EMPTY = N_("(empty)")
 _MOVED = N_("now lives at {address}.")
 _NO_ADDRESS = N_("no new address given")
 _DECEASED = N_("reported deceased at the door")
+_HELD = N_("{amount} in cash still held, the oldest taken {day} ({days} working days ago)")
+_SHORT = N_("the deposit of {day} fell short of the cash taken before it by {amount}")
 _FAR = N_("“{outcome}” recorded {away} from the address")
 _OVERRIDDEN = N_("{channel} against the contact policy ({rules}); the collector's reason: {why}")
 _FOUND = N_("{channel} against the contact policy ({rules}), found at head office")
@@ -53,6 +55,12 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
         metres = facts.distance_m or 0
         away = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres} m"
         return say(_FAR).format(outcome=word(facts.outcome), away=away)
+    if kind == "cash":
+        held = money(facts.cash_minor or 0)
+        day = format_day(facts.since, language) if facts.since else ""
+        if facts.short:
+            return say(_SHORT).format(amount=held, day=day)
+        return say(_HELD).format(amount=held, day=day, days=facts.days_past_due)
     if kind == "late":
         return say(_LATE).format(outcome=word(facts.outcome))
     if kind == "conflict":

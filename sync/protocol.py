@@ -21,6 +21,8 @@ from sync.account_state import ContactStateWire as ContactStateWire
 from sync.account_state import HoldWire as HoldWire
 from sync.account_state import InstalmentWire as InstalmentWire
 from sync.account_state import NoticeWire as NoticeWire
+from sync.deposit_wire import DepositPayload as DepositPayload
+from sync.deposit_wire import RecordDeposit as RecordDeposit
 
 PROTOCOL_VERSION = 5
 # Protocol 3 added the lender's name, address and phone to the published content.
@@ -197,7 +199,7 @@ class CorrectContact(Wire):
     payload: CorrectionPayload
 
 
-Mutation = Annotated[RecordOutcome | CorrectContact, Field(discriminator="kind")]
+Mutation = Annotated[RecordOutcome | CorrectContact | RecordDeposit, Field(discriminator="kind")]
 
 
 class PushRequest(Wire):

@@ -61,3 +61,41 @@ def test_the_plan_form_shows_its_schedule_and_the_follow_ups_open_the_visit(home
     # Ten of 100.00: the first six, a gap, and the last on 24 Aug 2027.
     assert "The plan: 10 instalments, the last on 24 Aug 2027" in preview
     assert preview.count("100.00") == 7 and "…" in preview
+
+
+def test_the_day_summary_takes_the_deposit_and_says_what_is_left(home):
+    store = Store(home)
+    visit = store.route(DAY)[0].visit_id
+    record_outcome(
+        store, visit, {"outcome": "paid", "amount": "500", "method": "cash"},
+        locate=lambda now: None,
+    )  # fmt: skip
+    store.close()
+
+    async def steps(app, pilot):
+        await until_marked(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        before = text_of(app, "#summary-cash")
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        suggested = (dialog.query_one("#amount").value, dialog.query_one("#currency").value)
+        dialog.query_one("#amount").value = "300.00"
+        dialog.query_one("#slip").value = "NB-77"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        return before, suggested, text_of(app, "#summary-cash")
+
+    before, suggested, after = drive(home, steps)
+    assert "Cash still to pay in" in before and "500.00" in before
+    assert suggested == ("500.00", "DKK")
+    assert "Paid in at the bank" in after and "300.00" in after and "200.00" in after
+    store = Store(home)
+    try:
+        assert store.db.execute("SELECT slip, amount_minor FROM deposits").fetchall() == [
+            ("NB-77", 30000)
+        ]
+        assert store.pending_count() == 2  # the payment and the deposit wait for the sync
+    finally:
+        store.close()

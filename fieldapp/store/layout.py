@@ -47,4 +47,5 @@ MIGRATIONS = (
     "m006_account_country",
     "m007_holds_and_notices",
     "m008_follow_ups",
+    "m009_deposits",
 )

@@ -11,6 +11,7 @@ from fieldcore.ids import new_id
 
 if TYPE_CHECKING:
     from fieldcore.corrections import Correction
+    from fieldcore.deposits import CheckedDeposit
     from fieldcore.outcomes import CheckedOutcome
     from fieldcore.route import OutcomeRecord
 
@@ -139,6 +140,36 @@ class Recording(StoreBase):
                 Correction.model_validate(row | {"conflict_with": now_value if clash else None})
             )
         return found
+
+    def record_deposit(
+        self, raw: dict[str, str | None], at: datetime | None = None
+    ) -> CheckedDeposit:
+        """Save a deposit made at the bank (at `at`, default now) and its way to head office."""
+        from fieldcore.deposits import check_deposit
+
+        checked = check_deposit(raw)
+        now = self.now()
+        payload = {
+            "id": new_id(),
+            "amount_minor": checked.amount_minor,
+            "currency": checked.currency,
+            "slip": checked.slip,
+            "deposited_at": (at or now).isoformat(),
+            "recorded_at": now.isoformat(),
+        }
+        with self.db.atomic():
+            self.db["deposits"].insert(payload)
+            self._enqueue("record_deposit", payload, now)
+        return checked
+
+    def deposits_on(self, start: datetime, end: datetime) -> dict[str, int]:
+        """What was paid in at the bank between two moments, by currency."""
+        rows = self.db.execute(
+            "SELECT currency, sum(amount_minor) FROM deposits "
+            "WHERE deposited_at >= ? AND deposited_at < ? GROUP BY currency",
+            [start.isoformat(), end.isoformat()],
+        )
+        return dict(rows.fetchall())
 
     def _enqueue(self, kind: str, payload: dict, now: datetime) -> None:
         # Same transaction as the record itself: a change is never saved without

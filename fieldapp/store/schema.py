@@ -172,3 +172,19 @@ def m008_follow_ups(db: Database) -> None:
         pk=("arrangement_id", "number"),
     )
     db["instalments"].create_index(["account_id"])
+
+
+@migrations()
+def m009_deposits(db: Database) -> None:
+    # What the collector paid in at the bank, each with the bank's slip.
+    db["deposits"].create(
+        {
+            "id": str,
+            "amount_minor": int,
+            "currency": str,
+            "slip": str,
+            "deposited_at": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from rich.table import Table
 from rich.text import Text
@@ -16,8 +16,9 @@ from fieldapp.content import lender
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, format_day_long, language
 from fieldcore.labels import label
-from fieldcore.money import format_money
+from fieldcore.money import format_money, to_decimal_text
 from fieldcore.refusals import refusal_shown
+from fieldcore.stages import zone_of
 from fieldkit.footer import Footer
 from fieldkit.plain import plain, plain_cells
 
@@ -25,7 +26,10 @@ from fieldkit.plain import plain, plain_cells
 class SummaryScreen(Screen):
     """What a collector checks before going home, and what to hand in."""
 
-    BINDINGS = [Binding("escape", "back", N_("Back"))]
+    BINDINGS = [
+        Binding("b", "deposit", N_("Deposit at the bank")),
+        Binding("escape", "back", N_("Back")),
+    ]
 
     def __init__(self, day: date) -> None:
         super().__init__()
@@ -77,6 +81,7 @@ class SummaryScreen(Screen):
                 cash.add_row(*plain_cells(label(method), format_money(minor, currency, lang)))
         if not s.collected:
             cash.add_row(_("nothing collected yet"), "")
+        self.to_pay_in = self._paid_in(cash, s.collected.get("cash", {}))
         self.query_one("#summary-cash", Static).update(cash)
         self._show_refusals()
 
@@ -104,6 +109,34 @@ class SummaryScreen(Screen):
                 )
             )
         card.update(table)
+
+    def _paid_in(self, cash: Table, taken: dict[str, int]) -> dict[str, int]:
+        """The day's deposits under the cash, and the cash still to pay in, by currency."""
+        zone = zone_of(self.app.store.setting("timezone"))
+        start = datetime.combine(self.day, time(0), zone)
+        paid_in = self.app.store.deposits_on(start, start + timedelta(days=1))
+        lang = language()
+        for currency, minor in sorted(paid_in.items()):
+            cash.add_row(_("Paid in at the bank"), format_money(minor, currency, lang))
+        left = {c: taken.get(c, 0) - paid_in.get(c, 0) for c in set(taken) | set(paid_in)}
+        for currency, minor in sorted(left.items()):
+            if minor > 0:
+                money = Text(format_money(minor, currency, lang), style="bold")
+                cash.add_row(Text(_("Cash still to pay in"), style="bold"), money)
+        return {c: m for c, m in left.items() if m > 0}
+
+    def action_deposit(self) -> None:
+        from fieldapp.tui.deposit import DepositDialog
+
+        currency, minor = next(iter(sorted(self.to_pay_in.items())), ("", 0))
+        amount = to_decimal_text(minor, currency) if minor else ""
+
+        def saved(message: str | None) -> None:
+            if message:
+                self.app.notify(message, title=_("Deposit"))
+                self.relabel()
+
+        self.app.push_screen(DepositDialog(amount, currency), saved)
 
     def _deposit_title(self) -> Text:
         """What to deposit, and with whom once head office has named the lender."""

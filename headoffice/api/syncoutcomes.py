@@ -1,8 +1,8 @@
-"""Pushed outcomes judged and turned into the rows head office stores for each."""
+"""Pushed outcomes and deposits judged and turned into the rows head office stores for each."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from headoffice.compliance.policies import policies_in_force, zone_for
 from headoffice.store.tables import (
     accounts,
     collectors,
+    deposits,
     outcomes,
     payments,
     reserve_changes,
@@ -25,7 +26,7 @@ from headoffice.store.tables import (
 )
 from headoffice.work.arrangements import agreement_rows
 from headoffice.work.payments import field_payment
-from sync.protocol import MutationResult, OutcomePayload, RecordOutcome
+from sync.protocol import MutationResult, OutcomePayload, RecordDeposit, RecordOutcome
 from sync.server import Device
 
 
@@ -185,3 +186,41 @@ def callback_stop(conn: Connection, outcome: OutcomePayload, visit, now: datetim
         "created_at": now,
         "callback_at": at,
     }
+
+
+def apply_deposits(
+    conn: Connection,
+    device: Device,
+    batch: list[RecordDeposit],
+    now: datetime,
+    writes: dict[str, list[tuple[sa.Table, dict]]],
+) -> dict[str, MutationResult]:
+    """Each deposit is stored once, whoever sends it again; one slip is one deposit."""
+    if not batch:
+        return {}
+    stored = set(
+        conn.execute(
+            sa.select(deposits.c.id).where(deposits.c.id.in_([m.payload.id for m in batch]))
+        ).scalars()
+    )
+    answers = {}
+    for mutation in batch:
+        deposit = mutation.payload
+        if deposit.deposited_at > now + timedelta(days=1):
+            answers[mutation.id] = MutationResult(
+                id=mutation.id, status="refused", message="deposited_at is in the future"
+            )
+            continue
+        answers[mutation.id] = MutationResult(id=mutation.id, status="applied")
+        if deposit.id in stored:
+            continue
+        stored.add(deposit.id)
+        row = deposit.model_dump() | {
+            "deposited_at": deposit.deposited_at.astimezone(UTC),
+            "recorded_at": deposit.recorded_at.astimezone(UTC),
+            "collector_id": device.collector_id,
+            "device_id": device.device_id,
+            "received_at": now,
+        }
+        writes[mutation.id] = [(deposits, row)]
+    return answers

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fieldcore.contact import HoldReason
-from headoffice.api.syncoutcomes import apply_outcomes
+from headoffice.api.syncoutcomes import apply_deposits, apply_outcomes
 from headoffice.api.syncpull import changes_after
 from headoffice.compliance.holds import hold_from_field
 from headoffice.store.tables import (
@@ -21,6 +21,7 @@ from headoffice.store.tables import (
     collectors,
     corrections,
     counters,
+    deposits,
     devices,
     instalments,
     outcomes,
@@ -36,6 +37,7 @@ from sync.protocol import (
     Mutation,
     MutationResult,
     PullResponse,
+    RecordDeposit,
     RecordOutcome,
 )
 from sync.server import Device, SyncRefused
@@ -123,6 +125,8 @@ class SqlSyncStorage:
             correction_batch = [m for m in fresh if isinstance(m, CorrectContact)]
             answers |= apply_outcomes(conn, device, outcome_batch, now, writes)
             answers |= self._apply_corrections(conn, device, correction_batch, now, writes)
+            deposit_batch = [m for m in fresh if isinstance(m, RecordDeposit)]
+            answers |= apply_deposits(conn, device, deposit_batch, now, writes)
             _write(conn, writes, answers)
             # A new promise takes over from the account's older ones, in the order made.
             made = sorted(
@@ -265,7 +269,15 @@ def _write(
         return
     try:
         with conn.begin_nested():
-            for table in (visits, outcomes, payments, corrections, arrangements, instalments):
+            for table in (
+                visits,
+                outcomes,
+                payments,
+                corrections,
+                arrangements,
+                instalments,
+                deposits,
+            ):
                 rows = [row for items in writes.values() for t, row in items if t is table]
                 if rows:
                     conn.execute(table.insert(), rows)

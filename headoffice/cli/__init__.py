@@ -6,6 +6,7 @@ import click
 
 from headoffice.cli import (
     arrangements,
+    cash,
     console,
     content,
     holds,
@@ -60,6 +61,7 @@ for command in (
     holds.notice,
     reports.numbers_command,
     arrangements.arrangements_command,
+    cash.cash_command,
     reports.export,
     console.console,
     console.demo,

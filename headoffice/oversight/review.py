@@ -11,6 +11,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from fieldcore.promises import PromiseState
 from fieldcore.stages import days_past_due
+from headoffice.compliance.policies import policies_in_force
+from headoffice.oversight.cash import cash_lines
 from headoffice.oversight.promises import promises
 from headoffice.phrasing import review_summary
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
@@ -31,6 +33,7 @@ KINDS = {
     "legal": "90+ days past due with a broken promise: candidate for legal referral",
     "policy": "a contact the contact policy blocks: overridden in the field or found here",
     "location": "a visit recorded farther from the address than the policy allows",
+    "cash": "cash held past the policy's working days, or a deposit short of the cash taken",
 }
 Kind = ReviewKind
 assert set(get_args(Kind)) == set(KINDS)
@@ -80,6 +83,8 @@ def _items(
         items += _conflict_items(conn, ref)
     if kind in (None, "legal"):
         items += _legal_items(conn, today, ref)
+    if kind in (None, "cash"):
+        items += _cash_items(conn, today, ref)
     return items
 
 
@@ -251,3 +256,32 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every time here is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _cash_items(conn: Connection, today: date, ref: str | None = None) -> list[dict]:
+    """Per collector and currency: cash held too long, and a deposit short of the cash taken.
+
+    The ref names the collector, the currency and the day it is about, so a new shortfall
+    or a new late day is a new item, and a resolved one stays resolved.
+    """
+    days = policies_in_force(conn).for_country(None).cash_deposit_days
+    items = []
+    for line in cash_lines(conn, today, days):
+        held = line.held
+        base = {"account_id": "", "borrower_name": "", "collector": line.collector}
+        if line.too_old and held.oldest_held is not None:
+            facts = ReviewFacts(
+                currency=line.currency, cash_minor=held.held_minor, since=held.oldest_held,
+                short=False, days_past_due=line.age_days,
+            )  # fmt: skip
+            key = f"held:{line.collector_id}:{line.currency}:{held.oldest_held.isoformat()}"
+            at = datetime.combine(held.oldest_held, datetime.min.time(), UTC)
+            items.append(_item(base | {"ref": key, "at": at}, "cash", facts))
+        if line.short and held.last_deposit is not None:
+            facts = ReviewFacts(
+                currency=line.currency, cash_minor=held.shortfall_minor,
+                since=held.last_deposit.date(), short=True,
+            )  # fmt: skip
+            key = f"short:{line.collector_id}:{line.currency}:{held.last_deposit:%Y%m%dT%H%M%S}"
+            items.append(_item(base | {"ref": key, "at": held.last_deposit}, "cash", facts))
+    return [i for i in items if ref is None or i["ref"] == ref]

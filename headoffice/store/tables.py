@@ -136,6 +136,7 @@ outcomes = sa.Table(
     sa.Column("far_from_address", sa.Boolean, nullable=False, server_default=sa.false()),
     # A receipt number is booked once per laptop (null for all but payments).
     sa.Index("ux_outcomes_device_receipt", "device_id", "receipt_no", unique=True),
+    sa.Index("ix_outcomes_collector_outcome", "collector_id", "outcome"),
 )
 
 # Collectors' corrections of contact details. They never overwrite the account:
@@ -283,6 +284,22 @@ instalments = sa.Table(
     sa.Column("replaced_on", sa.Date),
     sa.Index("ix_instalments_account", "account_id", "currency"),
     sa.Index("ix_instalments_due", "due"),
+)
+
+# What each collector paid in at the bank, as pushed from the laptop.
+deposits = sa.Table(
+    "deposits",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("collector_id", sa.ForeignKey("collectors.collector_id"), nullable=False),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("slip", sa.String(60), nullable=False),
+    sa.Column("deposited_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_deposits_collector", "collector_id", "currency"),
 )
 
 applied_mutations = sa.Table(

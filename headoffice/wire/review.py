@@ -13,7 +13,16 @@ from sync.protocol import Wire as _Strict
 
 # What lands in the queue (headoffice.oversight.review says each in a sentence).
 ReviewKind = Literal[
-    "dispute", "hardship", "moved", "deceased", "late", "conflict", "legal", "policy", "location"
+    "dispute",
+    "hardship",
+    "moved",
+    "deceased",
+    "late",
+    "conflict",
+    "legal",
+    "policy",
+    "location",
+    "cash",
 ]
 
 
@@ -43,6 +52,10 @@ class ReviewFacts(BaseModel):
     term_months: int | None = None
     new_address: str | None = None
     distance_m: int | None = None
+    # Cash: what is still with the collector (or short of a deposit), since when.
+    cash_minor: int | None = None
+    since: date | None = None
+    short: bool | None = None
     field: str | None = None
     value: str | None = None
     server_value: str | None = None
@@ -60,17 +73,7 @@ class ReviewFacts(BaseModel):
 class ReviewItemWire(BaseModel):
     """One item of the review queue; `summary` says its facts in English for scripts and logs."""
 
-    kind: Literal[
-        "dispute",
-        "hardship",
-        "moved",
-        "deceased",
-        "late",
-        "conflict",
-        "legal",
-        "policy",
-        "location",
-    ]
+    kind: ReviewKind
     ref: str
     account_id: str
     borrower_name: str
