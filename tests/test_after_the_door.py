@@ -308,3 +308,34 @@ def test_a_laptop_on_the_older_protocol_gets_nothing_it_cannot_read(laptop, serv
         assert all(("callback_at" in v) is newer for v in body["visits"])
         history = [h for v in body["visits"] for h in v["history"]]
         assert any(h["outcome"] == "plan" for h in history) is newer
+
+
+def test_a_planned_day_takes_the_due_follow_ups_first(laptop, engine):
+    sync_once(laptop)
+    # DK-1 promised for the 25th; EN-1's promise of the 24th is missed by then.
+    for account, day in (("DK-1", "2026-11-25"), ("EN-1", "2026-11-24")):
+        record(laptop, account, "--outcome", "promise", "--amount", "10", "--promise-date", day)
+    sync_once(laptop)
+    url = engine.url.render_as_string(hide_password=False)
+    plain = cli(
+        "headoffice", "assign", "--collector", "Mette", "--date", "2026-11-25", "CN-1",
+        "--db", url, env={"HEADOFFICE_TODAY": "2026-11-25"},
+    )  # fmt: skip
+    assert "follow-up" not in plain.stdout
+    planned = cli(
+        "headoffice", "assign", "--collector", "Mette", "--date", "2026-11-25", "CN-1",
+        "--optimise", "--db", url, env={"HEADOFFICE_TODAY": "2026-11-25"},
+    )  # fmt: skip
+    assert "assigned 3 visit(s)" in planned.stdout
+    assert "first the 2 follow-up(s) due" in planned.stdout
+    with engine.connect() as conn:
+        order = (
+            conn.execute(
+                sa.select(visits.c.account_id)
+                .where(visits.c.visit_date == date(2026, 11, 25), visits.c.status == "assigned")
+                .order_by(visits.c.sequence)
+            )
+            .scalars()
+            .all()
+        )
+    assert order == ["EN-1", "DK-1", "CN-1"]  # the missed one, the one due, the rest

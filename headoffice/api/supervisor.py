@@ -21,6 +21,7 @@ from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
+from headoffice.oversight.follow_ups import due_follow_ups
 from headoffice.wire import (
     AssignRequest,
     AssignResult,
@@ -148,9 +149,20 @@ def supervisor_router(engine: Engine) -> APIRouter:
         selection = assignment.Selection(
             tuple(body.account_ids), body.region, body.postal_code, body.stage
         )
+        follow_ups = None
+        if body.optimise:
+            with engine.connect() as conn:
+                follow_ups = due_follow_ups(conn, body.collector, body.date)
         try:
             done = assignment.assign(
-                engine, body.collector, body.date, selection, today(), body.optimise, start
+                engine,
+                body.collector,
+                body.date,
+                selection,
+                today(),
+                body.optimise,
+                start,
+                follow_ups,
             )
         except roster.RosterError as error:
             raise Refused(error.status, str(error)) from None
@@ -160,6 +172,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             km=None if done.km is None else round(done.km, 2),
             without_coordinates=done.without_coordinates,
             not_visitable={a: list(rules) for a, rules in done.not_visitable.items()},
+            follow_ups_first=done.follow_ups_first,
         )
 
     @router.post(

@@ -38,8 +38,9 @@ def assign(
     """Put accounts on a collector's route: named, or all of a region, postal code or stage.
 
     The order given is the route order, unless --optimise plans the shortest
-    walk from --start (nearest neighbour, then 2-opt). An account on someone
-    else's route that day moves to this collector.
+    walk from --start (nearest neighbour, then 2-opt), with the collector's due
+    follow-ups first (a promise or instalment due that day, or missed). An
+    account on someone else's route that day moves to this collector.
 
     Example:
 
@@ -51,10 +52,19 @@ def assign(
     from headoffice.work.assignment import assign as assign_accounts
 
     selection = Selection(account_ids, region, postal_code, Stage(stage) if stage else None)
+    engine = open_engine(db_url)
+    follow_ups = None
+    if optimise:
+        from headoffice.oversight.follow_ups import due_follow_ups
+
+        with engine.connect() as conn:
+            follow_ups = due_follow_ups(conn, who, visit_date)
     done = roster_errors(
-        assign_accounts, open_engine(db_url), who, visit_date, selection, today(), optimise, start
+        assign_accounts, engine, who, visit_date, selection, today(), optimise, start, follow_ups
     )
     click.echo(f"assigned {len(done.account_ids)} visit(s) to {who} on {visit_date}")
+    if done.follow_ups_first:
+        click.echo(f"first the {done.follow_ups_first} follow-up(s) due: promises and instalments")
     if done.km is not None:
         click.echo(f"planned walk: {done.km:.1f} km")
     if done.without_coordinates:

@@ -139,6 +139,10 @@ class AssignDialog(FormDialog):
                 message += " · " + _("{count} left out: nobody may visit them that day").format(
                     count=len(done.not_visitable)
                 )
+            if done.follow_ups_first:
+                message += " · " + _("{count} follow-ups due, first").format(
+                    count=done.follow_ups_first
+                )
             self.app.call_from_thread(self.dismiss, message)
 
         self.run_worker(send, thread=True, exclusive=True)

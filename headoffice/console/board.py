@@ -76,12 +76,13 @@ class BoardPane(Vertical):
     def show_team(self, day: date, rows: list[TeamRow]) -> None:
         table = self._table(
             ((_("Collector"), 22), (_("Visits"), 7), (_("With an outcome"), 16),
-             (_("Left"), 6), (_("Regions"), 40))
+             (_("Left"), 6), (_("Follow-ups due"), 15), (_("Regions"), 40))
         )  # fmt: skip
         for row in rows:
             cells = plain_cells(
-                row.collector, row.visits, row.done, row.visits - row.done, ", ".join(row.regions)
-            )
+                row.collector, row.visits, row.done, row.visits - row.done, row.follow_ups,
+                ", ".join(row.regions),
+            )  # fmt: skip
             table.add_row(*cells, key=row.collector)
         self.query_one("#board-title", Static).update(
             _("Team on {day}: {visits} visits, {done} with an outcome; Enter opens a route").format(

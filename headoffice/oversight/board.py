@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fieldcore.stages import days_past_due, stage_for
+from headoffice.oversight.follow_ups import due_follow_ups
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors, outcomes, visits
 from headoffice.wire import Board, CollectorRoute, Stop, TeamRow
@@ -90,9 +91,13 @@ def team(engine: Engine, day: date) -> list[TeamRow]:
             .outerjoin(accounts, accounts.c.account_id == visits.c.account_id)
             .order_by(collectors.c.name)
         ).all()
+        due = {name: len(due_follow_ups(conn, name, day)) for name in {row.name for row in rows}}
     found: dict[str, TeamRow] = {}
     for row in rows:
-        line = found.setdefault(row.name, TeamRow(collector=row.name, visits=0, done=0, regions=[]))
+        line = found.setdefault(
+            row.name,
+            TeamRow(collector=row.name, visits=0, done=0, regions=[], follow_ups=due[row.name]),
+        )
         if row.visit_id is None:
             continue
         line.visits += 1

@@ -123,6 +123,11 @@ class AssignResult(BaseModel):
         description="With `optimise`: accounts left out because nobody may visit them that "
         "day (a hold, a holiday, no visit notice yet...), each with the contact rules' ids.",
     )
+    follow_ups_first: int = Field(
+        0,
+        description="With `optimise`: how many of the first stops are the collector's due "
+        "follow-ups (a promise or instalment due that day, or missed), put first.",
+    )
 
 
 class ReassignRequest(_Strict):
@@ -187,6 +192,9 @@ class TeamRow(BaseModel):
     visits: int
     done: int
     regions: list[str]
+    # Borrowers of this collector with a promise or instalment due that day, or missed:
+    # work to plan (a planned day takes them first).
+    follow_ups: int = 0
 
 
 class PublishResult(BaseModel):

@@ -47,6 +47,8 @@ class Assignment:
     without_coordinates: list[str]
     # Left out of a planned route: accounts nobody may visit that day, with the rules.
     not_visitable: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # How many of the first stops are follow-ups (a planned day puts them first).
+    follow_ups_first: int = 0
 
 
 def select(engine: Engine, selection: Selection, today: date) -> list[str]:
@@ -83,9 +85,16 @@ def assign(
     today: date,
     optimise: bool = False,
     start: Point | None = None,
+    follow_ups: list[str] | None = None,
 ) -> Assignment:
-    """Put the selected accounts on the collector's route, in the given or a computed order."""
+    """Put the selected accounts on the collector's route, in the given or a computed order.
+
+    A planned (optimised) day takes `follow_ups` first, selected or not: the collector's
+    borrowers with a promise or instalment due or missed, walked before the rest.
+    """
     account_ids = select(engine, selection, today)
+    first = [a for a in follow_ups or [] if optimise]
+    account_ids = first + [a for a in account_ids if a not in first]
     km = None
     missing: list[str] = []
     closed: dict[str, tuple[str, ...]] = {}
@@ -101,9 +110,29 @@ def assign(
             raise RosterError(
                 f"none of the {len(closed)} selected account(s) may be visited on {visit_date}"
             )
-        account_ids, km, missing = _optimised(engine, account_ids, start)
+        first = [a for a in first if a not in closed]
+        ahead, km_first, missing_first = _optimised(engine, first, start)
+        # The rest of the day's walk starts where the follow-ups ended.
+        end = _last_point(engine, ahead) if ahead else start
+        rest, km_rest, missing_rest = _optimised(
+            engine, [a for a in account_ids if a not in first], end
+        )
+        # Follow-ups without coordinates still come before the rest of the day.
+        account_ids = ahead + rest
+        km, missing = km_first + km_rest, missing_first + missing_rest
     roster.assign(engine, collector, visit_date, account_ids)
-    return Assignment(account_ids, km, missing, closed)
+    return Assignment(account_ids, km, missing, closed, follow_ups_first=len(first))
+
+
+def _last_point(engine: Engine, account_ids: list[str]) -> Point | None:
+    with engine.connect() as conn:
+        for account_id in reversed(account_ids):
+            row = conn.execute(
+                sa.select(accounts.c.lat, accounts.c.lon).where(accounts.c.account_id == account_id)
+            ).first()
+            if row is not None and row.lat is not None:
+                return (row.lat, row.lon)
+    return None
 
 
 def _optimised(
