@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from fieldapp.cli import main as fieldapp
 from fieldapp.syncing import sync_once
 from fieldcore.deposits import cash_held, working_days
-from tests.conftest import DAY
+from tests.conftest import DAY, sqlite_only
 from tests.helpers import cli
+
+# Plain reads and writes: SQLite alone keeps the suite inside its minutes.
+db_url = pytest.fixture(sqlite_only, name="db_url")
 
 
 def run(home, *args: str):

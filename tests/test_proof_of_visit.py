@@ -18,8 +18,13 @@ from fieldapp.store import Store
 from fieldapp.syncing import sync_once
 from fieldcore.location import EARTH_RADIUS_M
 from headoffice.store.tables import outcomes
+from tests.conftest import sqlite_only
 from tests.gps import gpsfake, nmea_log, wait_ready
 from tests.helpers import HEADER, free_port, three_borrowers, write_portfolio
+
+# Plain reads and writes: SQLite alone keeps the suite inside its minutes.
+db_url = pytest.fixture(sqlite_only, name="db_url")
+
 
 DOOR = (55.6761, 12.5683)
 # 3 km north of the door, along the meridian.
@@ -45,7 +50,7 @@ def receivers(tmp_path_factory):
     }
     try:
         for daemon in daemons.values():
-            wait_ready(daemon, time.monotonic() + 20)
+            wait_ready(daemon, time.monotonic() + 90)  # seconds quiet, more when loaded
         yield {name: daemon.address for name, daemon in daemons.items()}
     finally:
         for daemon in daemons.values():
