@@ -11,6 +11,13 @@ from pathlib import Path
 import click
 
 from fieldapp.checking import check
+from fieldapp.cli_afford import (
+    afford_command,
+    say_affordability,
+    statement_errors,
+    statement_option,
+    statement_pairs,
+)
 from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
 from fieldapp.cli_print import printer, receipt
@@ -207,6 +214,7 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
 @click.option("--dispute-reason", help="dispute: what is disputed, and why.")
 @click.option("--instalment", help="hardship: proposed instalment, e.g. 500.00.")
 @click.option("--term-months", help="hardship: for how many months (1-120).")
+@statement_option
 @click.option("--new-address", help="moved: the new address.")
 @click.option("--callback-at", help="callback: when, 'YYYY-MM-DD HH:MM' (borrower's time).")
 @click.option(
@@ -249,7 +257,7 @@ def route(home: Path, day: date | None, as_json: bool) -> None:
     "--date", "day", callback=_date, help="Which visit of the account [default: nearest]."
 )
 @click.pass_obj
-def record(home: Path, account_id: str, day: date | None, **fields: str | None) -> None:
+def record(home: Path, account_id: str, day: date | None, **fields) -> None:
     """Record an outcome on an account's visit; saved here at once, sent at the next sync.
 
     The contact is judged by the borrower's contact policy first: one it blocks
@@ -260,11 +268,13 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
     \b
       fieldapp record DA-1002 --outcome paid --amount 500.00 --method cash
     """
+    fields["statement"] = statement_pairs(fields["statement"])
     store = Store(home)
     try:
         visit_id = store.visit_for_account(account_id, day)
         set_language(store.setting("ui_language") or "en")
         saved = record_outcome(store, visit_id, fields)
+        outstanding = store.account(account_id).outstanding_minor
     except VisitNotFound as error:
         raise click.ClickException(str(error)) from None
     except ContactRefused as error:
@@ -277,8 +287,12 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
         click.get_current_context().exit(3)
     except FieldErrors as error:
         for field, reason in error.errors.items():
+            if field.split(".")[0] == "statement":
+                continue
             option = _OPTIONS.get(field, field.replace("_", "-"))
             click.echo(f"--{option}: {reason}", err=True)
+        for line in statement_errors(error.errors):
+            click.echo(printable(line), err=True)
         raise click.ClickException("outcome not saved; nothing was changed") from None
     finally:
         store.close()
@@ -289,6 +303,8 @@ def record(home: Path, account_id: str, day: date | None, **fields: str | None) 
         for part in schedule(saved.amount_minor, plan.instalments, plan.every, plan.first_date):
             money = format_money(part.amount_minor, saved.currency or "", "en")
             click.echo(f"  {part.number:>3}  {part.due.isoformat()}  {money:>16}")
+    if plan.statement is not None:
+        say_affordability(saved, outstanding)
 
 
 # The form's field names that `record` spells otherwise.
@@ -355,6 +371,7 @@ main.add_command(receipt)
 main.add_command(follow_ups)
 main.add_command(arrangements)
 main.add_command(deposit)
+main.add_command(afford_command)
 
 if __name__ == "__main__":
     main()

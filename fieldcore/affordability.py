@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fieldcore.arrangements import Every
 from fieldcore.errors import FieldErrors, from_validation_error
@@ -48,7 +48,10 @@ class Statement(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(check_currency)]
+    # The pattern only: a code that is no currency is refused where the statement meets its
+    # account (read_statement checks it, head office compares it with the account's), not
+    # as a malformed body.
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     household_size: Annotated[int, Field(strict=True, ge=1, le=MOST_PEOPLE)]
     dependants: Annotated[int, Field(strict=True, ge=0, le=MOST_PEOPLE)] = 0
     income_wages: Amount = 0
@@ -170,3 +173,71 @@ def read_statement(fields: Mapping[str, str | None], currency: str) -> Statement
         order = {name: n for n, name in enumerate(FIELDS)}
         raise FieldErrors(dict(sorted(errors.items(), key=lambda kv: order.get(kv[0], -1))))
     return statement
+
+
+# The outcomes a statement goes with: the supervisor who decides a plan or a hardship
+# request reads it; for any other outcome it is not asked.
+STATEMENT_CODES = frozenset({"plan", "hardship"})
+
+
+def statement_from_text(fields: Mapping[str, str | None] | None, currency: str) -> Statement | None:
+    """The statement a form or `--statement` typed, or None when nothing was typed.
+
+    Raise FieldErrors keyed `statement.<field>` (`statement.housing`), so each
+    reason names the line of the statement it is about.
+    """
+    if not fields or not any((text or "").strip() for text in fields.values()):
+        return None
+    try:
+        return read_statement(fields, currency)
+    except FieldErrors as error:
+        raise FieldErrors({f"statement.{k}": v for k, v in error.errors.items()}) from None
+
+
+def instalments_to_pay(total_minor: int, instalment_minor: int) -> int:
+    """How many instalments of at most `instalment_minor` pay `total_minor` (rounded up)."""
+    return -(-total_minor // instalment_minor)
+
+
+class Affordability(BaseModel):
+    """What a statement says a month, and the instalment (and how many) it proposes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    currency: str
+    income_minor: int
+    spending_minor: int
+    priority_debts_minor: int
+    surplus_minor: int
+    every: Every
+    # None: nothing is left to pay from; advise a hardship request and free debt advice.
+    instalment_minor: int | None
+    instalments: int | None
+
+
+def afford(statement: Statement, every: Every, outstanding_minor: int) -> Affordability:
+    """The statement's month in sums, and the plan it proposes for the outstanding balance."""
+    instalment = proposed_instalment(statement, every, outstanding_minor)
+    return Affordability(
+        currency=statement.currency,
+        income_minor=statement.income_minor,
+        spending_minor=statement.spending_minor,
+        priority_debts_minor=statement.priority_debts,
+        surplus_minor=statement.surplus_minor,
+        every=every,
+        instalment_minor=instalment,
+        instalments=instalments_to_pay(outstanding_minor, instalment) if instalment else None,
+    )
+
+
+def statement_sums(stored: Mapping | None, outstanding_minor: int) -> dict[str, object]:
+    """A stored statement (its JSON) with what it leaves a month and the monthly instalment
+    it proposes, as the review queue's facts name them; empty without a statement."""
+    if not stored:
+        return {}
+    statement = Statement.model_validate(stored)
+    return {
+        "statement": statement,
+        "surplus_minor": statement.surplus_minor,
+        "affordable_minor": proposed_instalment(statement, Every.MONTH, outstanding_minor),
+    }

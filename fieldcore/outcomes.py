@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
+from fieldcore.affordability import STATEMENT_CODES, Statement, statement_from_text
 from fieldcore.arrangements import LONGEST_PLAN_MONTHS, MOST_INSTALMENTS, Every, plan_problems
 from fieldcore.contact_fields import ContactRole, ThirdParty, contact_problems
 from fieldcore.errors import FieldErrors, from_validation_error
@@ -166,6 +167,8 @@ class OutcomeDetails(BaseModel):
     )
     # Where the laptop was when the outcome was saved, or why it could not tell.
     location: FixResult | None = None
+    # A plan's or hardship request's income and spending, as the borrower said them.
+    statement: Statement | None = None
 
 
 class CheckedOutcome(BaseModel):
@@ -203,14 +206,16 @@ def outcome_problems(
     now: datetime,
     longest_promise_days: int = LONGEST_PROMISE_DAYS,
     longest_plan_months: int = LONGEST_PLAN_MONTHS,
+    currency: str | None = None,
 ) -> dict[str, str]:
     """The rules every outcome meets, wherever it is checked: {field: what is wrong}.
 
     The laptop's form and CLI call this through check_outcome, and head office
     calls it on every pushed outcome, so the two refuse exactly the same
     things. `values` uses the form's field names with amounts in minor units
-    (`amount`, `instalment`); `today` and `now` are the borrower's local date
-    and time when the outcome was recorded.
+    (`amount`, `instalment`) and `statement` a Statement; `today` and `now` are
+    the borrower's local date and time when the outcome was recorded, `currency`
+    the account's.
     """
     errors: dict[str, str] = {}
     wanted = CODE_FIELDS[code]
@@ -278,6 +283,11 @@ def outcome_problems(
             check(text)
         except ValueError as error:
             errors[name] = str(error)
+    statement = values.get("statement")
+    if statement is not None and code.value not in STATEMENT_CODES:
+        errors["statement"] = f"does not apply to {code.value}"
+    elif isinstance(statement, Statement) and currency and statement.currency != currency:
+        errors["statement"] = f"is in {statement.currency}, the account is in {currency}"
     if code in NEEDS_NOTE and not values.get("note"):
         errors["note"] = f"is required for {code.value}: say why"
     errors |= contact_problems(code.value, values, now)
@@ -299,11 +309,20 @@ def check_outcome(
     The CLI and the form both call this, so they refuse exactly the same things.
     `now` is the borrower's local time, for callbacks.
     """
-    cleaned = {k: v for k, v in raw.items() if v not in (None, "")}
+    cleaned = {k: v for k, v in raw.items() if v not in (None, "") and k != "statement"}
     try:
         form = OutcomeForm.model_validate(cleaned)
     except ValidationError as error:
         raise FieldErrors(from_validation_error(error)) from None
+    # The statement's own lines are read first, each wrong one named; for a code that
+    # takes no statement, outcome_problems says so once instead.
+    typed = raw.get("statement")
+    statement, statement_errors = None, {}
+    if typed and form.outcome.value in STATEMENT_CODES:
+        try:
+            statement = statement_from_text(typed, currency)
+        except FieldErrors as error:
+            statement_errors = error.errors
 
     code = form.outcome
     values: dict[str, object] = {name: getattr(form, name) for name in SPECIFIC_FIELDS}
@@ -313,6 +332,7 @@ def check_outcome(
         "role": form.role,
         "happened_at": form.happened_at,
         "override": form.override,
+        "statement": statement if form.outcome.value in STATEMENT_CODES else typed or None,
     }
     # Amounts are read in the account's currency only where the code asks for them.
     for name in ("amount", "instalment"):
@@ -330,7 +350,9 @@ def check_outcome(
         now=now or datetime.combine(today, datetime.min.time()),
         longest_promise_days=longest_promise_days,
         longest_plan_months=longest_plan_months,
+        currency=currency,
     )
+    errors |= statement_errors
     if errors:
         raise FieldErrors(errors)
     happened = form.happened_at
@@ -364,5 +386,6 @@ def check_outcome(
             happened_at=happened if happened is not None and happened.tzinfo else None,
             disclosure_given=form.disclosure or None,
             override=form.override,
+            statement=statement,
         ),
     )

@@ -10,6 +10,8 @@ from headoffice.wire import ReviewFacts, ReviewItemWire
 
 _NO_REASON = N_("no reason given")
 _NO_PLAN = N_("no plan proposed")
+_AFFORDS = N_("Their statement leaves {left} a month; an instalment they can keep: {amount}.")
+_NO_ROOM = N_("Their statement leaves nothing a month to pay from.")
 _PLAN = N_("asks to pay {amount} a month for {months} months.")
 _LATE = N_("“{outcome}” arrived after the visit was recalled or moved")
 _CONFLICT = N_("{field}: the collector wrote {value}, head office has {server} (it was {base})")
@@ -45,7 +47,14 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
         plan = ""
         if facts.instalment_minor and facts.term_months:
             plan = say(_PLAN).format(amount=money(facts.instalment_minor), months=facts.term_months)
-        return " ".join(filter(None, [plan, facts.note])) or say(_NO_PLAN)
+        afford = ""
+        if facts.statement is not None and facts.affordable_minor:
+            afford = say(_AFFORDS).format(
+                left=money(facts.surplus_minor or 0), amount=money(facts.affordable_minor)
+            )
+        elif facts.statement is not None:
+            afford = say(_NO_ROOM)
+        return " ".join(filter(None, [plan, afford, facts.note])) or say(_NO_PLAN)
     if kind == "moved":
         moved = say(_MOVED).format(address=facts.new_address) if facts.new_address else ""
         return " ".join(filter(None, [moved, facts.note])) or say(_NO_ADDRESS)

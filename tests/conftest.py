@@ -89,6 +89,17 @@ def pinned_clock(monkeypatch) -> str:
     return PINNED
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Each test starts in English: the UI language is the process's, and a CLI command
+    (which takes the laptop's language) or a screen may leave a worker in Danish."""
+    from fieldcore.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def today() -> date:
     # The route date is the collector's local date (pinned), not the test machine's.

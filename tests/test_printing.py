@@ -33,17 +33,6 @@ PC865 = b"\x1bt\x05"  # ESC t 5: the Nordic code page
 NORDBANK = LenderWire(name="Nordbank A/S", address="Havnegade 1", phone="+45 70 12 34 56")
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    # The UI language is the process's: a test before this one in the worker may have
-    # left it Danish or Chinese, and these read the English sentences.
-    from fieldcore.i18n import set_language
-
-    set_language("en")
-    yield
-    set_language("en")
-
-
 @pytest.fixture(autouse=True, scope="module")
 def printer_profiles(request, tmp_path_factory):
     # escpos reads its printer profiles (a large YAML file) at import and keeps them

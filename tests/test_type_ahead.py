@@ -32,3 +32,30 @@ def test_an_outcome_chosen_faster_than_its_list_opens(home):
     chosen, shown = drive(home, steps)
     assert chosen == "moved"
     assert "new_address" in shown
+
+
+def test_statement_lines_typed_ahead_each_land_in_their_own_field(home):
+    from fieldapp.tui.outcome import OutcomeScreen
+    from fieldapp.tui.statement import StatementScreen
+
+    async def steps(app, pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#outcome").value = "hardship"
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, StatementScreen)
+        burst(app, "3", "enter", "1", "enter", "2", "4", "0", "0", "0", "enter", "5")
+        await pilot.pause(0.3)
+        return app.screen.values()
+
+    assert drive(home, steps) == {
+        "household_size": "3",
+        "dependants": "1",
+        "income_wages": "24000",
+        "income_benefits": "5",
+    }

@@ -7,13 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from fieldapp.content import policy
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.tui.hints import what_to_type
 from fieldapp.tui.plan_preview import PlanPreview
+from fieldapp.tui.statement_field import StatementField
 from fieldapp.tui.status import SyncStatus
+from fieldcore.affordability import STATEMENT_CODES
 from fieldcore.arrangements import Every
 from fieldcore.errors import FieldErrors, field_message
 from fieldcore.i18n import N_, _
@@ -32,6 +34,7 @@ from fieldcore.outcomes import (
 )
 from fieldcore.policy import Channel
 from fieldkit.choice import Choice
+from fieldkit.entry import Entry
 from fieldkit.footer import Footer
 
 # field -> (label, placeholder or choices)
@@ -69,6 +72,7 @@ _COMMON = ("default_reason", "ability", "willingness")
 _ORDER = (
     "override",
     *SPECIFIC_FIELDS,
+    "statement",
     *_CONTACT,
     *_COMMON,
     "note",
@@ -83,6 +87,7 @@ class OutcomeScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("ctrl+t", "statement", N_("Income and spending"), priority=True),
         Binding("escape", "cancel", N_("Back")),
     ]
 
@@ -116,11 +121,14 @@ class OutcomeScreen(Screen):
                 yield Static(id="outcome-error", classes="error", markup=False)
             yield Static(id="policy-blocks", classes="banner")
             for name in _ORDER:
+                if name == "statement":
+                    yield StatementField(detail.account, id="f-statement", classes="field")
+                    continue
                 with Vertical(classes="field", id=f"f-{name}"):
                     yield Label(self._title(name))
                     if name in _TEXT_FIELDS:
                         hint = _TEXT_FIELDS[name][1]
-                        yield Input(placeholder=_(hint) if hint else "", id=name, compact=True)
+                        yield Entry(placeholder=_(hint) if hint else "", id=name, compact=True)
                     else:
                         yield Choice(
                             self._choices(name),
@@ -159,6 +167,7 @@ class OutcomeScreen(Screen):
         draft = self.app.store.draft(self.visit_id)
         if draft:
             self._restoring = True
+            self.query_one(StatementField).typed = dict(draft.get("statement") or {})
             for name, value in draft.items():
                 if name in FIELDS and value:
                     self.query_one(f"#{name}").value = value
@@ -171,6 +180,8 @@ class OutcomeScreen(Screen):
         """The field's name as its label shows it, in the collector's language."""
         if name == "outcome":
             return _("What happened")
+        if name.split(".")[0] == "statement":
+            return StatementField.title(name)
         title = (_TEXT_FIELDS.get(name) or _CHOICE_FIELDS[name])[0]
         return _(title).format(currency=self.detail.account.currency)
 
@@ -195,7 +206,56 @@ class OutcomeScreen(Screen):
         wanted = self._wanted()
         for name in FIELDS[1:]:
             self.query_one(f"#f-{name}").display = name in wanted
+        self.query_one(StatementField).display = self._asks_statement()
+        self.refresh_bindings()
         self._preview()
+
+    def _asks_statement(self) -> bool:
+        code = self._code()
+        return code is not None and code.value in STATEMENT_CODES
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+t shows in the Footer only where a statement goes with the outcome.
+        return self._asks_statement() if action == "statement" else True
+
+    def action_statement(self) -> None:
+        """Ask the borrower's income and spending; on keeping it, fill the plan it proposes."""
+        if not self._asks_statement():
+            return
+        field = self.query_one(StatementField)
+
+        def typed(values: dict[str, str]) -> None:
+            field.typed = values
+            self._keep_draft()
+
+        def kept(values: dict[str, str] | None) -> None:
+            field.focus()
+            if values is not None:
+                # The screen's last keystrokes may not have reached `typed` yet.
+                field.typed = values
+                self._propose(field.proposal(self._all_values(), self._code()))
+
+        screen = field.screen_for(self._all_values(), typed)
+        self.app.push_screen(screen, kept)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "statement":
+            event.stop()
+            self.action_statement()
+
+    def _propose(self, proposal: dict[str, str]) -> None:
+        """Fill the empty fields the statement proposes; what the collector typed stays."""
+        filled = []
+        for name, value in proposal.items():
+            widget = self.query_one(f"#{name}")
+            if widget.value in ("", None, Select.NULL):
+                widget.value = value
+                filled.append(self._title(name))
+        if filled:
+            self.app.notify(
+                _("Proposed from the statement: {fields}.").format(fields=", ".join(filled))
+            )
+        self._keep_draft()
 
     def _preview(self) -> None:
         """The plan's instalments as they would fall due, while the plan is typed."""
@@ -211,6 +271,8 @@ class OutcomeScreen(Screen):
                 self._clear_errors()
             self._show_fields()
         elif event.select.id == "every":
+            if event.value is not Select.NULL:
+                self.query_one(StatementField).every_is(Every(event.value))
             self._preview()
         self._keep_draft()
 
@@ -228,23 +290,27 @@ class OutcomeScreen(Screen):
         event.stop()
         self.focus_next()
 
-    def _all_values(self) -> dict[str, str | None]:
-        found: dict[str, str | None] = {}
+    def _all_values(self) -> dict:
+        found: dict = {}
         for name in FIELDS:
             widget = self.query_one(f"#{name}")
             if isinstance(widget, Select):
                 found[name] = None if widget.value is Select.NULL else str(widget.value)
             else:
                 found[name] = widget.value.strip() or None
+        found["statement"] = self.query_one(StatementField).typed or None
         return found
 
-    def values(self) -> dict[str, str | None]:
+    def values(self) -> dict:
         """The visible fields, as text, the way the CLI passes them."""
         every, wanted = self._all_values(), self._wanted()
-        return {name: every[name] for name in FIELDS if name == "outcome" or name in wanted}
+        shown = {name: every[name] for name in FIELDS if name == "outcome" or name in wanted}
+        if self._asks_statement() and every["statement"]:
+            shown["statement"] = every["statement"]
+        return shown
 
     def _clear_errors(self) -> None:
-        for name in FIELDS:
+        for name in (*FIELDS, "statement"):
             self.query_one(f"#{name}-error", Static).update("")
 
     def action_save(self) -> None:
@@ -271,11 +337,13 @@ class OutcomeScreen(Screen):
         """Say under each wrong field what to type, then go to the first one the form shows."""
         shown: dict[str, str] = {}
         for field, reason in errors.items():
-            shown.setdefault(field if field in FIELDS else "outcome", reason)
+            where = "statement" if field.split(".")[0] == "statement" else field
+            shown.setdefault(where if where in (*FIELDS, "statement") else "outcome", reason)
         self._refused_code = self._code()
         today = self.app.store.today()
         for name, reason in shown.items():
-            message = field_message(self._title(name), reason, what_to_type(name, today))
+            named = next((f for f in errors if f.split(".")[0] == name), name)
+            message = field_message(self._title(named), reason, what_to_type(name, today))
             self.query_one(f"#{name}-error", Static).update(f"⚠ {message}")
         first = next((n for n in self._form_order() if n in shown), "outcome")
         self.query_one(f"#{first}").focus(scroll_visible=False)

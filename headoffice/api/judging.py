@@ -66,12 +66,14 @@ def judge_outcome(
             "role": details.role,
             "happened_at": details.happened_at,
             "override": details.override,
+            "statement": details.statement,
         },
         outstanding_minor=visit.outstanding_minor,
         today=local.date(),
         now=local.replace(tzinfo=None),
         longest_promise_days=policy.longest_promise_days,
         longest_plan_months=policy.longest_plan_months,
+        currency=visit.currency,
     )
     if problems:
         return refuse("; ".join(f"{field} {why}" for field, why in problems.items()))

@@ -9,6 +9,7 @@ from typing import get_args
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from fieldcore.affordability import statement_sums
 from fieldcore.promises import PromiseState
 from fieldcore.stages import days_past_due
 from headoffice.compliance.policies import policies_in_force
@@ -116,6 +117,7 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
             outcomes.c.distance_m,
             accounts.c.borrower_name,
             accounts.c.currency,
+            accounts.c.outstanding_minor,
             collectors.c.name.label("collector"),
         )
         .join(accounts, accounts.c.account_id == outcomes.c.account_id)
@@ -150,6 +152,7 @@ def _outcome_items(conn: Connection, ref: str | None = None) -> list[dict]:
                 currency=row.currency,
                 instalment_minor=details.get("instalment_minor"),
                 term_months=details.get("term_months"),
+                **statement_sums(details.get("statement"), row.outstanding_minor),
             )
             items.append(_item(base, "hardship", facts))
         elif row.outcome == "moved":

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldcore.affordability import Statement
 from fieldcore.moments import Day
 from fieldcore.text import Said
 from sync.protocol import Wire as _Strict
@@ -50,6 +51,12 @@ class ReviewFacts(BaseModel):
     currency: str | None = None
     instalment_minor: int | None = None
     term_months: int | None = None
+    # A hardship request's income and spending as the borrower said them at the door,
+    # what it leaves each month, and the monthly instalment it leaves room for (null:
+    # nothing to pay from).
+    statement: Statement | None = None
+    surplus_minor: int | None = None
+    affordable_minor: int | None = None
     new_address: str | None = None
     distance_m: int | None = None
     # Cash: what is still with the collector (or short of a deposit), since when.
