@@ -16,7 +16,8 @@ _PLAN = N_("asks to pay {amount} a month for {months} months.")
 _LATE = N_("“{outcome}” arrived after the visit was recalled or moved")
 _CONFLICT = N_("{field}: the collector wrote {value}, head office has {server} (it was {base})")
 _LEGAL = N_(
-    "{days} days past due, {overdue} overdue, {count} broken promise(s), the last due {day}"
+    "{days} days past due, {overdue} overdue, {count} broken promise(s) or instalment(s), "
+    "the last due {day}"
 )
 _EMPTY = N_("(empty)")
 _MOVED = N_("now lives at {address}.")

@@ -12,6 +12,7 @@ from fieldapp.syncing import sync_once
 from headoffice.oversight.review import review_queue
 from headoffice.store.tables import outcomes
 from headoffice.work import roster
+from headoffice.work.arrangements import record_promise
 from tests.conftest import DAY
 from tests.helpers import csv_text, three_borrowers
 
@@ -67,41 +68,46 @@ def test_a_conflicting_correction_is_queued(boss, engine, store, laptop, today):
 
 
 def insert_promise(engine, account_id: str, made: date, due: date, amount: int, currency: str):
-    """A promise as if it had come from the field on `made`."""
+    """A promise as if it had come from the field on `made`: its outcome and its arrangement."""
     with engine.begin() as conn:
         collector_id = conn.execute(sa.text("SELECT min(collector_id) FROM collectors")).scalar()
-        conn.execute(
-            outcomes.insert().values(
-                id=f"promise-{account_id}-{made}",
-                visit_id="v",
-                account_id=account_id,
-                collector_id=collector_id,
-                device_id="d",
-                outcome="promise",
-                amount_minor=amount,
-                currency=currency,
-                promise_date=due,
-                note="",
-                recorded_at=datetime.combine(made, datetime.min.time(), UTC) + timedelta(hours=10),
-                received_at=datetime.now(UTC),
-                needs_review=False,
-            )
+        row = dict(
+            id=f"promise-{account_id}-{made}",
+            visit_id="v",
+            account_id=account_id,
+            collector_id=collector_id,
+            device_id="d",
+            outcome="promise",
+            amount_minor=amount,
+            currency=currency,
+            promise_date=due,
+            note="",
+            recorded_at=datetime.combine(made, datetime.min.time(), UTC) + timedelta(hours=10),
+            received_at=datetime.now(UTC),
+            needs_review=False,
         )
+        conn.execute(outcomes.insert().values(**row))
+        record_promise(conn, row | {"details": None}, row["received_at"])
 
 
 def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, engine, laptop):
     # Ten days ago, due three days ago; CN-1 paid before its date (a payment file
-    # never holds a day after head office's today).
+    # never holds a day after head office's today), EN-1 a fifth of it: partly kept.
     made = DAY - timedelta(days=10)
-    later = made + timedelta(days=70)  # DK-1 and CN-1 are then 105 days past due
+    later = made + timedelta(days=70)  # every account is then 105 days past due
     insert_promise(engine, "DK-1", made, made + timedelta(days=7), 50000, "DKK")
     insert_promise(engine, "CN-1", made, made + timedelta(days=7), 50000, "CNY")
+    insert_promise(engine, "EN-1", made, made + timedelta(days=7), 50000, "GBP")
     pay = "account_id,amount,currency,paid_on,reference\n"
     pay += f"CN-1,500.00,CNY,{made + timedelta(days=3)},BANK-1\n"
-    assert boss.post("/supervisor/payments", content=pay).json() == {"new": 1, "already_known": 0}
+    pay += f"EN-1,100.00,GBP,{made + timedelta(days=3)},BANK-2\n"
+    assert boss.post("/supervisor/payments", content=pay).json() == {"new": 2, "already_known": 0}
+    # Only a promise with nothing paid by its date is broken: a partly kept one shows the
+    # borrower paying, and is no legal referral.
     legal = [i for i in review_queue(engine, later) if i.kind == "legal"]
     assert [i.account_id for i in legal] == ["DK-1"]
     assert "105 days past due" in legal[0].summary
+    assert "1 broken promise(s) or instalment(s)" in legal[0].summary
     assert not [i for i in review_queue(engine, made) if i.kind == "legal"]
 
 

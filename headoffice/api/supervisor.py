@@ -27,7 +27,6 @@ from headoffice.wire import (
     AssignResult,
     Board,
     CollectorInfo,
-    FiguresWire,
     ImportResult,
     Me,
     Name,
@@ -262,7 +261,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
 
     @router.get(
         "/numbers",
-        summary="Contact rate, promises and money collected, in the field and by bank",
+        summary="Contact rate, proof of visit, promises and plans kept, money collected",
         responses=documented(*_READ, 409),
     )
     def get_numbers(
@@ -282,31 +281,14 @@ def supervisor_router(engine: Engine) -> APIRouter:
             by=by,
             since=since,
             until=until,
-            rows=[_figures(f) for f in every[by]],
-            total=_figures(numbers.totals(every[by])),
-            days=[_figures(f) for f in every["day"]],
+            rows=[numbers.figures_wire(f) for f in every[by]],
+            total=numbers.figures_wire(numbers.totals(every[by])),
+            days=[numbers.figures_wire(f) for f in every["day"]],
         )
 
     router.include_router(settings_router(engine))
     router.include_router(holds_router(engine, who))
     return router
-
-
-def _figures(figures: numbers.Figures) -> FiguresWire:
-    return FiguresWire(
-        key=figures.key,
-        visits=figures.visits,
-        contacts=figures.contacts,
-        contact_rate=round(figures.contact_rate, 4),
-        promises_taken=figures.promises_taken,
-        promises_kept=figures.promises_kept,
-        promises_broken=figures.promises_broken,
-        policy_breaches=figures.policy_breaches,
-        policy_overrides=figures.policy_overrides,
-        collected_field=figures.collected_field,
-        collected_bank=figures.collected_bank,
-        collected=figures.collected,
-    )
 
 
 def _file_refused(refused: portfolio.ImportRefused) -> Refused:

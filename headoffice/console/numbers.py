@@ -1,4 +1,4 @@
-"""The numbers: contact rate, promises taken and kept, money collected; with a plot by day."""
+"""The numbers: contact rate, proof of visit, promises and plans kept, money; a plot by day."""
 
 from __future__ import annotations
 
@@ -49,8 +49,10 @@ class NumbersPane(Vertical):
         table.clear(columns=True)
         for title, width in (
             (_(_GROUP_LABELS[found.by]), 14), (_("Visits"), 7), (_("Contact rate"), 12),
-            (_("Promises"), 9), (_("Kept"), 6), (_("Broken"), 7),
-            (_("Breaches"), 8), (_("Overrides"), 9),
+            (_("With fix"), None), (_("Within distance"), None),
+            (_("Promises"), 9), (_("Plans"), None), (_("Instalments due"), None),
+            (_("Kept"), 6), (_("Partly kept"), None), (_("Broken"), 7), (_("Open"), None),
+            (_("Amount kept"), None), (_("Breaches"), 8), (_("Overrides"), 9),
             # The money columns fit their widest amount.
             (_("In the field"), None), (_("Bank payments"), None), (_("Total collected"), None),
         ):  # fmt: skip
@@ -66,14 +68,22 @@ class NumbersPane(Vertical):
                     key,
                     row.visits,
                     f"{row.contact_rate:.0%}",
+                    # No share where nothing could be counted: a dash, not 0 %.
+                    f"{row.fix_rate:.0%}" if row.door_visits else "–",
+                    f"{row.within_distance_rate:.0%}" if row.visits_measured else "–",
                     row.promises_taken,
-                    row.promises_kept,
-                    row.promises_broken,
+                    row.plans_taken,
+                    row.instalments_due,
+                    row.instalments_kept,
+                    row.instalments_partly_kept,
+                    row.instalments_broken,
+                    row.instalments_open,
+                    _kept_lines(row),
                     row.policy_breaches,
                     row.policy_overrides,
                     *_money_lines(row),
                 ),
-                height=max(1, len(row.collected)),
+                height=max(1, len(row.collected), len(row.amount_due)),
             )
         self.query_one("#numbers-title", Static).update(
             _("Numbers from {since} to {until}, by {by}").format(
@@ -96,16 +106,29 @@ class NumbersPane(Vertical):
                 [
                     [row.visits for row in found.days],
                     [row.contacts for row in found.days],
-                    [row.promises_taken for row in found.days],
+                    [row.promises_taken + row.plans_taken for row in found.days],
                 ],
-                labels=[_("Visits"), _("Contacts"), _("Promises")],
+                labels=[_("Visits"), _("Contacts"), _("Promises and plans")],
             )
-        plt.title(_("Visits, contacts and promises by day"))
+        plt.title(_("Visits, contacts, promises and plans by day"))
         plot.refresh()
 
     def action_group(self) -> None:
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
         self.load()
+
+
+def _kept_lines(row: FiguresWire) -> str:
+    """What reached the instalments due by their dates and its share of them, a currency a
+    line."""
+    return (
+        "\n".join(
+            f"{format_money(row.amount_kept.get(currency, 0), currency, language())}"
+            f" · {row.kept_share.get(currency, 0):.0%}"
+            for currency in sorted(row.amount_due)
+        )
+        or "–"
+    )
 
 
 def _money_lines(row: FiguresWire) -> list[str]:

@@ -45,18 +45,28 @@ def _clamp(value, high):
 
 
 def judged_instalments(
-    conn: Connection, today: date, account_ids: Iterable[str] | None = None
+    conn: Connection,
+    today: date,
+    account_ids: Iterable[str] | None = None,
+    *,
+    made_between: tuple[date, date] | None = None,
 ) -> list[JudgedInstalment]:
-    """Every instalment (of these accounts, or all), judged on `today`, by account and date."""
+    """Every instalment (of these accounts, or all; of arrangements made from the first to
+    the last day of `made_between`, or ever), judged on `today`, by account and date."""
     if account_ids is None:
-        return _judge(conn, today, None)
+        return _judge(conn, today, None, made_between)
     found: list[JudgedInstalment] = []
     for chunk in chunks(sorted(set(account_ids))):
-        found += _judge(conn, today, chunk)
+        found += _judge(conn, today, chunk, made_between)
     return sorted(found, key=lambda j: (j.account_id, j.made_on, j.arrangement_id, j.number))
 
 
-def _judge(conn: Connection, today: date, account_ids: list[str] | None) -> list[JudgedInstalment]:
+def _judge(
+    conn: Connection,
+    today: date,
+    account_ids: list[str] | None,
+    made_between: tuple[date, date] | None = None,
+) -> list[JudgedInstalment]:
     i, p = instalments.c, payments.c
     counted = sa.and_(
         p.account_id == i.account_id,
@@ -86,6 +96,10 @@ def _judge(conn: Connection, today: date, account_ids: list[str] | None) -> list
     )
     if account_ids is not None:
         reached = reached.where(i.account_id.in_(account_ids))
+    if made_between is not None:
+        # A whole arrangement or none of it: its instalments share its day, so the running
+        # total below still sees every one before.
+        reached = reached.where(i.made_on >= made_between[0], i.made_on <= made_between[1])
     reached = reached.subquery("reached")
     r = reached.c
     before = (

@@ -1,35 +1,60 @@
-"""The supervisors' numbers: contact rate, promises taken and kept, money collected."""
+"""The supervisors' numbers: contact rate, proof of visit, promises and plans kept, money."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from fieldcore.arrangements import ArrangementState
 from fieldcore.outcomes import RIGHT_PARTY_CONTACTS
-from fieldcore.promises import PromiseState
 from fieldcore.stages import Stage, days_past_due, stage_for
-from headoffice.oversight.promises import promises
-from headoffice.store.tables import accounts, collectors, outcomes, payments, visits
-from headoffice.wire import UNASSIGNED
+from headoffice.oversight.arrangements import JudgedInstalment, judged_instalments
+from headoffice.store.tables import accounts, arrangements, collectors, outcomes, payments, visits
+from headoffice.wire import UNASSIGNED, FiguresWire
 
 GROUPINGS = ("collector", "stage", "day")
+_SETTLED = {
+    ArrangementState.KEPT: "kept",
+    ArrangementState.PARTLY_KEPT: "partly_kept",
+    ArrangementState.BROKEN: "broken",
+}
 
 
 @dataclass
 class Figures:
-    """The figures of one group (a collector, a stage or a day)."""
+    """The figures of one group (a collector, a stage or a day); docs/NUMBERS.md defines each."""
 
     key: str
     visits: int = 0
     contacts: int = 0
+    # Proof of visit, of visits at the door only: a call is made from anywhere.
+    door_visits: int = 0
+    visits_with_fix: int = 0
+    # A fix at an account with coordinates: only these can be judged near or far.
+    visits_measured: int = 0
+    visits_within_distance: int = 0
+    # Promises and plans taken in the period, judged on today by the arrangements' rule.
     promises_taken: int = 0
     promises_kept: int = 0
+    promises_partly_kept: int = 0
     promises_broken: int = 0
+    plans_taken: int = 0
+    # Every instalment of them (a promise is one): due = kept + partly kept + broken.
+    instalments_due: int = 0
+    instalments_kept: int = 0
+    instalments_partly_kept: int = 0
+    instalments_broken: int = 0
+    instalments_open: int = 0
+    instalments_replaced: int = 0
+    # Per currency, in minor units: what fell due, what reached it by its date, what is open.
+    amount_due: dict[str, int] = field(default_factory=dict)
+    amount_kept: dict[str, int] = field(default_factory=dict)
+    amount_open: dict[str, int] = field(default_factory=dict)
     # Contacts against the contact policy: found only at head office, and overridden
     # in the field with a reason.
     policy_breaches: int = 0
@@ -42,7 +67,22 @@ class Figures:
     @property
     def contact_rate(self) -> float:
         """Share of visits that reached the borrower (0 when there were none)."""
-        return self.contacts / self.visits if self.visits else 0.0
+        return _share(self.contacts, self.visits)
+
+    @property
+    def fix_rate(self) -> float:
+        """Share of door visits saved with a GPS fix (0 when there were none)."""
+        return _share(self.visits_with_fix, self.door_visits)
+
+    @property
+    def within_distance_rate(self) -> float:
+        """Share of measured visits within the policy's distance (0 when none was measured)."""
+        return _share(self.visits_within_distance, self.visits_measured)
+
+    @property
+    def kept_share(self) -> dict[str, float]:
+        """Per currency, the share of the amount due that was kept by its dates."""
+        return {c: _share(self.amount_kept.get(c, 0), due) for c, due in self.amount_due.items()}
 
     @property
     def collected(self) -> dict[str, int]:
@@ -50,9 +90,13 @@ class Figures:
         return _added({}, self.collected_field, self.collected_bank)
 
 
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 def numbers(engine: Engine, by: str, since: date, until: date, today: date) -> list[Figures]:
-    """Figures for outcomes recorded and bank payments paid from `since` to `until`
-    (inclusive), grouped `by`."""
+    """Figures for outcomes recorded, arrangements made and bank payments paid from `since`
+    to `until` (inclusive), grouped `by`."""
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {by!r}")
     return breakdown(engine, since, until, today)[by]
@@ -61,10 +105,11 @@ def numbers(engine: Engine, by: str, since: date, until: date, today: date) -> l
 def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str, list[Figures]]:
     """The period's figures by collector, by stage and by day, in one pass over its outcomes.
 
-    A promise counts where and when it was taken; it is kept once payments of at
-    least its amount arrive by its date, from the field or a payment file. Bank
-    payments paid in the period count by the day paid, the account's stage that
-    day, and the collector whose route last had the account (see _bank_payments).
+    A promise or plan counts where and when it was made (its collector, the account's
+    stage that day), each instalment judged on `today` in SQL against payments from the
+    field and from payment files (headoffice.oversight.arrangements). Bank payments paid
+    in the period count by the day paid, the account's stage that day, and the collector
+    whose route last had the account (see _bank_payments).
     """
     if until < since:
         raise ValueError(f"the period ends ({until}) before it starts ({since})")
@@ -73,13 +118,15 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(
-                outcomes.c.id,
                 outcomes.c.outcome,
                 outcomes.c.amount_minor,
                 outcomes.c.currency,
                 outcomes.c.recorded_at,
                 outcomes.c.policy_rules,
                 outcomes.c.details,
+                outcomes.c.fix_status,
+                outcomes.c.distance_m,
+                outcomes.c.far_from_address,
                 accounts.c.oldest_due_date,
                 collectors.c.name.label("collector"),
             )
@@ -87,14 +134,22 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
             .join(collectors, collectors.c.collector_id == outcomes.c.collector_id)
             .where(outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end)
         ).all()
-        states = {p.outcome_id: p.state for p in promises(conn, today, made_between=(start, end))}
+        # An arrangement's day is the UTC day of its outcome, as the period's outcomes are.
+        parts = judged_instalments(conn, today, made_between=(since, until))
+        oldest_due = _oldest_due_of_arrangements(conn, since, until)
         bank = _bank_payments(conn, since, until)
     groups: dict[str, dict[str, Figures]] = {by: {} for by in GROUPINGS}
     groups["stage"] = {stage.value: Figures(stage.value) for stage in Stage}
     for row in rows:
         day = row.recorded_at.date()
         for figures in _groups_of(groups, row.collector, row.oldest_due_date, day):
-            _count(figures, row, states.get(row.id))
+            _count(figures, row)
+    for part in parts:
+        # Like outcomes, an arrangement of an account no longer in the portfolio is left out.
+        if part.account_id in oldest_due:
+            collector = part.collector or UNASSIGNED
+            for figures in _groups_of(groups, collector, oldest_due[part.account_id], part.made_on):
+                _judged(figures, part)
     for payment in bank:
         collector = payment.collector or UNASSIGNED
         for figures in _groups_of(groups, collector, payment.oldest_due_date, payment.paid_on):
@@ -106,6 +161,17 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
         "stage": list(groups["stage"].values()),
         "day": sorted(groups["day"].values(), key=lambda f: f.key),
     }
+
+
+def _oldest_due_of_arrangements(conn: Connection, since: date, until: date) -> dict[str, date]:
+    """The oldest due date of each account with an arrangement made in the period."""
+    made = sa.select(arrangements.c.account_id).where(
+        arrangements.c.made_on >= since, arrangements.c.made_on <= until
+    )
+    query = sa.select(accounts.c.account_id, accounts.c.oldest_due_date).where(
+        accounts.c.account_id.in_(made)
+    )
+    return dict(conn.execute(query).all())
 
 
 def _bank_payments(conn: Connection, since: date, until: date) -> list[sa.Row]:
@@ -164,19 +230,50 @@ def _groups_of(
     ]
 
 
-def _count(figures: Figures, row, state: PromiseState | None) -> None:
+def _count(figures: Figures, row: sa.Row) -> None:
+    # Read only the details that say something here: a period may hold many outcomes.
+    wanted = row.details and (row.policy_rules or '"channel"' in row.details)
+    details = json.loads(row.details) if wanted else {}
     figures.visits += 1
     figures.contacts += row.outcome in RIGHT_PARTY_CONTACTS
-    if row.outcome == "promise":
-        figures.promises_taken += 1
-        figures.promises_kept += state is PromiseState.KEPT
-        figures.promises_broken += state is PromiseState.BROKEN
+    # The channel is left out of the details when it is the default, a visit.
+    if details.get("channel", "visit") == "visit":
+        figures.door_visits += 1
+        figures.visits_with_fix += row.fix_status == "fix"
+        # Head office measured the distance when the outcome arrived, with the policy
+        # then in force: the same judgement the `location` review item shows.
+        if row.distance_m is not None:
+            figures.visits_measured += 1
+            figures.visits_within_distance += not row.far_from_address
     if row.outcome == "paid" and row.amount_minor:
         _added(figures.collected_field, {row.currency: row.amount_minor})
     if row.policy_rules:
-        overridden = bool(json.loads(row.details or "{}").get("override"))
+        overridden = bool(details.get("override"))
         figures.policy_overrides += overridden
         figures.policy_breaches += not overridden
+
+
+def _judged(figures: Figures, part: JudgedInstalment) -> None:
+    state, currency = part.state, part.currency
+    if part.number == 1:  # the arrangement itself, once
+        if part.kind == "promise":
+            figures.promises_taken += 1
+            if state in _SETTLED:
+                name = f"promises_{_SETTLED[state]}"
+                setattr(figures, name, getattr(figures, name) + 1)
+        else:
+            figures.plans_taken += 1
+    if state in _SETTLED:
+        name = f"instalments_{_SETTLED[state]}"
+        setattr(figures, name, getattr(figures, name) + 1)
+        figures.instalments_due += 1
+        _added(figures.amount_due, {currency: part.amount_minor})
+        _added(figures.amount_kept, {currency: part.on_time_minor})
+    elif state is ArrangementState.OPEN:
+        figures.instalments_open += 1
+        _added(figures.amount_open, {currency: part.amount_minor})
+    else:
+        figures.instalments_replaced += 1
 
 
 def _added(into: dict[str, int], *amounts: Mapping[str, int]) -> dict[str, int]:
@@ -188,16 +285,27 @@ def _added(into: dict[str, int], *amounts: Mapping[str, int]) -> dict[str, int]:
 
 
 def totals(found: list[Figures]) -> Figures:
-    """All groups added up."""
+    """All groups added up: every count and every per-currency amount."""
     total = Figures("total")
     for figures in found:
-        total.visits += figures.visits
-        total.contacts += figures.contacts
-        total.promises_taken += figures.promises_taken
-        total.promises_kept += figures.promises_kept
-        total.promises_broken += figures.promises_broken
-        total.policy_breaches += figures.policy_breaches
-        total.policy_overrides += figures.policy_overrides
-        _added(total.collected_field, figures.collected_field)
-        _added(total.collected_bank, figures.collected_bank)
+        for each in fields(Figures):
+            mine, theirs = getattr(total, each.name), getattr(figures, each.name)
+            if isinstance(theirs, dict):
+                _added(mine, theirs)
+            elif isinstance(theirs, int):
+                setattr(total, each.name, mine + theirs)
     return total
+
+
+def figures_wire(figures: Figures) -> FiguresWire:
+    """One group's figures as the API, the console and `headoffice numbers --format json`
+    show them: the shares rounded to four places."""
+    counted = {each.name: getattr(figures, each.name) for each in fields(Figures)}
+    return FiguresWire(
+        **counted,
+        contact_rate=round(figures.contact_rate, 4),
+        fix_rate=round(figures.fix_rate, 4),
+        within_distance_rate=round(figures.within_distance_rate, 4),
+        kept_share={c: round(s, 4) for c, s in figures.kept_share.items()},
+        collected=figures.collected,
+    )

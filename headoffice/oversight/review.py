@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from fieldcore.affordability import statement_sums
-from fieldcore.promises import PromiseState
+from fieldcore.arrangements import ArrangementState
 from fieldcore.stages import days_past_due
 from headoffice.compliance.policies import policies_in_force
+from headoffice.oversight.arrangements import judged_instalments
 from headoffice.oversight.cash import cash_lines
-from headoffice.oversight.promises import promises
 from headoffice.phrasing import review_summary
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
 
@@ -31,7 +31,7 @@ KINDS = {
     "deceased": "borrower reported deceased; contact is on hold until released",
     "late": "outcome arrived for a visit that was recalled or moved",
     "conflict": "contact correction based on a value head office has since changed",
-    "legal": "90+ days past due with a broken promise: candidate for legal referral",
+    "legal": "90+ days past due with a broken promise or instalment: a legal referral candidate",
     "policy": "a contact the contact policy blocks: overridden in the field or found here",
     "location": "a visit recorded farther from the address than the policy allows",
     "cash": "cash held past the policy's working days, or a deposit short of the cash taken",
@@ -229,15 +229,16 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
     late = {row.account_id: row for row in conn.execute(query)}
     if not late:
         return []
-    names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())
+    # Broken: due and passed with nothing paid. A partly kept instalment shows the borrower
+    # paying, and one a newer promise or plan replaced was never missed.
     broken: dict[str, list] = {}
-    for promise in promises(conn, today, set(late)):
-        if promise.state is PromiseState.BROKEN:
-            broken.setdefault(promise.account_id, []).append(promise)
+    for part in judged_instalments(conn, today, late):
+        if part.state is ArrangementState.BROKEN:
+            broken.setdefault(part.account_id, []).append(part)
     items = []
     for account_id, found in broken.items():
         account = late[account_id]
-        last = max(found, key=lambda p: p.due)
+        last = max(found, key=lambda p: (p.due, p.made_on))
         facts = ReviewFacts(
             days_past_due=days_past_due(account.oldest_due_date, today),
             overdue_minor=account.overdue_minor,
@@ -249,8 +250,8 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
             "ref": account_id,
             "account_id": account_id,
             "borrower_name": account.borrower_name,
-            "collector": names.get(last.collector_id, ""),
-            "at": last.recorded_at,
+            "collector": last.collector or "",
+            "at": datetime.combine(last.made_on, datetime.min.time(), UTC),
         }
         items.append(_item(base, "legal", facts))
     return items

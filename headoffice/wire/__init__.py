@@ -22,6 +22,10 @@ from fieldcore.contact import HoldReason, NoticeKind
 from fieldcore.moments import Day
 from fieldcore.stages import Stage
 from fieldcore.text import Line, Said
+from headoffice.wire.numbers import UNASSIGNED as UNASSIGNED
+from headoffice.wire.numbers import FiguresWire as FiguresWire
+from headoffice.wire.numbers import NumbersWire as NumbersWire
+from headoffice.wire.numbers import PerCurrency as PerCurrency
 from headoffice.wire.review import ResolutionWire as ResolutionWire
 from headoffice.wire.review import ResolveRequest as ResolveRequest
 from headoffice.wire.review import ReviewFacts as ReviewFacts
@@ -281,52 +285,3 @@ class SettingRequest(_Strict):
     )
 
     value: Annotated[Line, Field(min_length=1, max_length=200)] | None
-
-
-# Money per currency: ISO 4217 code -> amount in minor units (cents, øre, fen).
-PerCurrency = Annotated[
-    dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[int, Field(ge=0)]],
-    Field(examples=[{"DKK": 42050}], json_schema_extra={"additionalProperties": False}),
-]
-
-
-# The collector key of bank payments no collector's route explains.
-UNASSIGNED = "unassigned"
-
-
-class FiguresWire(BaseModel):
-    """One group's figures: a collector (or `unassigned`), a stage, a day, or the total."""
-
-    key: str
-    visits: int
-    contacts: int
-    contact_rate: float
-    promises_taken: int
-    promises_kept: int
-    promises_broken: int
-    policy_breaches: int = Field(
-        description="Contacts the contact policy blocks that head office found on arrival "
-        "(another collector's attempt, a hold the laptop did not have yet)."
-    )
-    policy_overrides: int = Field(
-        description="Contacts the policy blocks that the collector recorded with a reason."
-    )
-    collected_field: PerCurrency = Field(
-        description="Taken in the field: `paid` outcomes recorded in the period."
-    )
-    collected_bank: PerCurrency = Field(
-        description="Paid in the period through core banking's imported payment files."
-    )
-    collected: PerCurrency = Field(
-        description="All money collected: collected_field and collected_bank added up."
-    )
-
-
-class NumbersWire(BaseModel):
-    by: Literal["collector", "stage", "day"]
-    since: date
-    until: date
-    rows: list[FiguresWire]
-    total: FiguresWire
-    # Always by day as well, for the console's plot.
-    days: list[FiguresWire]

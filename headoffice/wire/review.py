@@ -41,8 +41,9 @@ class ReviewFacts(BaseModel):
     Each kind fills its own: a dispute its `reason`; a hardship request the
     `instalment_minor` and `term_months` asked for; a late outcome its `outcome`;
     a conflict the `field` and its three values; a legal referral the days past
-    due, the amount overdue, the broken promises and the last one's day. The
-    borrower's and collector's own words (`reason`, `note`) stay as they wrote them.
+    due, the amount overdue, the broken promises and instalments (nothing paid by
+    their date) and the last one's day. The borrower's and collector's own words
+    (`reason`, `note`) stay as they wrote them.
     """
 
     reason: str | None = None
