@@ -11,13 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from fieldcore.arrangements import Every
 from fieldcore.errors import FieldErrors, from_validation_error
 from fieldcore.money import MoneyError, check_currency, exponent, parse_amount
+from fieldcore.wholes import whole
 
 # Ten thousand billion minor units: more than any household's month in any currency,
 # and far inside what a JSON number and a 64-bit column hold exactly.
 MOST_MINOR = 10**13
 MOST_PEOPLE = 30
 
-Amount = Annotated[int, Field(strict=True, ge=0, le=MOST_MINOR)]
+# Whole numbers as everywhere on the wire: 3.0 is 3 (JSON Schema counts it an integer).
+Amount = whole(0, MOST_MINOR)
 
 # The statement's parts, in the order a collector asks for them at the door.
 INCOME = ("income_wages", "income_benefits", "income_other")
@@ -52,8 +54,8 @@ class Statement(BaseModel):
     # account (read_statement checks it, head office compares it with the account's), not
     # as a malformed body.
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-    household_size: Annotated[int, Field(strict=True, ge=1, le=MOST_PEOPLE)]
-    dependants: Annotated[int, Field(strict=True, ge=0, le=MOST_PEOPLE)] = 0
+    household_size: whole(1, MOST_PEOPLE)
+    dependants: whole(0, MOST_PEOPLE) = 0
     income_wages: Amount = 0
     income_benefits: Amount = 0
     income_other: Amount = 0
