@@ -195,7 +195,11 @@ payments = sa.Table(
     sa.Column("source", sa.String(10), nullable=False),
     sa.Column("reference", sa.String(100)),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("ix_payments_account_paid", "account_id", "currency", "paid_on"),
+    # Judging an instalment reads an account's payments by day: the amount in the index
+    # too, so the sum never leaves it (headoffice.oversight.arrangements).
+    sa.Index(
+        "ix_payments_account_paid_amount", "account_id", "currency", "paid_on", "amount_minor"
+    ),
 )
 
 # A supervisor's decision on a review-queue item, with the note that explains it.
