@@ -135,7 +135,21 @@ def _work_the_day(
             elif code == "dispute":
                 details = {"dispute_reason": rng.choice(_DISPUTES)}
             elif code == "hardship":
-                details = {"instalment_minor": amount or 50000, "term_months": 6}
+                # Not drawn from rng either: a statement taken at the door, for the review.
+                details = {
+                    "instalment_minor": amount or 50000,
+                    "term_months": 6,
+                    "statement": {
+                        "currency": account.currency,
+                        "household_size": 2 + order % 3,
+                        "income_wages": 1_900_000 + 10_000 * (order % 7),
+                        "housing": 850_000,
+                        "utilities": 150_000,
+                        "food": 450_000 + 50_000 * (order % 3),
+                        "travel": 120_000,
+                        "priority_debts": 100_000,
+                    },
+                }
             elif code == "moved":
                 # Not drawn from rng: the rest of the demo stays as it was.
                 details = {"new_address": f"{order + 2} Harbour Road"}
