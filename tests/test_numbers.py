@@ -174,8 +174,9 @@ def test_the_api_and_the_console_show_the_shares_on_heads_offices_day(boss, serv
 
     token = add_supervisor(engine, "Bo")
     rows = {row[0]: row for row in drive(console_for((server, token, engine)), steps)}
-    # Collector, visits, contact rate; total collected, amount kept (nothing due, so none
-    # to show); promises, plans, instalments due; ...; with fix and within distance.
+    # Collector, visits, contact rate; field, bank and total collected, amount kept
+    # (nothing due, so none to show); promises, plans, instalments due; kept, partly kept,
+    # broken, open; with fix and within distance.
     mette = rows["Mette"]
-    assert mette[:3] + mette[4:8] == ["Mette", "5", "80%", "–", "3", "1", "0"]
-    assert mette[12:14] == ["75%", "50%"]
+    assert mette[:3] + mette[6:10] == ["Mette", "5", "80%", "–", "3", "1", "0"]
+    assert mette[14:16] == ["75%", "50%"]

@@ -48,15 +48,16 @@ class NumbersPane(Vertical):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         # What a supervisor reads first comes first, the money included, so the table
-        # says it before it scrolls sideways; the money columns fit their widest amount.
+        # says it before it scrolls sideways; the money columns (field + bank = total,
+        # side by side) fit their widest amount.
         for title, width in (
             (_(_GROUP_LABELS[found.by]), 14), (_("Visits"), 7), (_("Contact rate"), 12),
-            (_("Total collected"), None), (_("Amount kept"), None),
+            (_("In the field"), None), (_("Bank payments"), None), (_("Total collected"), None),
+            (_("Amount kept"), None),
             (_("Promises"), 9), (_("Plans"), None), (_("Instalments due"), None),
             (_("Kept"), 6), (_("Partly kept"), None), (_("Broken"), 7), (_("Open"), None),
             (_("With fix"), None), (_("Within distance"), None),
             (_("Breaches"), 8), (_("Overrides"), 9),
-            (_("In the field"), None), (_("Bank payments"), None),
         ):  # fmt: skip
             table.add_column(title, width=width)
         for row in [*found.rows, found.total]:
@@ -65,13 +66,12 @@ class NumbersPane(Vertical):
                 key = _("unassigned")
             if row is found.total:
                 key = _("Total")
-            in_field, bank, total = _money_lines(row)
             table.add_row(
                 *plain_cells(
                     key,
                     row.visits,
                     f"{row.contact_rate:.0%}",
-                    total,
+                    *_money_lines(row),
                     _kept_lines(row),
                     row.promises_taken,
                     row.plans_taken,
@@ -85,8 +85,6 @@ class NumbersPane(Vertical):
                     f"{row.within_distance_rate:.0%}" if row.visits_measured else "–",
                     row.policy_breaches,
                     row.policy_overrides,
-                    in_field,
-                    bank,
                 ),
                 height=max(1, len(row.collected), len(row.amount_due)),
             )
