@@ -56,6 +56,12 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, EOFError):
             raise  # click says these itself (an interrupted prompt is "Aborted!")
+        except BrokenPipeError:
+            # The reader went away (`fieldapp route | head`): no error of ours, and nothing
+            # more to say; stdout goes nowhere so that flushing it at exit cannot fail too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            raise click.exceptions.Exit(141) from None  # 128 + SIGPIPE, as a shell reports it
         except Exception as error:
             message = log_crash(self.crash_log(ctx), error, self.describe)
             raise click.ClickException(message) from None

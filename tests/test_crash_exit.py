@@ -129,3 +129,25 @@ def test_serve_exits_non_zero_when_it_cannot_listen(tmp_path):
         result = run("headoffice", "serve", "--db", url, "--port", port, check=False)
     assert result.returncode != 0
     assert "address already in use" in result.stderr
+
+
+def test_a_reader_that_goes_away_is_no_crash(home):
+    """`fieldapp route | head -1`: the pipe closes early; exit as a shell expects, no log."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("fieldapp")), "--home", str(home), "route"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")
+    log = home / "fieldapp.log"
+    assert not log.exists() or "BrokenPipeError" not in log.read_text(errors="replace")
