@@ -12,12 +12,13 @@ _NO_REASON = N_("no reason given")
 _NO_PLAN = N_("no plan proposed")
 _AFFORDS = N_("Their statement leaves {left} a month; an instalment they can keep: {amount}.")
 _NO_ROOM = N_("Their statement leaves nothing a month to pay from.")
+_LEAVES = N_("Their statement leaves {left} a month.")
 _PLAN = N_("asks to pay {amount} a month for {months} months.")
 _LATE = N_("“{outcome}” arrived after the visit was recalled or moved")
 _CONFLICT = N_("{field}: the collector wrote {value}, head office has {server} (it was {base})")
 _LEGAL = N_(
-    "{days} days past due, {overdue} overdue, {count} broken promise(s) or instalment(s), "
-    "the last due {day}"
+    "{days} days past due, {overdue} overdue, {count} promise(s) or instalment(s) not kept "
+    "in full, the last due {day}"
 )
 _EMPTY = N_("(empty)")
 _MOVED = N_("now lives at {address}.")
@@ -49,12 +50,15 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
         if facts.instalment_minor and facts.term_months:
             plan = say(_PLAN).format(amount=money(facts.instalment_minor), months=facts.term_months)
         afford = ""
-        if facts.statement is not None and facts.affordable_minor:
-            afford = say(_AFFORDS).format(
-                left=money(facts.surplus_minor or 0), amount=money(facts.affordable_minor)
-            )
-        elif facts.statement is not None:
+        left = facts.surplus_minor or 0
+        if facts.statement is not None and left <= 0:
             afford = say(_NO_ROOM)
+        elif facts.statement is not None and facts.affordable_minor:
+            afford = say(_AFFORDS).format(left=money(left), amount=money(facts.affordable_minor))
+        elif facts.statement is not None:
+            # Something is left, but no instalment to propose: nothing is outstanding now,
+            # or less than one whole unit a month is.
+            afford = say(_LEAVES).format(left=money(left))
         return " ".join(filter(None, [plan, afford, facts.note])) or say(_NO_PLAN)
     if kind == "moved":
         moved = say(_MOVED).format(address=facts.new_address) if facts.new_address else ""

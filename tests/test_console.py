@@ -144,7 +144,7 @@ def test_resolving_a_review_item_keeps_the_note(office):
         await settle(pilot)
         first = table_rows(app, "#review-table")[0]
         assert first[0] == "Dispute"
-        assert text(app, "#review-title") == "Review queue: 33 open"
+        assert text(app, "#review-title") == "Review queue: 34 open"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")  # an empty note is refused
@@ -153,7 +153,7 @@ def test_resolving_a_review_item_keeps_the_note(office):
         await pilot.press(*"statement sent")
         await pilot.press("enter")
         await settle(pilot)
-        assert text(app, "#review-title") == "Review queue: 32 open"
+        assert text(app, "#review-title") == "Review queue: 33 open"
         await pilot.press("v")
         await settle(pilot)
         return first

@@ -228,7 +228,7 @@ def test_every_console_screen_shows_markup_as_typed(hostile_office):
 
         await pilot.press("2")
         await settle(pilot)
-        assert_shown(app, "Review queue: 33 open", REASON, f" · {CLICK}")
+        assert_shown(app, "Review queue: 34 open", REASON, f" · {CLICK}")
         await click_on(pilot, CLICK)
         await pilot.press("enter")  # resolve the first dispute, with a note full of markup
         await settle(pilot)
@@ -236,7 +236,7 @@ def test_every_console_screen_shows_markup_as_typed(hostile_office):
         app.screen.query_one("#note", Input).value = LONE
         await pilot.press("enter")
         await settle(pilot)
-        assert_shown(app, "Review queue: 32 open", "Resolved: ", CLICK)
+        assert_shown(app, "Review queue: 33 open", "Resolved: ", CLICK)
 
         # Another supervisor resolves the next one first: head office's refusal quotes her.
         await pilot.press("enter")

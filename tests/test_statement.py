@@ -11,12 +11,13 @@ from click.testing import CliRunner
 
 from fieldapp.cli import main as fieldapp
 from fieldapp.store import Store
-from fieldapp.syncing import sync_once
+from fieldapp.syncing import enroll_laptop, sync_once
 from fieldapp.tui.outcome import OutcomeScreen
 from fieldapp.tui.statement import StatementScreen
 from fieldcore.affordability import Statement
 from headoffice.oversight.review import review_queue
 from headoffice.store.tables import outcomes
+from headoffice.work import roster
 from tests.conftest import DAY
 from tests.test_push_rules import push, visits_of
 from tests.test_sync_api import outcome_mutation
@@ -102,7 +103,9 @@ def test_a_wrong_statement_line_saves_nothing_and_a_paid_outcome_takes_none(lapt
     assert store.db.execute("SELECT count(*) FROM outcomes").fetchone()[0] == count
 
 
-def test_the_supervisor_reads_a_hardship_requests_statement(laptop, store, engine):
+def test_the_supervisor_reads_a_hardship_requests_statement(
+    laptop, store, engine, server, tmp_path
+):
     done = run(laptop, "record", "DK-1", "--outcome", "hardship", "--instalment", "4000",
                "--term-months", "12", *statement_args())  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -117,6 +120,17 @@ def test_the_supervisor_reads_a_hardship_requests_statement(laptop, store, engin
     assert (item.facts.surplus_minor, item.facts.affordable_minor) == (600_000, 480_000)
     assert item.facts.statement.household_size == 3
     assert "Their statement leaves" in item.summary and "a month" in item.summary
+    # The household's finances stay at head office: the next collector of the account gets
+    # its history without them.
+    other = tmp_path / "lars"
+    enroll_laptop(other, server.url, roster.add_collector(engine, "Lars"), "Lars's laptop")
+    roster.assign(engine, "Lars", DAY + timedelta(days=1), ["DK-1"])
+    sync_once(other)
+    theirs = Store(other)
+    pulled = [json.loads(r[0]) for r in theirs.db.execute("SELECT details FROM history")]
+    theirs.close()
+    assert any(details.get("term_months") == 12 for details in pulled)
+    assert all(details.get("statement") is None for details in pulled)
 
 
 def test_head_office_refuses_a_statement_in_another_currency_or_with_no_plan(server, world):

@@ -90,7 +90,9 @@ def insert_promise(engine, account_id: str, made: date, due: date, amount: int, 
         record_promise(conn, row | {"details": None}, row["received_at"])
 
 
-def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, engine, laptop):
+def test_legal_referral_candidates_are_late_accounts_with_promises_not_kept_in_full(
+    boss, engine, laptop
+):
     # Ten days ago, due three days ago; CN-1 paid before its date (a payment file
     # never holds a day after head office's today), EN-1 a fifth of it: partly kept.
     made = DAY - timedelta(days=10)
@@ -102,12 +104,11 @@ def test_legal_referral_candidates_are_late_accounts_with_broken_promises(boss, 
     pay += f"CN-1,500.00,CNY,{made + timedelta(days=3)},BANK-1\n"
     pay += f"EN-1,100.00,GBP,{made + timedelta(days=3)},BANK-2\n"
     assert boss.post("/supervisor/payments", content=pay).json() == {"new": 2, "already_known": 0}
-    # Only a promise with nothing paid by its date is broken: a partly kept one shows the
-    # borrower paying, and is no legal referral.
+    # Not kept in full by its date: nothing paid (DK-1) or a part of it (EN-1); CN-1 kept.
     legal = [i for i in review_queue(engine, later) if i.kind == "legal"]
-    assert [i.account_id for i in legal] == ["DK-1"]
-    assert "105 days past due" in legal[0].summary
-    assert "1 broken promise(s) or instalment(s)" in legal[0].summary
+    assert sorted(i.account_id for i in legal) == ["DK-1", "EN-1"]
+    assert all("105 days past due" in i.summary for i in legal)
+    assert "1 promise(s) or instalment(s) not kept in full" in legal[0].summary
     assert not [i for i in review_queue(engine, made) if i.kind == "legal"]
 
 

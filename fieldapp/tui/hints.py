@@ -22,6 +22,7 @@ _HOW = {
     "note": N_("Write in a few words what was said"),
     "happened_at": N_("Leave it empty for now, or write it like {yesterday} 14:00"),
     "override": N_("Say why the contact happened although the policy blocks it"),
+    "statement": N_("Press ctrl+t and correct the line"),
     # the correction dialog
     "phone": N_("Write the number in digits, like +45 21 43 65 87"),
     "address": N_("Write the whole address on one line"),

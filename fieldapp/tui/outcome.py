@@ -162,6 +162,7 @@ class OutcomeScreen(Screen):
         account = self.detail.account
         rules = policy(self.app.store.published_content(), account.country)
         self._asks_disclosure = rules.disclosures is not None
+        self.query_one(StatementField).longest_months = rules.longest_plan_months
         self._overriding = False
         self.query_one("#policy-blocks", Static).display = False
         draft = self.app.store.draft(self.visit_id)
@@ -206,7 +207,9 @@ class OutcomeScreen(Screen):
         wanted = self._wanted()
         for name in FIELDS[1:]:
             self.query_one(f"#f-{name}").display = name in wanted
-        self.query_one(StatementField).display = self._asks_statement()
+        field = self.query_one(StatementField)
+        field.display = self._asks_statement()
+        field.every_is(field.every_for(self._all_values(), self._code()))
         self.refresh_bindings()
         self._preview()
 
@@ -233,9 +236,11 @@ class OutcomeScreen(Screen):
             if values is not None:
                 # The screen's last keystrokes may not have reached `typed` yet.
                 field.typed = values
-                self._propose(field.proposal(self._all_values(), self._code()))
+                # Near enough for a proposal: the borrower's day, as far as the account says.
+                today = self.app.store.local_today(self.detail.account.timezone)
+                self._propose(*field.proposal(self._all_values(), self._code(), today))
 
-        screen = field.screen_for(self._all_values(), typed)
+        screen = field.screen_for(self._all_values(), self._code(), typed)
         self.app.push_screen(screen, kept)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -243,8 +248,10 @@ class OutcomeScreen(Screen):
             event.stop()
             self.action_statement()
 
-    def _propose(self, proposal: dict[str, str]) -> None:
+    def _propose(self, proposal: dict[str, str], why_not: str | None) -> None:
         """Fill the empty fields the statement proposes; what the collector typed stays."""
+        if why_not:
+            self.app.notify(why_not, title=_("Income and spending"), severity="warning")
         filled = []
         for name, value in proposal.items():
             widget = self.query_one(f"#{name}")
@@ -271,8 +278,8 @@ class OutcomeScreen(Screen):
                 self._clear_errors()
             self._show_fields()
         elif event.select.id == "every":
-            if event.value is not Select.NULL:
-                self.query_one(StatementField).every_is(Every(event.value))
+            field = self.query_one(StatementField)
+            field.every_is(field.every_for(self._all_values(), self._code()))
             self._preview()
         self._keep_draft()
 

@@ -169,7 +169,9 @@ def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryW
                         note=row.note,
                         receipt_no=row.receipt_no,
                         recorded_at=_aware(row.recorded_at),
-                        details=stored_details(row.details),
+                        # A household's income, savings and debts are for the supervisor
+                        # who decides the request: they never travel to another laptop.
+                        details=stored_details(row.details).model_copy(update={"statement": None}),
                     )
                 )
     return found

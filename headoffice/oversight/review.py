@@ -229,11 +229,12 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
     late = {row.account_id: row for row in conn.execute(query)}
     if not late:
         return []
-    # Broken: due and passed with nothing paid. A partly kept instalment shows the borrower
-    # paying, and one a newer promise or plan replaced was never missed.
+    # Not kept in full: due and passed with nothing paid, or only part of it. A borrower
+    # 90 days late who pays a token against each promise is still for the supervisor to
+    # weigh; one a newer promise or plan replaced was never missed.
     broken: dict[str, list] = {}
     for part in judged_instalments(conn, today, late):
-        if part.state is ArrangementState.BROKEN:
+        if part.state in (ArrangementState.BROKEN, ArrangementState.PARTLY_KEPT):
             broken.setdefault(part.account_id, []).append(part)
     items = []
     for account_id, found in broken.items():
