@@ -200,3 +200,43 @@ def test_the_form_asks_the_statement_keeps_it_in_the_draft_and_fills_the_plan(ho
     saved = stored_details(store, account.account_id)
     store.close()
     assert saved["statement"]["income_wages"] == 3_000_000 and saved["instalments"] == count
+
+
+def test_the_proposal_is_monthly_for_hardship_and_fits_the_policys_longest_term(store):
+    from fieldapp.tui.statement_field import StatementField
+    from fieldcore.outcomes import OutcomeCode
+
+    field = StatementField(store.account("DK-1"))
+    field.longest_months = 24
+    field.typed = {"household_size": "1", "income_wages": "21000", "housing": "8000"}
+    outstanding = field.account.outstanding_minor
+    # A plan set to weekly, then the outcome changed to hardship: the request is monthly.
+    hardship, why_not = field.proposal({"every": "week"}, OutcomeCode.HARDSHIP, DAY)
+    monthly = min(1_040_000, outstanding)
+    assert (hardship["instalment"], why_not) == (f"{monthly / 100:.2f}", None)
+    assert field.every_for({"every": "week"}, OutcomeCode.HARDSHIP).value == "month"
+    # 100.00 left a month, 80.00 proposed: the balance takes longer than 24 months.
+    field.typed = {"household_size": "1", "income_wages": "8100", "housing": "8000"}
+    plan, why_not = field.proposal({"every": "month"}, OutcomeCode.PLAN, DAY)
+    assert plan == {} and "longest term of 24 months" in why_not
+    field.typed = {"household_size": "1", "income_wages": "8000", "housing": "8000"}
+    assert field.proposal({}, OutcomeCode.PLAN, DAY)[1].startswith("Nothing is left each month")
+
+
+def test_the_review_says_what_is_left_even_with_nothing_outstanding():
+    from headoffice.phrasing import review_summary
+    from headoffice.wire import ReviewFacts
+
+    kept = Statement(currency="DKK", household_size=1, income_wages=2_100_000, housing=800_000)
+    said = {
+        (left, affordable): review_summary(
+            "hardship",
+            ReviewFacts(
+                currency="DKK", statement=kept, surplus_minor=left, affordable_minor=affordable
+            ),
+        )
+        for left, affordable in ((1_300_000, None), (0, None), (1_300_000, 1_040_000))
+    }
+    assert said[(1_300_000, None)] == "Their statement leaves DKK\xa013,000.00 a month."
+    assert said[(0, None)] == "Their statement leaves nothing a month to pay from."
+    assert "an instalment they can keep: DKK\xa010,400.00" in said[(1_300_000, 1_040_000)]
