@@ -104,9 +104,20 @@ def main(ctx: click.Context, home: Path | None) -> None:
 @click.option("--server", required=True, metavar="URL", help="Head office address.")
 @click.option("--token", required=True, help="One-time token from your supervisor.")
 @click.option("--name", default=socket.gethostname(), show_default=True, help="This laptop's name.")
+@click.option(
+    "--pin-sha256",
+    "pin",
+    metavar="FINGERPRINT",
+    help="Accept only head office's certificate with this SHA-256 (as openssl prints it).",
+)
+@click.option("--insecure", is_flag=True, help="Allow plain http:// beyond this machine.")
 @click.pass_obj
-def enroll(home: Path, server: str, token: str, name: str) -> None:
+def enroll(home: Path, server: str, token: str, name: str, pin: str | None, insecure: bool) -> None:
     """Register this laptop with head office.
+
+    Plain http:// is refused except to this machine. With --pin-sha256, the
+    laptop accepts head office's certificate only if it is that one, now and at
+    every sync, whoever issued it.
 
     Example:
 
@@ -114,7 +125,7 @@ def enroll(home: Path, server: str, token: str, name: str) -> None:
       fieldapp enroll --server "$HEADOFFICE_URL" --token "$(headoffice collector token 'Lars Berg')"
     """
     try:
-        identity = enroll_laptop(home, server, token, name)
+        identity = enroll_laptop(home, server, token, name, pin=pin, insecure=insecure)
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     click.echo(

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from fieldapp.store import Store
 from sync.client import SyncClient, SyncError, SyncReport
+from sync.pinning import (
+    PinError,
+    fingerprint,
+    is_loopback,
+    presented_certificate,
+    read_fingerprint,
+    spaced,
+)
 from sync.protocol import EnrollResponse
 
 
@@ -31,7 +41,7 @@ def sync_once(
             raise NotEnrolled(
                 "this laptop is not enrolled: run fieldapp enroll --server URL --token T"
             )
-        with SyncClient(server, token, transport=transport) as client:
+        with SyncClient(server, token, transport=transport, pinned=pinned(store)) as client:
             return client.sync(store, progress)
     finally:
         store.close()
@@ -41,8 +51,60 @@ class StillHasChanges(SyncError):
     """Re-enrolling now would strand changes that were never sent."""
 
 
-def enroll_laptop(home: Path, server_url: str, token: str, device_name: str) -> EnrollResponse:
-    """Register this laptop with head office and keep its identity in the local store."""
+class UnsafeServer(SyncError):
+    """The address or certificate given at enrollment would put the laptop's data at risk."""
+
+
+def pinned(store: Store) -> bytes | None:
+    """Head office's certificate as pinned at enrollment (DER), if one was."""
+    kept = store.setting("server_certificate")
+    return base64.b64decode(kept) if kept else None
+
+
+def checked_server(server_url: str, pin: str | None, insecure: bool) -> bytes | None:
+    """Refuse an address that would send the token in the clear, or a certificate other
+    than the one `pin` names; return the certificate to pin (DER), if one is."""
+    scheme = urlsplit(server_url).scheme
+    if scheme not in ("http", "https") or not urlsplit(server_url).hostname:
+        raise UnsafeServer(f"{server_url!r} is not an http:// or https:// address")
+    if scheme == "http" and not insecure and not is_loopback(server_url):
+        raise UnsafeServer(
+            f"refusing plain http:// to {urlsplit(server_url).hostname}: the token and every "
+            "borrower's data would cross the network unencrypted. Use the https:// address, "
+            "or --insecure on a network you trust"
+        )
+    if pin is None:
+        return None
+    try:
+        wanted = read_fingerprint(pin)
+        der = presented_certificate(server_url)
+    except PinError as error:
+        raise UnsafeServer(str(error)) from None
+    if fingerprint(der) != wanted:
+        raise UnsafeServer(
+            f"head office at {server_url} showed a certificate with SHA-256 "
+            f"{spaced(fingerprint(der))}, not the {spaced(wanted)} given; nothing was sent. "
+            "Check the fingerprint with your supervisor"
+        )
+    return der
+
+
+def enroll_laptop(
+    home: Path,
+    server_url: str,
+    token: str,
+    device_name: str,
+    *,
+    pin: str | None = None,
+    insecure: bool = False,
+) -> EnrollResponse:
+    """Register this laptop with head office and keep its identity in the local store.
+
+    `pin` is the SHA-256 of head office's certificate: that certificate and no other
+    is accepted from then on. Plain http:// is refused beyond this machine unless
+    `insecure`.
+    """
+    certificate = checked_server(server_url, pin, insecure)
     store = Store(home)
     try:
         if store.enrolled and (waiting := store.pending_count()):
@@ -50,10 +112,11 @@ def enroll_laptop(home: Path, server_url: str, token: str, device_name: str) -> 
                 f"this laptop is enrolled and has {waiting} change(s) waiting: "
                 "run fieldapp sync first"
             )
-        with SyncClient(server_url) as client:
+        with SyncClient(server_url, pinned=certificate) as client:
             identity = client.enroll(token, device_name)
         store.set_settings(
             server_url=server_url,
+            server_certificate=base64.b64encode(certificate).decode() if certificate else "",
             device_id=identity.device_id,
             device_token=identity.device_token,
             device_code=identity.device_code,

@@ -16,6 +16,7 @@ import certifi
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from sync.pinning import PinError, fingerprint, pinned_context, presented_certificate, spaced
 from sync.protocol import (
     CURSOR_RESET,
     MAX_MUTATIONS_PER_PUSH,
@@ -76,6 +77,13 @@ class ServerUnreachable(SyncError):
     """No answer from head office (offline, server down, timeout, 5xx): try again later."""
 
 
+class CertificateRefused(SyncError):
+    """Head office's TLS certificate is not the pinned one, or not trusted: sending stops.
+
+    Retrying cannot help and must not happen quietly: someone may be in the middle.
+    """
+
+
 class SyncRejected(SyncError):
     """Head office answered and said no (revoked laptop, too old, bad request)."""
 
@@ -118,19 +126,42 @@ class SyncClient:
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
+        pinned: bytes | None = None,
     ) -> None:
+        """`pinned`: head office's certificate (DER) as enrolled; then no other is accepted."""
         headers = {"Authorization": f"Bearer {device_token}"} if device_token else {}
         self.server_url = server_url.rstrip("/")
+        self.pinned = pinned
         self.http = httpx.Client(
             base_url=self.server_url,
             headers=headers,
             timeout=timeout,
             transport=transport,
-            verify=_tls(),
+            verify=pinned_context(pinned) if pinned else _tls(),
         )
 
     def close(self) -> None:
         self.http.close()
+
+    def _certificate_refused(self) -> CertificateRefused:
+        """What to say when the handshake refused head office's certificate, and what to do."""
+        try:
+            shown = spaced(fingerprint(presented_certificate(self.server_url)))
+        except PinError:
+            shown = "unreadable"
+        if self.pinned:
+            return CertificateRefused(
+                f"head office at {self.server_url} showed a certificate other than the one "
+                f"pinned at enrollment (SHA-256 {shown}, pinned "
+                f"{spaced(fingerprint(self.pinned))}); nothing was sent. If head office has a "
+                "new certificate, ask your supervisor for its fingerprint and enroll again "
+                "with --pin-sha256; if not, someone may be in between: tell your supervisor"
+            )
+        return CertificateRefused(
+            f"head office at {self.server_url} showed a certificate this laptop does not "
+            f"trust (SHA-256 {shown}); nothing was sent. Ask your supervisor for the "
+            "certificate's fingerprint and enroll with --pin-sha256"
+        )
 
     def __enter__(self) -> SyncClient:
         return self
@@ -256,6 +287,8 @@ class SyncClient:
             ) from None
         except httpx.TransportError as error:
             reason = str(error) or error.__class__.__name__
+            if "CERTIFICATE_VERIFY_FAILED" in reason:
+                raise self._certificate_refused() from None
             raise ServerUnreachable(
                 f"cannot reach head office at {self.server_url}: {reason}"
             ) from None

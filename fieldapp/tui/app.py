@@ -178,7 +178,7 @@ class FieldApp(PaletteInUiLanguage):
     def on_sync_finished(self, message: SyncFinished) -> None:
         from fieldapp.syncing import NotEnrolled
         from fieldcore.refusals import refusal_shown
-        from sync.client import ServerUnreachable, SyncRejected
+        from sync.client import CertificateRefused, ServerUnreachable, SyncRejected
 
         self._syncing = False
         self.sync_progress = None
@@ -194,6 +194,15 @@ class FieldApp(PaletteInUiLanguage):
             self.refresh_status()
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())
+        elif isinstance(error, CertificateRefused):
+            # Not offline: someone answered as head office with the wrong certificate.
+            # Nothing is sent, and the app stops trying until the collector acts.
+            self.online = False
+            self.stopped_reason = _("head office's certificate is not the pinned one")
+            self.refresh_status()
+            self.notify(
+                str(error), title=_("Sync stopped"), severity="error", timeout=30, markup=False
+            )
         elif isinstance(error, NotEnrolled):
             self.refresh_status(_("not enrolled"))
         elif isinstance(error, SyncRejected) and error.status in (401, 426):

@@ -51,13 +51,19 @@ def _protocol() -> type:
     return NoDelayHttpTools
 
 
-def run(db_url: str, host: str, port: int, workers: int = 1) -> None:
-    """Serve until stopped; with workers > 1, uvicorn forks that many processes."""
+def run(
+    db_url: str, host: str, port: int, workers: int = 1, tls: tuple[str, str] | None = None
+) -> None:
+    """Serve until stopped; with workers > 1, uvicorn forks that many processes.
+
+    `tls` is (certificate file, key file), both PEM: then HTTPS, by uvicorn's own TLS.
+    """
+    certificate = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]} if tls else {}
     if workers == 1:
         from headoffice.api.app import create_app
 
         app = create_app(db.connect(db_url, migrate=False))
-        uvicorn.run(app, host=host, port=port, log_level="warning", http=_protocol())
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=_protocol(), **certificate)
         return
     os.environ["HEADOFFICE_DB"] = db_url
     uvicorn.run(
@@ -68,4 +74,5 @@ def run(db_url: str, host: str, port: int, workers: int = 1) -> None:
         workers=workers,
         log_level="warning",
         http=_protocol(),
+        **certificate,
     )

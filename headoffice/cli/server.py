@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -20,8 +22,26 @@ from headoffice.store import db
     type=click.IntRange(1, 64),
     help="Server processes sharing the port (use PostgreSQL when more than one).",
 )
-def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Serve HTTPS with this certificate (PEM; its chain after it).",
+)
+@click.option(
+    "--tls-key", type=click.Path(exists=True, dir_okay=False), help="The certificate's key (PEM)."
+)
+def serve(
+    db_url: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    tls_cert: str | None,
+    tls_key: str | None,
+) -> None:
     """Run the head-office server (API docs at /docs); migrates the database first.
+
+    With --tls-cert and --tls-key it serves HTTPS; laptops then enroll with the
+    https:// address, and may pin the certificate (fieldapp enroll --pin-sha256).
 
     Example:
 
@@ -30,13 +50,31 @@ def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
     """
     from headoffice.api.serving import run
 
+    tls = _tls_files(tls_cert, tls_key)
     engine = open_engine(db_url)  # migrates once, before any worker starts
     url = str(engine.url)
     engine.dispose()
     if workers > 1 and url.startswith("sqlite"):
         click.echo("note: several workers on one SQLite file take turns to write", err=True)
-    click.echo(f"head office listening on http://{host}:{port} (docs at /docs)", err=True)
-    run(db_url or db.default_url(), host, port, workers)
+    scheme = "https" if tls else "http"
+    click.echo(f"head office listening on {scheme}://{host}:{port} (docs at /docs)", err=True)
+    run(db_url or db.default_url(), host, port, workers, tls)
+
+
+def _tls_files(cert: str | None, key: str | None) -> tuple[str, str] | None:
+    """Both files or neither, and a key that goes with its certificate, said before serving."""
+    if (cert is None) != (key is None):
+        raise click.UsageError("give --tls-cert and --tls-key together")
+    if cert is None or key is None:
+        return None
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except ssl.SSLError as error:
+        raise click.ClickException(
+            f"cannot serve HTTPS with {cert} and {key}: {error.reason or error} "
+            "(is the key the certificate's, both PEM, the key without a passphrase?)"
+        ) from None
+    return cert, key
 
 
 @click.command()
