@@ -5,7 +5,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from headoffice.api.edges import BodyLimit, MediaType
 from headoffice.api.errors import documented, install_error_handlers
 from headoffice.api.supervisor import FILE_LIMIT, supervisor_router
 from headoffice.api.syncstore import SqlSyncStorage
+from headoffice.api.throttle import Throttle, configured_limit
 from sync.protocol import (
     FOLLOW_UP_PROTOCOL,
     MAX_BODY_BYTES,
@@ -26,7 +27,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import Device, SyncServer, before_follow_ups
+from sync.server import Device, SyncRefused, SyncServer, before_follow_ups
 
 _device_token = HTTPBearer(
     auto_error=False,
@@ -56,28 +57,46 @@ def create_app(engine: Engine) -> FastAPI:
         strict_content_type=False,
     )
     server = SyncServer(SqlSyncStorage(engine))
+    throttle = Throttle(engine, configured_limit())
     app.state.engine = engine
     # Each middleware added wraps the ones before: BodyLimit, added last, is the
     # outermost, so the size is judged before the media type.
     app.add_middleware(MediaType)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, file_limit=FILE_LIMIT)
-    app.include_router(supervisor_router(engine))
+    app.include_router(supervisor_router(engine, throttle))
     install_error_handlers(app)
 
     def device(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_device_token)],
     ) -> Device:
-        return server.authenticate(credentials.credentials if credentials else None)
+        address = request.client.host if request.client else None
+        throttle.check(address)
+        try:
+            return server.authenticate(credentials.credentials if credentials else None)
+        except SyncRefused:
+            if credentials is not None:  # a wrong token, not a missing one
+                throttle.failed(address)
+            raise
 
     @app.get("/health", tags=["server"], responses=documented())
     def health() -> dict:
         """Is the server up, and which protocol does it speak (no token needed)."""
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "version": __version__}
 
-    @app.post("/sync/enroll", tags=["sync"], responses=documented(400, 403, 413, 415, 422, 426))
-    def enroll(request: EnrollRequest) -> EnrollResponse:
+    @app.post(
+        "/sync/enroll", tags=["sync"], responses=documented(400, 403, 413, 415, 422, 426, 429)
+    )
+    def enroll(request: EnrollRequest, http: Request) -> EnrollResponse:
         """Trade a one-time enrollment token for this laptop's own device token."""
-        return server.enroll(request)
+        address = http.client.host if http.client else None
+        throttle.check(address)
+        try:
+            return server.enroll(request)
+        except SyncRefused as refused:
+            if refused.status == 403:  # a token never issued, or already used
+                throttle.failed(address)
+            raise
 
     @app.post("/sync/push", tags=["sync"], responses=documented(*_SYNC))
     def push(request: PushRequest, who: Annotated[Device, Depends(device)]) -> PushResponse:

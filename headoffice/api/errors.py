@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from headoffice.api.throttle import TooManyFailures
 from headoffice.store.db import SafeTracebacks
 from sync.protocol import ErrorBody, error_body
 from sync.server import SyncRefused
@@ -28,12 +29,18 @@ _MEANING = {
     415: "The body is not of the media type this operation takes.",
     422: "The request does not match this document; `field` or `line` says where.",
     426: "This laptop's fieldapp is too old for the server: update it.",
+    429: "Too many wrong tokens from this address: wait the seconds Retry-After says.",
     500: "The server hit an unexpected error; nothing was changed. Retry later.",
 }
 
 
 def documented(*statuses: int) -> dict[int | str, dict]:
-    """The `responses` of an operation: the ErrorBody under each status it can answer."""
+    """The `responses` of an operation: the ErrorBody under each status it can answer.
+
+    Whatever reads a token (401) may also answer 429: wrong tokens are counted.
+    """
+    if 401 in statuses:
+        statuses = (*statuses, 429)
     return {
         status: {"model": ErrorBody, "description": _MEANING[status]} for status in (*statuses, 500)
     }
@@ -91,6 +98,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         headers = _CHALLENGE if error.status_code == 401 else None
         return JSONResponse(body, status_code=error.status_code, headers=headers)
+
+    @app.exception_handler(TooManyFailures)
+    async def _too_many(_request: Request, error: TooManyFailures) -> JSONResponse:
+        return JSONResponse(
+            error_body(429, str(error)),
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.exception_handler(SyncRefused)
     async def _sync_refused(_request: Request, error: SyncRefused) -> JSONResponse:

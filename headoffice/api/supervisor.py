@@ -19,6 +19,7 @@ from headoffice.api import resolving
 from headoffice.api.errors import Refused, documented
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
+from headoffice.api.throttle import Throttle
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
 from headoffice.oversight.follow_ups import due_follow_ups
@@ -77,14 +78,17 @@ def _csv_body(kind: str) -> dict:
     }
 
 
-def supervisor_router(engine: Engine) -> APIRouter:
-    """The /supervisor routes over one engine."""
+def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
+    """The /supervisor routes over one engine; `throttle` counts wrong tokens."""
 
     def who(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> supervisors.Supervisor:
         if credentials is None:
             raise Refused(401, "a supervisor token is needed (headoffice supervisor add NAME)")
+        address = request.client.host if request.client else None
+        throttle.check(address)
         found = supervisors.supervisor_for(engine, credentials.credentials)
         if found is not None:
             return found
@@ -92,6 +96,7 @@ def supervisor_router(engine: Engine) -> APIRouter:
             raise Refused(
                 403, "this is a laptop's token; the supervisor API takes supervisor tokens"
             )
+        throttle.failed(address)
         raise Refused(401, "this supervisor token is not known or was revoked")
 
     router = APIRouter(prefix="/supervisor", tags=["supervisor"], dependencies=[Depends(who)])

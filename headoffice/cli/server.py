@@ -49,8 +49,13 @@ def serve(
       headoffice serve
     """
     from headoffice.api.serving import run
+    from headoffice.api.throttle import configured_limit
 
     tls = _tls_files(tls_cert, tls_key)
+    try:
+        configured_limit()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     engine = open_engine(db_url)  # migrates once, before any worker starts
     url = str(engine.url)
     engine.dispose()

@@ -306,6 +306,20 @@ deposits = sa.Table(
     sa.Index("ix_deposits_collector", "collector_id", "currency"),
 )
 
+# Failed authentications by client address (a wrong device, supervisor or enrollment
+# token): kept in the database so that every server process refuses the same guesser.
+auth_failures = sa.Table(
+    "auth_failures",
+    metadata,
+    sa.Column("address", sa.String(64), primary_key=True),
+    # Failures counted since `since`, the start of the current window.
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+    # How many times the address was blocked: each block lasts twice the one before.
+    sa.Column("strikes", sa.Integer, nullable=False),
+    sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+)
+
 applied_mutations = sa.Table(
     "applied_mutations",
     metadata,
