@@ -47,6 +47,13 @@ class StoreBase:
             from fieldapp.store.schema import migrations
 
             migrations.apply(self.db)
+        # A kill -9 after a recall and before its checkpoint left the departed borrower's
+        # pages in the WAL: every opening moves it into the (securely deleted) file.
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Move the WAL into the database file and empty it, so no old page lingers there."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @cached_property
     def db(self) -> Database:

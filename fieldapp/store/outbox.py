@@ -109,6 +109,7 @@ class Outbox(StoreBase):
                 )
             if page.contact:
                 self._replace_contact(page.contact)
+            departed = bool(page.removed_visits)
             if page.removed_visits:
                 self._remove_visits(page.removed_visits)
             if not page.more and self.setting("rebuilding") == "1":
@@ -119,9 +120,10 @@ class Outbox(StoreBase):
                     )
                 ]
                 self._remove_visits(stale)
+                departed = departed or bool(stale)
                 self.set_settings(rebuilding="0")
             self.set_settings(cursor=page.cursor)
-        if page.removed_visits:
+        if departed:
             self.purge_departed()
 
     def _replace_contact(self, states: list) -> None:
@@ -175,20 +177,20 @@ class Outbox(StoreBase):
         """Forget outcomes and corrections of borrowers no longer on this laptop, once sent.
 
         What still waits in the outbox stays until head office has it: nothing
-        recorded is lost. Then the WAL is truncated so no old page lingers there.
+        recorded is lost. Then the WAL is checkpointed and truncated: until then the
+        database file keeps the departed borrower's old pages and the WAL every
+        version of their drafts, whether or not any outcome was purged here.
         """
         with self.db.atomic():
-            removed = 0
             for table in ("outcomes", "corrections"):
-                removed += self.db.execute(
+                self.db.execute(
                     f"""
                     DELETE FROM {table}
                     WHERE account_id NOT IN (SELECT account_id FROM accounts)
                       AND id NOT IN (SELECT record_id FROM outbox WHERE record_id IS NOT NULL)
                     """
-                ).rowcount
-        if removed:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                )
+        self.checkpoint()
 
     def mark_synced(self) -> None:
         self.set_settings(last_sync_at=datetime.now(UTC).isoformat())
