@@ -22,6 +22,7 @@ from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
 from fieldapp.cli_print import printer, receipt
 from fieldapp.config import home_dir, log_path
+from fieldapp.offline_lock import BORROWERS_SHOWN, refuse_when_locked
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
@@ -88,6 +89,8 @@ def main(ctx: click.Context, home: Path | None) -> None:
       fieldapp demo
     """
     ctx.obj = home_dir(home)
+    if ctx.invoked_subcommand in BORROWERS_SHOWN:
+        refuse_when_locked(ctx.obj)
     if ctx.invoked_subcommand is None:
         from fieldapp.tui.app import FieldApp
 

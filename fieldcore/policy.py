@@ -162,6 +162,9 @@ class ContactPolicy(BaseModel):
     visit_distance_m: int = Field(500, ge=50, le=50_000)
     # Working days cash may stay with a collector before it is paid in at the bank.
     cash_deposit_days: int = Field(2, ge=0, le=30)
+    # Days a laptop may go without reaching head office before its borrower data locks:
+    # a lost laptop stops showing borrowers even if nobody revokes it.
+    offline_lock_days: int = Field(14, ge=1, le=90)
     windows: dict[Channel, dict[Weekday, Window]]
     holidays: Holidays | None = None
     caps: list[Cap] = []

@@ -45,10 +45,15 @@ class FollowUpsScreen(Screen):
         self.relabel()
 
     def relabel(self) -> None:
+        from fieldapp.offline_lock import offline_lock
+
         store = self.app.store
-        self.found = store.follow_ups(store.today())
+        lock = offline_lock(store)
+        self.found = [] if lock else store.follow_ups(store.today())
         self.sub_title = _("Follow-ups")
         title = _("{count} follow-up(s) on this laptop").format(count=len(self.found))
+        if lock:
+            title = lock.said()
         self.query_one("#follow-ups-title", Static).update(plain(title, "bold"))
         table = self.query_one("#follow-ups", DataTable)
         table.clear(columns=True)

@@ -98,11 +98,17 @@ class RouteScreen(Screen):
         after, so the collector sees the day without waiting for all of it.
         """
         assert self.day is not None
+        from fieldapp.offline_lock import offline_lock
+
         screenful = FIRST_PAINT
-        self.stops = self.app.store.route(self.day, first=screenful)
-        self.complete = len(self.stops) < screenful
+        lock = offline_lock(self.app.store)
+        self.stops = [] if lock else self.app.store.route(self.day, first=screenful)
+        self.complete = lock is not None or len(self.stops) < screenful
         self._show(highlight_next)
-        if not self.complete:
+        if lock:
+            # No borrower on screen, and the line above the list says why and what to do.
+            self.query_one("#route-totals", Static).update(plain(lock.said(), "bold"))
+        elif not self.complete:
             self.call_after_refresh(self._read_the_rest, highlight_next)
 
     def _read_the_rest(self, highlight_next: bool) -> None:

@@ -1,0 +1,74 @@
+"""A laptop that has not reached head office for too long locks its borrower data until it syncs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from fieldapp.content import policies
+from fieldapp.store import Store
+from fieldapp.store.layout import DB_NAME
+from fieldcore.i18n import N_, _, set_language
+
+_LOCKED = N_(
+    "This laptop has not reached head office for {days} days (the policy allows {limit}): "
+    "its borrowers are locked until it syncs. Connect to a network and sync (ctrl+r, or "
+    "fieldapp sync); what you recorded is kept and goes first."
+)
+
+
+@dataclass(frozen=True)
+class OfflineLock:
+    """Days since the last good sync, against the policy's limit."""
+
+    days: int
+    limit: int
+
+    def said(self) -> str:
+        """Why the borrowers are hidden, and what unlocks them, in the UI language."""
+        return _(_LOCKED).format(days=self.days, limit=self.limit)
+
+
+def offline_lock(store: Store) -> OfflineLock | None:
+    """The lock in force, if the last good sync is older than the strictest policy allows.
+
+    A laptop that never synced holds no borrower from head office, so nothing locks;
+    the limit is the smallest of the policies on the laptop, as one laptop may carry
+    borrowers of several countries.
+    """
+    last = store.setting("last_sync_at")
+    if not last:
+        return None
+    try:
+        synced = datetime.fromisoformat(last)
+    except ValueError:
+        synced = datetime.min.replace(tzinfo=store.now().tzinfo)  # unreadable: as if never
+    days = (store.now() - synced).days
+    limit = min(
+        p.offline_lock_days for p in policies(store.published_content()).by_jurisdiction.values()
+    )
+    return OfflineLock(days, limit) if days > limit else None
+
+
+# The commands that show or change a borrower's data: a laptop offline too long refuses them.
+BORROWERS_SHOWN = frozenset(
+    {"route", "record", "correct", "check", "follow-ups", "arrangements", "afford", "receipt"}
+)
+
+
+def refuse_when_locked(home: Path) -> None:
+    """Exit 5 with the reason when the laptop has not reached head office for too long."""
+    if not (home / DB_NAME).exists():
+        return  # nothing on this laptop to lock; each command says what is missing
+    store = Store(home)
+    try:
+        set_language(store.setting("ui_language") or "en")
+        lock = offline_lock(store)
+    finally:
+        store.close()
+    if lock is not None:
+        click.echo(f"Error: {lock.said()}", err=True)
+        click.get_current_context().exit(5)
