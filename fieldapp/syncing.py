@@ -42,9 +42,19 @@ def sync_once(
                 "this laptop is not enrolled: run fieldapp enroll --server URL --token T"
             )
         with SyncClient(server, token, transport=transport, pinned=pinned(store)) as client:
-            return client.sync(store, progress)
+            report = client.sync(store, progress)
+        keep_lock_days(store)
+        return report
     finally:
         store.close()
+
+
+def keep_lock_days(store: Store) -> None:
+    """The strictest policy's offline_lock_days, kept for the first screen to read cheaply."""
+    from fieldapp.content import policies
+
+    found = policies(store.published_content()).by_jurisdiction.values()
+    store.set_settings(offline_lock_days=str(min(p.offline_lock_days for p in found)))
 
 
 class StillHasChanges(SyncError):

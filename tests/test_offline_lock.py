@@ -46,6 +46,8 @@ def test_fourteen_days_offline_is_allowed_the_fifteenth_locks_until_a_sync(lapto
     assert run(laptop, "sync").exit_code == 0
     store = Store(laptop)
     assert offline_lock(store) is None
+    # Each sync keeps the strictest policy's limit, for the first screen to read cheaply.
+    assert store.setting("offline_lock_days") == "14"
     store.close()
     assert "DK-1" in run(laptop, "route").output
 

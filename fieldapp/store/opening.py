@@ -48,8 +48,12 @@ class StoreBase:
 
             migrations.apply(self.db)
         # A kill -9 after a recall and before its checkpoint left the departed borrower's
-        # pages in the WAL: every opening moves it into the (securely deleted) file.
-        self.checkpoint()
+        # pages in the WAL: an opening that finds one moves it into the (securely deleted)
+        # file. A clean close leaves no WAL, so the app's own start pays nothing for this
+        # (a checkpoint's fsync on every start cost the first screen 0.14 s).
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            self.checkpoint()
 
     def checkpoint(self) -> None:
         """Move the WAL into the database file and empty it, so no old page lingers there."""
