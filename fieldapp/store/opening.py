@@ -29,12 +29,28 @@ class ReceiptNotFound(LookupError):
     """This laptop issued no receipt of that number, or it has left with its borrower."""
 
 
+def private(home: Path, database: Path) -> None:
+    """The data folder 0700 and the database 0600, made so before SQLite opens it.
+
+    SQLite gives its WAL and shared-memory files the database's own permissions, so
+    nothing of a borrower is ever readable by another account on the machine.
+    """
+    if home.stat().st_mode & 0o077:
+        os.chmod(home, 0o700)
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+
+
 class StoreBase:
     """One open connection to the laptop's database; open one per thread."""
 
     def __init__(self, home: Path) -> None:
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = home / DB_NAME
+        private(home, self.path)
         self.conn = sqlite3.connect(self.path, timeout=30)
         # WAL lets the sync worker write while the screen reads; FULL makes each
         # commit survive a power cut, because a receipt once shown must exist.
