@@ -40,8 +40,9 @@ def serve(
 ) -> None:
     """Run the head-office server (API docs at /docs); migrates the database first.
 
-    With --tls-cert and --tls-key it serves HTTPS; laptops then enroll with the
-    https:// address, and may pin the certificate (fieldapp enroll --pin-sha256).
+    With --tls-cert and --tls-key it serves HTTPS. Laptops then enroll with the
+    https:// address, and may pin its certificate with the --pin-sha256 option of
+    fieldapp enroll.
 
     Example:
 
