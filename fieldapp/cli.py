@@ -26,6 +26,7 @@ from fieldapp.offline_lock import BORROWERS_SHOWN, refuse_when_locked
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
 from fieldapp.syncing import enroll_laptop, sync_once
+from fieldapp.wiping import WipeOrdered, erase, wiped_sentence
 from fieldcore.arrangements import Every, schedule
 from fieldcore.days import parse_day
 from fieldcore.errors import FieldErrors
@@ -148,6 +149,8 @@ def sync(home: Path) -> None:
     """
     try:
         report = sync_once(home)
+    except WipeOrdered as order:
+        raise click.ClickException(wiped_sentence(erase(home), order.undelivered)) from None
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     click.echo(report.summary())

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from fieldapp.store import Store
-from sync.client import SyncClient, SyncError, SyncReport
+from fieldapp.wiping import WipeOrdered
+from sync.client import SyncClient, SyncError, SyncRejected, SyncReport
 from sync.pinning import (
     PinError,
     fingerprint,
@@ -41,8 +42,13 @@ def sync_once(
             raise NotEnrolled(
                 "this laptop is not enrolled: run fieldapp enroll --server URL --token T"
             )
-        with SyncClient(server, token, transport=transport, pinned=pinned(store)) as client:
-            report = client.sync(store, progress)
+        try:
+            with SyncClient(server, token, transport=transport, pinned=pinned(store)) as client:
+                report = client.sync(store, progress)
+        except SyncRejected as refused:
+            if refused.code == "wipe":
+                raise WipeOrdered(str(refused), store.pending_count()) from None
+            raise
         keep_lock_days(store)
         return report
     finally:

@@ -35,8 +35,14 @@ class Device:
     collector_id: int
     collector: str
     revoked: bool
+    # Revoked and ordered wiped, the order not yet delivered: it may push once more.
+    wipe: bool = False
 
 
+WIPE_ORDER = (
+    "head office revoked this laptop and ordered it wiped: what was waiting has been "
+    "received; erase every borrower's data from it now"
+)
 UNKNOWN_TOKEN = (
     "this laptop's token is not known (never issued, or revoked): "
     "ask your supervisor for an enrollment token"
@@ -57,6 +63,8 @@ class SyncStorage(Protocol):
     """What the sync server needs from a database."""
 
     def device_by_token_hash(self, hashed: str) -> Device | None: ...
+
+    def wiped(self, device_id: str) -> None: ...
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse: ...
 
@@ -99,7 +107,7 @@ class SyncServer:
         device = self.storage.device_by_token_hash(token_hash(bearer))
         # A revoked token answers exactly as a never-issued one: whoever holds a
         # lost laptop learns nothing about it from the server.
-        if device is None or device.revoked:
+        if device is None or (device.revoked and not device.wipe):
             raise SyncRefused(401, UNKNOWN_TOKEN)
         return device
 
@@ -119,8 +127,15 @@ class SyncServer:
         return PushResponse(results=self.storage.apply_mutations(device, request.mutations))
 
     def pull(self, device: Device, request: PullRequest) -> PullResponse:
-        """One page of this collector's changes after the cursor."""
+        """One page of this collector's changes after the cursor.
+
+        A laptop ordered wiped gets the order instead, once its push is in (a sync
+        pushes before it pulls); from then on its token is unknown.
+        """
         self.check_protocol(request.protocol)
+        if device.wipe:
+            self.storage.wiped(device.device_id)
+            raise SyncRefused(410, WIPE_ORDER, code="wipe")
         cursor = parse_cursor(request.cursor)
         if cursor > self.storage.change_counter():
             # A restored backup or a reset server: the laptop must download its

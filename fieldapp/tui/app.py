@@ -177,6 +177,7 @@ class FieldApp(PaletteInUiLanguage):
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         from fieldapp.syncing import NotEnrolled
+        from fieldapp.wiping import WipeOrdered, erase, wiped_sentence
         from fieldcore.refusals import refusal_shown
         from sync.client import CertificateRefused, ServerUnreachable, SyncRejected
 
@@ -194,6 +195,11 @@ class FieldApp(PaletteInUiLanguage):
             self.refresh_status()
             if self.auto_sync:
                 self._plan_sync(self.schedule.failed())
+        elif isinstance(error, WipeOrdered):
+            # Everything waiting reached head office before the order came: close the
+            # database, erase it, and leave, saying so.
+            self.store.close()
+            self.exit(message=wiped_sentence(erase(self.home), error.undelivered))
         elif isinstance(error, CertificateRefused):
             # Not offline: someone answered as head office with the wrong certificate.
             # Nothing is sent, and the app stops trying until the collector acts.

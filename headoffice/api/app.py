@@ -103,7 +103,7 @@ def create_app(engine: Engine) -> FastAPI:
         """Apply the laptop's waiting changes, each exactly once; each is applied or refused."""
         return server.push(who, request)
 
-    @app.post("/sync/pull", tags=["sync"], responses=documented(*_SYNC))
+    @app.post("/sync/pull", tags=["sync"], responses=documented(*_SYNC, 410))
     def pull(request: PullRequest, who: Annotated[Device, Depends(device)]) -> PullResponse:
         """A page of what changed for this collector after the cursor."""
         page = server.pull(who, request)

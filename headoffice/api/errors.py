@@ -28,6 +28,7 @@ _MEANING = {
     413: "The body is over the size limit.",
     415: "The body is not of the media type this operation takes.",
     422: "The request does not match this document; `field` or `line` says where.",
+    410: "This laptop was revoked and ordered wiped (`code` is `wipe`): erase its data.",
     426: "This laptop's fieldapp is too old for the server: update it.",
     429: "Too many wrong tokens from this address: wait the seconds Retry-After says.",
     500: "The server hit an unexpected error; nothing was changed. Retry later.",

@@ -64,7 +64,17 @@ class SqlSyncStorage:
             collector_id=row.collector_id,
             collector=row.collector_name,
             revoked=row.revoked_at is not None,
+            wipe=row.wipe_ordered_at is not None and row.wiped_at is None,
         )
+
+    def wiped(self, device_id: str) -> None:
+        """The wipe order reached the laptop: its token is unknown from now on."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                devices.update()
+                .where(devices.c.device_id == device_id)
+                .values(wiped_at=datetime.now(UTC))
+            )
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse:
         try:

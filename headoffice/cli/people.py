@@ -55,16 +55,25 @@ def collector_token(db_url: str | None, name: str) -> None:
 @collector.command("revoke")
 @db_option
 @click.argument("name")
-def collector_revoke(db_url: str | None, name: str) -> None:
+@click.option(
+    "--wipe",
+    is_flag=True,
+    help="Also order each laptop to erase its borrowers' data at its next contact.",
+)
+def collector_revoke(db_url: str | None, name: str, wipe: bool) -> None:
     """Revoke every laptop of a collector (lost or stolen): they can no longer sync.
+
+    With --wipe, a laptop that reaches head office again first delivers what it
+    has waiting (nothing recorded is lost), then erases its data.
 
     Example:
 
     \b
       headoffice collector revoke "Demo Collector"
     """
-    count = roster_errors(roster.revoke_devices, open_engine(db_url), name)
-    click.echo(f"revoked {count} laptop(s) of {name}")
+    count = roster_errors(roster.revoke_devices, open_engine(db_url), name, wipe)
+    ordered = ", ordered wiped at their next contact" if wipe else ""
+    click.echo(f"revoked {count} laptop(s) of {name}{ordered}")
 
 
 @click.group()

@@ -83,6 +83,10 @@ devices = sa.Table(
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    # Revoked with --wipe: the laptop's next contact is answered with a wipe order
+    # (after one last push), and `wiped_at` records when the order reached it.
+    sa.Column("wipe_ordered_at", sa.DateTime(timezone=True)),
+    sa.Column("wiped_at", sa.DateTime(timezone=True)),
 )
 
 visits = sa.Table(

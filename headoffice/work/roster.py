@@ -142,14 +142,19 @@ def _free_device_code(conn: Connection) -> str:
             return code
 
 
-def revoke_devices(engine: Engine, name: str) -> int:
-    """Revoke every laptop of a collector; returns how many were active."""
+def revoke_devices(engine: Engine, name: str, wipe: bool = False) -> int:
+    """Revoke every laptop of a collector; returns how many were active.
+
+    With `wipe`, each one's next contact is answered with a wipe order, after head
+    office takes what it has waiting.
+    """
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         collector_id = _collector_id(conn, name)
         result = conn.execute(
             devices.update()
             .where(devices.c.collector_id == collector_id, devices.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=now, wipe_ordered_at=now if wipe else None)
         )
         return result.rowcount
 

@@ -1,0 +1,59 @@
+"""Head office's wipe order carried out: the laptop's database, its journal and its log erased."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fieldapp.config import log_path
+from fieldapp.store.layout import DB_NAME
+from sync.client import SyncError
+
+
+class WipeOrdered(SyncError):
+    """Head office revoked this laptop and ordered it wiped, once its waiting changes were in."""
+
+    def __init__(self, message: str, undelivered: int) -> None:
+        self.undelivered = undelivered
+        super().__init__(message)
+
+
+def erase(home: Path) -> list[str]:
+    """Overwrite with zeros, then remove, every file that can hold a borrower; their names.
+
+    Call it once every connection to the database is closed. Zeros first, because a
+    removed file's blocks stay on disk until reused (flash may still keep copies: an
+    encrypted disk is what makes those unreadable).
+    """
+    erased = []
+    for path in (
+        home / DB_NAME,
+        home / f"{DB_NAME}-wal",
+        home / f"{DB_NAME}-shm",
+        home / f"{DB_NAME}-journal",
+        log_path(home),
+    ):
+        if not path.exists():
+            continue
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+        erased.append(path.name)
+    return erased
+
+
+def wiped_sentence(erased: list[str], undelivered: int) -> str:
+    """What `fieldapp sync` and the app say once the laptop is wiped."""
+    lost = (
+        f"; {undelivered} change(s) recorded during that last sync could not be sent"
+        if undelivered
+        else "; everything recorded on it had reached head office"
+    )
+    return (
+        "head office revoked this laptop and ordered it wiped: its borrowers' data is erased "
+        f"({', '.join(erased) or 'nothing was left'}){lost}. Ask your supervisor for a new "
+        "enrollment token to use it again"
+    )
