@@ -15,7 +15,7 @@ from headoffice.api.edges import BodyLimit, MediaType
 from headoffice.api.errors import documented, install_error_handlers
 from headoffice.api.supervisor import FILE_LIMIT, supervisor_router
 from headoffice.api.syncstore import SqlSyncStorage
-from headoffice.api.throttle import Throttle, configured_limit
+from headoffice.api.throttle import Throttle, client_address, configured_limit
 from sync.protocol import (
     FOLLOW_UP_PROTOCOL,
     MAX_BODY_BYTES,
@@ -70,7 +70,7 @@ def create_app(engine: Engine) -> FastAPI:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_device_token)],
     ) -> Device:
-        address = request.client.host if request.client else None
+        address = client_address(request)
         throttle.check(address)
         try:
             return server.authenticate(credentials.credentials if credentials else None)
@@ -89,7 +89,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     def enroll(request: EnrollRequest, http: Request) -> EnrollResponse:
         """Trade a one-time enrollment token for this laptop's own device token."""
-        address = http.client.host if http.client else None
+        address = client_address(http)
         throttle.check(address)
         try:
             return server.enroll(request)

@@ -19,7 +19,7 @@ from headoffice.api import resolving
 from headoffice.api.errors import Refused, documented
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
-from headoffice.api.throttle import Throttle
+from headoffice.api.throttle import Throttle, client_address
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
 from headoffice.oversight.follow_ups import due_follow_ups
@@ -87,7 +87,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
     ) -> supervisors.Supervisor:
         if credentials is None:
             raise Refused(401, "a supervisor token is needed (headoffice supervisor add NAME)")
-        address = request.client.host if request.client else None
+        address = client_address(request)
         throttle.check(address)
         found = supervisors.supervisor_for(engine, credentials.credentials)
         if found is not None:

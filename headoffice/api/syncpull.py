@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -15,7 +14,7 @@ from fieldcore.outcomes import OutcomeDetails
 from headoffice import clock
 from headoffice.compliance.holds import contact_states
 from headoffice.oversight.arrangements import judged_instalments
-from headoffice.store.db import chunks
+from headoffice.store.db import chunks, utc
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
 from sync.protocol import (
     MAX_CONTENT_CHARS,
@@ -168,18 +167,13 @@ def _history(conn: Connection, account_ids: set[str]) -> dict[str, list[HistoryW
                         method=row.method,
                         note=row.note,
                         receipt_no=row.receipt_no,
-                        recorded_at=_aware(row.recorded_at),
+                        recorded_at=utc(row.recorded_at),
                         # A household's income, savings and debts are for the supervisor
                         # who decides the request: they never travel to another laptop.
                         details=stored_details(row.details).model_copy(update={"statement": None}),
                     )
                 )
     return found
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone=True columns; they are UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def stored_details(text: str | None) -> OutcomeDetails:

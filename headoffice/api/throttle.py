@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from starlette.requests import Request
 
+from headoffice.store.db import utc
 from headoffice.store.tables import auth_failures
 
 # A laptop whose token was revoked retries every few minutes, and a supervisor who
@@ -36,17 +38,17 @@ def configured_limit() -> int:
     return int(text)
 
 
+def client_address(request: Request) -> str | None:
+    """The address a request came from (the laptop's, through a trusted proxy), if known."""
+    return request.client.host if request.client else None
+
+
 class TooManyFailures(Exception):
     """This address gave too many wrong tokens: refuse it for `retry_after` seconds."""
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__(f"too many wrong tokens from this address: try again in {retry_after} s")
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Throttle:
@@ -69,8 +71,8 @@ class Throttle:
                 sa.select(auth_failures.c.blocked_until).where(auth_failures.c.address == address)
             ).scalar()
         now = now or datetime.now(UTC)
-        if until is not None and _aware(until) > now:
-            raise TooManyFailures(max(1, math.ceil((_aware(until) - now).total_seconds())))
+        if until is not None and utc(until) > now:
+            raise TooManyFailures(max(1, math.ceil((utc(until) - now).total_seconds())))
 
     def failed(self, address: str | None, now: datetime | None = None) -> None:
         """Count one wrong token from `address`; the limit-th in a WINDOW blocks it, and is
@@ -89,11 +91,11 @@ class Throttle:
                 .where(auth_failures.c.address == row["address"])
                 .with_for_update()
             ).one()
-            since, strikes = _aware(found.since), found.strikes
+            since, strikes = utc(found.since), found.strikes
             failures = found.failures + 1
             if now - since > WINDOW:
                 failures, since = 1, now
-            if found.blocked_until is not None and now - _aware(found.blocked_until) > (
+            if found.blocked_until is not None and now - utc(found.blocked_until) > (
                 FORGIVEN_AFTER
             ):
                 strikes = 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.deposits import CASH_DAYS, CashHeld, cash_held, working_days
+from headoffice.store.db import utc
 from headoffice.store.tables import collectors, deposits, outcomes
 
 
@@ -38,7 +39,7 @@ def cash_lines(conn: Connection, today: date, days: int = CASH_DAYS) -> list[Cas
         ).where(outcomes.c.outcome == "paid", outcomes.c.method == "cash")
     ):
         cash.setdefault((row.collector_id, row.currency), []).append(
-            (_aware(row.recorded_at), row.amount_minor)
+            (utc(row.recorded_at), row.amount_minor)
         )
     for row in conn.execute(
         sa.select(
@@ -49,7 +50,7 @@ def cash_lines(conn: Connection, today: date, days: int = CASH_DAYS) -> list[Cas
         )
     ):
         paid_in.setdefault((row.collector_id, row.currency), []).append(
-            (_aware(row.deposited_at), row.amount_minor)
+            (utc(row.deposited_at), row.amount_minor)
         )
     names = dict(conn.execute(sa.select(collectors.c.collector_id, collectors.c.name)).all())
     found = []
@@ -68,8 +69,3 @@ def cash_lines(conn: Connection, today: date, days: int = CASH_DAYS) -> list[Cas
             )
         )
     return found
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

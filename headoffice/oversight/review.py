@@ -16,6 +16,7 @@ from headoffice.compliance.policies import policies_in_force
 from headoffice.oversight.arrangements import judged_instalments
 from headoffice.oversight.cash import cash_lines
 from headoffice.phrasing import review_summary
+from headoffice.store.db import utc
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
 
 # The wire's models are the queue's own: what the API sends is what the queue holds.
@@ -59,7 +60,7 @@ def review_queue(engine: Engine, today: date, include_resolved: bool = False) ->
     if not include_resolved:
         found = [item for item in found if item.resolution is None]
     far_past = datetime.min.replace(tzinfo=UTC)
-    return sorted(found, key=lambda i: (order.index(i.kind), _aware(i.at) if i.at else far_past))
+    return sorted(found, key=lambda i: (order.index(i.kind), utc(i.at) if i.at else far_past))
 
 
 def review_item(engine: Engine, today: date, kind: str, ref: str) -> ReviewItem | None:
@@ -256,11 +257,6 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
         }
         items.append(_item(base, "legal", facts))
     return items
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _cash_items(conn: Connection, today: date, ref: str | None = None) -> list[dict]:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import traceback
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -69,6 +70,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def utc(moment: datetime) -> datetime:
+    """A moment read back from a timezone=True column, aware: SQLite hands back naive
+    datetimes, and every time head office stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def chunks(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
