@@ -27,10 +27,24 @@ if as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     # Already running from an earlier call: its port is line 4 of postmaster.pid.
     port=$(sed -n 4p "$data/postmaster.pid")
 else
-    # Another server may hold the port (a developer's own cluster): take the next free one.
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    # Another server may hold the port (a developer's own cluster): take the next free
+    # one. A port nobody listens on can still be bound (an outgoing connection's, in the
+    # ephemeral range): then the start fails, and the next port is tried.
+    started=0
+    for _attempt in 1 2 3 4 5 6 7 8 9 10; do
+        while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+            port=$((port + 1))
+        done
+        if as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start \
+            -o "-p $port $options" >/dev/null; then
+            started=1
+            break
+        fi
         port=$((port + 1))
     done
-    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o "-p $port $options" >/dev/null
+    if [ "$started" != 1 ]; then
+        echo "postgres.sh: could not start PostgreSQL; see $data/server.log" >&2
+        exit 1
+    fi
 fi
 echo "postgresql://postgres@127.0.0.1:$port/postgres"
