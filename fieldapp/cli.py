@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from datetime import date
 from pathlib import Path
 
@@ -20,13 +19,13 @@ from fieldapp.cli_afford import (
 )
 from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
+from fieldapp.cli_pin import ask_at_command_line, expected, pin_group, strip_pin_stdin
 from fieldapp.cli_print import printer, receipt
+from fieldapp.cli_sync import enroll, sync
 from fieldapp.config import home_dir, log_path
 from fieldapp.offline_lock import BORROWERS_SHOWN, refuse_when_locked
 from fieldapp.recording import ContactRefused, record_outcome
 from fieldapp.store import Store, VisitNotFound
-from fieldapp.syncing import enroll_laptop, sync_once
-from fieldapp.wiping import WipeOrdered, erase, wiped_sentence
 from fieldcore.arrangements import Every, schedule
 from fieldcore.days import parse_day
 from fieldcore.errors import FieldErrors
@@ -43,8 +42,7 @@ from fieldcore.outcomes import (
 )
 from fieldcore.policy import Channel
 from fieldcore.text import printable
-from fieldkit.crashes import Commands, log_crash
-from sync.client import SyncError
+from fieldkit.crashes import Commands, frames_only, log_crash
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -60,6 +58,18 @@ class _Commands(Commands):
     def crash_log(self, ctx: click.Context) -> Path:
         return log_path(ctx.obj or home_dir())
 
+    def expected(self, error: Exception) -> click.ClickException | None:
+        return expected(error)
+
+    def describe(self, error: BaseException) -> str:
+        # The laptop's log lies beside its encrypted database, but is plain text.
+        return frames_only(error)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --pin-stdin is taken on every command, before or after its name.
+        args, ctx.meta["pin_stdin"] = strip_pin_stdin(args)
+        return super().parse_args(ctx, args)
+
 
 @click.group(
     cls=_Commands,
@@ -70,6 +80,12 @@ class _Commands(Commands):
     "--home",
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for this laptop's data [env FIELDAPP_HOME; default: your data folder].",
+)
+@click.option(
+    "--pin-stdin",
+    is_flag=True,
+    expose_value=False,
+    help="Read the PIN from standard input's first line (any command) [or env FIELDAPP_PIN].",
 )
 @click.pass_context
 def main(ctx: click.Context, home: Path | None) -> None:
@@ -90,8 +106,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
       fieldapp demo
     """
     ctx.obj = home_dir(home)
-    if ctx.invoked_subcommand in BORROWERS_SHOWN:
-        refuse_when_locked(ctx.obj)
+    if ctx.invoked_subcommand is not None:
+        # A command asks for the PIN when it opens the data, and only then (--help never).
+        ask_at_command_line(ctx.meta["pin_stdin"])
     if ctx.invoked_subcommand is None:
         from fieldapp.tui.app import FieldApp
 
@@ -100,60 +117,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
         if app.return_code:
             # Textual has shown the traceback; it keeps the first unhandled error
             # (`_exception`, Textual 8.2.8, pinned) for the log.
-            click.echo(log_crash(log_path(ctx.obj), getattr(app, "_exception", None)), err=True)
+            crash = getattr(app, "_exception", None)
+            click.echo(log_crash(log_path(ctx.obj), crash, frames_only), err=True)
             ctx.exit(app.return_code)
-
-
-@main.command()
-@click.option("--server", required=True, metavar="URL", help="Head office address.")
-@click.option("--token", required=True, help="One-time token from your supervisor.")
-@click.option("--name", default=socket.gethostname(), show_default=True, help="This laptop's name.")
-@click.option(
-    "--pin-sha256",
-    "pin",
-    metavar="FINGERPRINT",
-    help="Accept only head office's certificate with this SHA-256 (as openssl prints it).",
-)
-@click.option("--insecure", is_flag=True, help="Allow plain http:// beyond this machine.")
-@click.pass_obj
-def enroll(home: Path, server: str, token: str, name: str, pin: str | None, insecure: bool) -> None:
-    """Register this laptop with head office.
-
-    Plain http:// is refused except to this machine. With --pin-sha256, the
-    laptop accepts head office's certificate only if it is that one, now and at
-    every sync, whoever issued it.
-
-    Example:
-
-    \b
-      fieldapp enroll --server "$HEADOFFICE_URL" --token "$(headoffice collector token 'Lars Berg')"
-    """
-    try:
-        identity = enroll_laptop(home, server, token, name, pin=pin, insecure=insecure)
-    except SyncError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(
-        f"enrolled as {identity.collector} (laptop {identity.device_code}); run fieldapp sync"
-    )
-
-
-@main.command()
-@click.pass_obj
-def sync(home: Path) -> None:
-    """Send what is waiting and fetch new work, once.
-
-    Example:
-
-    \b
-      fieldapp sync
-    """
-    try:
-        report = sync_once(home)
-    except WipeOrdered as order:
-        raise click.ClickException(wiped_sentence(erase(home), order.undelivered)) from None
-    except SyncError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(report.summary())
 
 
 @main.command()
@@ -389,6 +355,11 @@ main.add_command(follow_ups)
 main.add_command(arrangements)
 main.add_command(deposit)
 main.add_command(afford_command)
+main.add_command(pin_group)
+main.add_command(enroll)
+main.add_command(sync)
+for name in BORROWERS_SHOWN:
+    refuse_when_locked(main.commands[name])
 
 if __name__ == "__main__":
     main()

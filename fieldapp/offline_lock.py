@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldapp.store import Store
 from fieldapp.store.layout import DB_NAME
 from fieldcore.i18n import N_, _, set_language
+
+if TYPE_CHECKING:
+    import click  # the command line's only; the app starts without it
 
 # The shipped policies' limit, until a sync brings head office's (see syncing.py).
 DEFAULT_DAYS = 14
@@ -57,9 +62,24 @@ BORROWERS_SHOWN = frozenset(
 )
 
 
-def refuse_when_locked(home: Path) -> None:
-    """Exit 5 with the reason when the laptop has not reached head office for too long."""
-    import click  # the command line's only; the app starts without it
+def refuse_when_locked(command: click.Command) -> None:
+    """The command exits 5 with the reason when the laptop has not reached head office for
+    too long; checked once its arguments are read, so its --help still works."""
+    import click
+
+    callback = command.callback
+    assert callback is not None
+
+    @functools.wraps(callback)
+    def checked(*args: object, **kwargs: object) -> object:
+        _refuse(click.get_current_context().find_root().obj)
+        return callback(*args, **kwargs)
+
+    command.callback = checked
+
+
+def _refuse(home: Path) -> None:
+    import click
 
     if not (home / DB_NAME).exists():
         return  # nothing on this laptop to lock; each command says what is missing

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fieldapp.config import log_path
+from fieldapp.store.cipher import zero_and_remove
 from fieldapp.store.layout import DB_NAME
+from fieldapp.vault.keyfile import KEY_NAME
+from fieldapp.vault.unlocking import forget
 from sync.client import SyncError
 
 
@@ -19,29 +21,28 @@ class WipeOrdered(SyncError):
 
 
 def erase(home: Path) -> list[str]:
-    """Overwrite with zeros, then remove, every file that can hold a borrower; their names.
+    """Overwrite with zeros, then remove, every file that can hold a borrower, and the key
+    that opens them; their names.
 
-    Call it once every connection to the database is closed. Zeros first, because a
-    removed file's blocks stay on disk until reused (flash may still keep copies: an
-    encrypted disk is what makes those unreadable).
+    Call it once every connection to the database is closed. The key file goes first:
+    without it the encrypted database is noise, even where flash keeps an old copy of
+    its blocks. Zeros before removing, because a removed file's blocks stay on disk
+    until reused.
     """
+    forget(home)
     erased = []
     for path in (
+        home / KEY_NAME,
+        home / f"{KEY_NAME}.new",
         home / DB_NAME,
         home / f"{DB_NAME}-wal",
         home / f"{DB_NAME}-shm",
         home / f"{DB_NAME}-journal",
         log_path(home),
     ):
-        if not path.exists():
-            continue
-        size = path.stat().st_size
-        with path.open("r+b") as handle:
-            handle.write(b"\0" * size)
-            handle.flush()
-            os.fsync(handle.fileno())
-        path.unlink()
-        erased.append(path.name)
+        if path.exists():
+            zero_and_remove(path)
+            erased.append(path.name)
     return erased
 
 

@@ -165,6 +165,8 @@ class ContactPolicy(BaseModel):
     # Days a laptop may go without reaching head office before its borrower data locks:
     # a lost laptop stops showing borrowers even if nobody revokes it.
     offline_lock_days: int = Field(14, ge=1, le=90)
+    # Minutes without a key or a click before the app locks and asks for the PIN again.
+    idle_lock_minutes: int = Field(5, ge=1, le=60)
     windows: dict[Channel, dict[Weekday, Window]]
     holidays: Holidays | None = None
     caps: list[Cap] = []

@@ -20,6 +20,23 @@ def full_traceback(error: BaseException) -> str:
     return "".join(traceback.format_exception(error)).rstrip()
 
 
+def frames_only(error: BaseException) -> str:
+    """The traceback of an error and its causes with their types but not their messages,
+    for a log that must hold nothing of a borrower (a message can quote one)."""
+    chain: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and link not in chain:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    parts = [
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(link.__traceback__))
+        + f"{type(link).__module__}.{type(link).__qualname__} (its message is not logged)"
+        for link in reversed(chain)
+    ]
+    return "\n\nwhich led to:\n\n".join(parts)
+
+
 def log_crash(
     path: Path,
     error: BaseException | None,
@@ -51,6 +68,10 @@ class Commands(click.Group):
     def describe(self, error: BaseException) -> str:
         return full_traceback(error)
 
+    def expected(self, error: Exception) -> click.ClickException | None:
+        """An error a user can meet and act on, said as a sentence (and its exit code)."""
+        return None
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -63,5 +84,7 @@ class Commands(click.Group):
             os.dup2(devnull, 1)
             raise click.exceptions.Exit(141) from None  # 128 + SIGPIPE, as a shell reports it
         except Exception as error:
+            if (said := self.expected(error)) is not None:
+                raise said from None
             message = log_crash(self.crash_log(ctx), error, self.describe)
             raise click.ClickException(message) from None

@@ -20,6 +20,15 @@ from tests.console_office import office, own_settings, seeded  # noqa: F401  (fi
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
 from tests.postgres import PG_URL, scratch_database
 
+# Every laptop the tests make is locked by this PIN and unlocked by it, as a script's
+# would be (FIELDAPP_PIN, docs/SECURITY.md); subprocesses inherit it. Their keys are
+# stretched with tiny Argon2 costs: a thousand laptops at 0.35 s each would add minutes.
+# The tests of the PIN itself clear FIELDAPP_PIN, and the unlock benchmark measures
+# the real costs.
+TEST_PIN = "246810"
+os.environ["FIELDAPP_PIN"] = TEST_PIN
+os.environ["FIELDAPP_INSECURE_FAST_KDF"] = "1"
+
 
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory) -> Iterator[dict[str, str]]:

@@ -201,3 +201,15 @@ def laptop_abroad(folder: Path, engine, server_url: str, day: date) -> Path:
     enroll_laptop(home, server_url, token, "test laptop")
     sync_once(home)
     return home
+
+
+def raw_laptop_db(home: Path):
+    """A bare connection to a laptop's encrypted database, for peeking beside another process.
+
+    Only for a laptop that has its key already: a second process making one at the same
+    moment would lock the first out.
+    """
+    from fieldapp.store import cipher
+    from fieldapp.vault.unlocking import data_key
+
+    return cipher.connect(home / "fieldapp.db", data_key(home))

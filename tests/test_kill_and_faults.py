@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,13 +16,14 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.recording import record_outcome
-from fieldapp.store import Store
+from fieldapp.store import Store, cipher
 from fieldapp.syncing import enroll_laptop, sync_once
 from fieldcore.accounts import Account
 from headoffice.oversight.exports import outcome_rows
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from sync.client import SyncError
+from tests.helpers import raw_laptop_db
 
 
 def big_route(engine, server, tmp_path: Path, today, size: int) -> Path:
@@ -122,11 +122,11 @@ def test_laptop_killed_mid_pull_resumes_where_it_stopped(engine, server, tmp_pat
     home = big_route(engine, server, tmp_path, today, 3000)
 
     def cursor() -> str:
-        conn = sqlite3.connect(home / "fieldapp.db")
+        conn = raw_laptop_db(home)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'cursor'").fetchone()
             return row[0] if row else ""
-        except sqlite3.OperationalError:
+        except cipher.OperationalError:
             return ""
         finally:
             conn.close()
@@ -269,12 +269,12 @@ def test_server_killed_mid_pull_then_restarted(engine, server, tmp_path, today):
 
     def has_visits() -> bool:
         try:
-            conn = sqlite3.connect(home / "fieldapp.db")
+            conn = raw_laptop_db(home)
             try:
                 return conn.execute("SELECT count(*) FROM visits").fetchone()[0] > 0
             finally:
                 conn.close()
-        except sqlite3.OperationalError:
+        except cipher.OperationalError:
             return False
 
     wait_until(lambda: has_visits() or client.poll() is not None)

@@ -41,4 +41,4 @@ def test_a_folder_and_database_left_open_by_an_older_version_are_closed_at_openi
     home.chmod(0o755)
     (home / "fieldapp.db").chmod(0o644)
     Store(home).close()
-    assert modes(home) == {".": 0o700, "fieldapp.db": 0o600}
+    assert modes(home) == {".": 0o700, "fieldapp.db": 0o600, "fieldapp.key": 0o600}

@@ -15,6 +15,7 @@ from fieldapp.syncing import sync_once
 from headoffice.work import roster
 from tests.conftest import DAY, sqlite_only
 from tests.helpers import three_borrowers, write_portfolio
+from tests.sqlcipher_pages import with_the_key
 
 db_url = pytest.fixture(sqlite_only, name="db_url")
 PHONE = "+45 61 72 83 94"
@@ -30,14 +31,13 @@ def portfolio_file(tmp_path: Path) -> Path:
 
 
 def found_in(home: Path) -> dict[str, list[str]]:
-    """Which of the recalled borrower's strings each file under `home` still holds."""
+    """Which of the recalled borrower's strings each file under `home` still holds, read with
+    the data key: secure delete and the checkpoint matter to whoever learns the PIN."""
     found = {}
-    for path in home.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            hits = [text for text in GONE if text.encode() in data]
-            if hits:
-                found[path.name] = hits
+    for name, data in with_the_key(home).items():
+        hits = [text for text in GONE if text.encode() in data]
+        if hits:
+            found[name] = hits
     return found
 
 
@@ -81,7 +81,9 @@ from pathlib import Path
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
 Store.checkpoint = lambda self: None
-Store.close = lambda self: None
+# Kept, not closed: a connection collected as garbage closes, and the last close checkpoints.
+kept = []
+Store.close = lambda self: kept.append(self)
 assert sync_once(Path(sys.argv[1])).visits_removed == 1
 os.kill(os.getpid(), signal.SIGKILL)
 """

@@ -153,10 +153,10 @@ def test_the_quick_schema_check_knows_every_migration():
 
 
 def test_an_older_database_is_migrated_on_open(tmp_path):
-    import sqlite3
+    from tests.helpers import raw_laptop_db
 
     Store(tmp_path).close()
-    conn = sqlite3.connect(tmp_path / "fieldapp.db")
+    conn = raw_laptop_db(tmp_path)
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_outcome_lookups'")
     conn.execute("DROP INDEX idx_outcomes_outcome_promise_date")
     conn.execute("DROP INDEX idx_history_outcome_promise_date")

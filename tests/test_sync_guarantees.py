@@ -12,11 +12,14 @@ from headoffice.oversight.exports import correction_rows, outcome_rows
 from headoffice.work import portfolio, roster
 from sync.client import SyncRejected
 from tests.helpers import three_borrowers, write_portfolio
+from tests.sqlcipher_pages import with_the_key
 
 
 def file_bytes(home: Path) -> bytes:
-    """Everything SQLite keeps on disk for this laptop: the database, its WAL, its journal."""
-    return b"".join(p.read_bytes() for p in home.iterdir() if p.name.startswith("fieldapp.db"))
+    """Everything SQLite keeps on disk for this laptop (the database, its WAL, its journal),
+    decrypted with the data key too."""
+    read = with_the_key(home)
+    return b"".join(data for name, data in read.items() if name.startswith("fieldapp.db"))
 
 
 def test_a_recalled_borrower_leaves_no_trace_on_disk(laptop, store, engine, today):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# First: it offers sqlcipher3 to sqlite-utils before sqlite-utils is imported.
+from fieldapp.store import cipher  # noqa: F401
 from fieldapp.store.content import PublishedContent
 from fieldapp.store.follow_ups import FollowUps
 from fieldapp.store.opening import ReceiptNotFound, VisitNotFound

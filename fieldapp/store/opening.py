@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fieldapp.store import cipher
 from fieldapp.store.layout import ACCOUNT_FIELDS, DB_NAME, MIGRATIONS
+from fieldapp.vault.unlocking import data_key
 from fieldcore.days import pinned_day, pinned_moment
 from fieldcore.stages import local_today, zone_of
 
@@ -45,13 +46,22 @@ def private(home: Path, database: Path) -> None:
 
 
 class StoreBase:
-    """One open connection to the laptop's database; open one per thread."""
+    """One open connection to the laptop's encrypted database; open one per thread.
+
+    Opening needs the data key (fieldapp.vault): unlocked by the PIN once per process,
+    or the opening raises `Locked`.
+    """
 
     def __init__(self, home: Path) -> None:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = home / DB_NAME
+        # Encrypted data with no key file is refused, not given a new key it cannot open.
+        key = data_key(home, encrypted_data=cipher.is_encrypted(self.path))
+        cipher.finish_encrypting(self.path)
+        if cipher.is_plain(self.path):
+            cipher.encrypt_in_place(self.path, key)  # a database from before encryption
         private(home, self.path)
-        self.conn = sqlite3.connect(self.path, timeout=30)
+        self.conn = cipher.connect(self.path, key)
         # WAL lets the sync worker write while the screen reads; FULL makes each
         # commit survive a power cut, because a receipt once shown must exist.
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -87,7 +97,7 @@ class StoreBase:
             rows = self.conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'fieldapp'"
             )
-        except sqlite3.OperationalError:
+        except cipher.OperationalError:
             return False  # a new database
         return set(MIGRATIONS) <= {row[0] for row in rows}
 
@@ -185,7 +195,7 @@ def account_from(row: dict) -> Account:
     return Account.model_validate({name: row[name] for name in ACCOUNT_FIELDS})
 
 
-def dicts(cursor: sqlite3.Cursor) -> list[dict]:
+def dicts(cursor: cipher.Cursor) -> list[dict]:
     """Every row of a cursor as a dict keyed by column name."""
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -14,10 +16,15 @@ from textual.timer import Timer
 from fieldapp.store import Store
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
+from fieldapp.vault.unlocking import Locked, PinNeeded, data_key, is_set
 from fieldcore.i18n import N_, _, format_time, set_language
 from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
 from themes import DEFAULT_THEME, THEMES
+
+# The policy's default, until a sync brings head office's (see syncing.py); checked this often.
+IDLE_LOCK_MINUTES = 5
+IDLE_CHECK_SECONDS = 5.0
 
 
 class SyncProgress(Message):
@@ -60,9 +67,13 @@ class FieldApp(PaletteInUiLanguage):
     ) -> None:
         super().__init__()
         self.home = home
-        # The UI thread's own connection; the sync worker opens another.
-        self.store = Store(home)
-        set_language(self.store.setting("ui_language") or self.store.setting("language") or "en")
+        # The UI thread's own connection, opened once the PIN is given; the sync worker
+        # opens another.
+        self.store: Store = None  # type: ignore[assignment]
+        # The lock: when a key or a click last came, and whether the PIN is being asked.
+        self.touched = monotonic()
+        self.locked = False
+        self._held_notes: list[tuple[tuple, dict]] = []
         self.auto_sync = sync_on_start
         self.schedule = schedule or SyncSchedule()
         self.online: bool | None = None
@@ -78,15 +89,75 @@ class FieldApp(PaletteInUiLanguage):
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
+        try:
+            data_key(self.home)  # unlocked in this process already, or FIELDAPP_PIN
+        except Locked as error:
+            from fieldapp.tui.lock import LockScreen
+
+            self.locked = True
+            self.push_screen(LockScreen(self.home, new=not is_set(self.home), opened=self._open))
+            if not isinstance(error, PinNeeded):
+                self.notify(str(error), severity="error", timeout=30, markup=False)
+            return
+        self._open()
+
+    def _open(self) -> None:
+        self.locked = False
+        self.store = Store(self.home)
+        set_language(self.store.setting("ui_language") or self.store.setting("language") or "en")
         self.theme = self.store.setting("theme") or DEFAULT_THEME
         self.sub_title = self.store.setting("collector") or _("not enrolled")
         self.push_screen(RouteScreen())
         self.refresh_status()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_when_idle)
         if self.auto_sync and self.store.enrolled:
             self.action_sync()
 
     def on_unmount(self) -> None:
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
+
+    # the idle lock ---------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self.touched = monotonic()
+        await super().on_event(event)
+
+    def lock_when_idle(self) -> None:
+        """Lock once nothing was typed or clicked for the policy's idle time (default 5 min)."""
+        minutes = int(self.store.setting("idle_lock_minutes") or IDLE_LOCK_MINUTES)
+        if not self.locked and monotonic() - self.touched >= minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        """Cover every screen with the PIN: what is on them, drafts too, stays as it was."""
+        from fieldapp.tui.lock import LockScreen
+
+        self.locked = True
+        self.use_command_palette = False
+        self.push_screen(LockScreen(self.home, new=False, opened=self._unlocked))
+
+    def _unlocked(self) -> None:
+        self.locked = False
+        self.use_command_palette = True
+        self.touched = monotonic()
+        held, self._held_notes = self._held_notes, []
+        for args, kwargs in held:
+            self.notify(*args, **kwargs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While locked, only quitting: no palette, no keys screen, no summary of the day.
+        if self.locked and action != "quit":
+            return False
+        return super().check_action(action, parameters)
+
+    def notify(self, *args, **kwargs) -> None:  # type: ignore[override]
+        # A sync's message can name a borrower: it waits behind the lock until the PIN.
+        if self.locked and self.store is not None:
+            self._held_notes.append((args, kwargs))
+            return
+        super().notify(*args, **kwargs)
 
     def refresh_status(self, state: str | None = None) -> None:
         """Online or offline, changes waiting, time of the last good sync."""
