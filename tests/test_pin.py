@@ -99,9 +99,7 @@ def test_the_wait_stops_growing_at_five_minutes(tmp_path):
     assert seen == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
 
 
-def test_enrollment_sets_the_pin_and_refuses_a_weak_one_leaving_nothing(
-    engine, server, tmp_path
-):
+def test_enrollment_sets_the_pin_and_refuses_a_weak_one_leaving_nothing(engine, server, tmp_path):
     home = tmp_path / "new laptop"
     token = roster.add_collector(engine, "Mette")
     for weak in ("12345", "111111", "123456"):
