@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -21,13 +23,12 @@ DAY = date(2026, 11, 23)
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 # Fixed and bounded: the same cases every run, under half a minute per token here.
 SEED, EXAMPLES = 20261123, 6
-OPERATIONS = 24
+OPERATIONS = 25
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
+@contextmanager
+def open_office(folder: Path) -> Iterator[dict[str, str]]:
     """A head office on a loopback port with borrowers, a route, a supervisor and a laptop."""
-    folder = tmp_path_factory.mktemp("contract")
     url = f"sqlite:///{folder / 'headoffice.db'}"
     engine = db.connect(url)
     accounts = portfolio.read_portfolio(write_portfolio(folder / "p.csv", three_borrowers()))
@@ -41,15 +42,36 @@ def office(tmp_path_factory):
     quiet = {"HEADOFFICE_TODAY": DAY.isoformat(), "HEADOFFICE_AUTH_FAILURES": "1000000"}
     server = LiveServer(url, folder / "server.log", quiet)
     server.start()
-    laptop = httpx.post(f"{server.url}/sync/enroll", json={"token": enrollment}).json()
-    yield {"url": server.url, "supervisor": supervisor, "laptop": laptop["device_token"]}
-    server.stop()
+    try:
+        laptop = httpx.post(f"{server.url}/sync/enroll", json={"token": enrollment}).json()
+        yield {"url": server.url, "supervisor": supervisor, "laptop": laptop["device_token"]}
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """One head office for the module's tests that change nothing a laptop depends on."""
+    with open_office(tmp_path_factory.mktemp("contract")) as found:
+        yield found
+
+
+@pytest.fixture
+def own_office(tmp_path):
+    """A head office for one schemathesis run alone. The supervisor's run feeds names
+    from one answer into the next request, so it revokes Mette's laptop and orders it
+    wiped: nothing run after it may count on that laptop's token."""
+    folder = tmp_path / "office"
+    folder.mkdir()
+    with open_office(folder) as found:
+        yield found
 
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("token", ["supervisor", "laptop"])
-def test_schemathesis_finds_no_disagreement(office, token, tmp_path):
+def test_schemathesis_finds_no_disagreement(own_office, token, tmp_path):
     """Every check schemathesis has, over every operation, with each kind of token."""
+    office = own_office
     command = [
         *(str(Path(sys.executable).with_name("st")), "--config-file", str(CONFIG), "run"),
         f"{office['url']}/openapi.json",
@@ -116,12 +138,14 @@ XML = {"Content-Type": "text/xml"}
 SAME = {"from_collector": "Mette", "to_collector": "Mette", "date": "2026-11-23"}
 BACKWARDS = {"since": "2026-11-23", "until": "2026-11-01"}
 YES = {"collector": "Mette", "date": "2026-11-23", "optimise": "yes", "region": "x"}
+NOBODY, WIPE_1 = {"collector": "Nobody"}, {"collector": "Mette", "wipe": 1}
 HUGE = b" " * (5 * 1024 * 1024)
 REFUSALS = [
     ("POST", "/sync/push", "laptop", {"content": b"{nope", "headers": JSON}, 400, None),
     ("POST", "/sync/pull", None, {"json": {}}, 401, None),
     ("GET", "/supervisor/me", "laptop", {}, 403, None),
     ("GET", "/supervisor/board", "supervisor", {"params": {"collector": "Nobody"}}, 404, None),
+    ("POST", "/supervisor/revoke", "supervisor", {"json": NOBODY}, 404, "collector"),
     ("POST", "/supervisor/reassign", "supervisor", {"json": SAME}, 409, None),
     ("GET", "/supervisor/numbers", "supervisor", {"params": BACKWARDS}, 409, "since"),
     ("POST", "/sync/push", "laptop", {"content": HUGE, "headers": JSON}, 413, None),
@@ -133,6 +157,7 @@ REFUSALS = [
     ("POST", "/sync/pull", "laptop", {"json": {"limit": "10"}}, 422, "limit"),
     ("POST", "/sync/pull", "laptop", {"json": {"limit": True}}, 422, "limit"),
     ("POST", "/supervisor/assignments", "supervisor", {"json": YES}, 422, "optimise"),
+    ("POST", "/supervisor/revoke", "supervisor", {"json": WIPE_1}, 422, "wipe"),
     ("POST", "/sync/enroll", None, {"json": {"protocol": 1, "token": "12345678"}}, 426, None),
 ]  # fmt: skip
 

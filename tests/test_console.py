@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import httpx
 import pytest
 import sqlalchemy as sa
-from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, TabbedContent
 
 from headoffice.console.app import SupervisorConsole
 from headoffice.console.client import SupervisorClient
+from headoffice.console.revoke import RevokeDialog
 from headoffice.store import tables
+from headoffice.work import roster
 from tests.console_office import DAY, SHOWN_URL, console_for, drive, settle, table_rows, text
 from tests.helpers import free_port
 
@@ -136,6 +139,63 @@ def test_recalling_the_selected_stop(office):
     assert status == "recalled"
 
 
+def test_revoking_a_collectors_laptops_with_a_wipe_order(office):
+    live, _token, engine = office
+    # Two laptops for Lars Berg and one for Wei Chen, enrolled as fieldapp does it.
+    for collector in ("Lars Berg", "Lars Berg", "Wei Chen"):
+        token = roster.new_enrollment(engine, collector)
+        answer = httpx.post(f"{live.url}/sync/enroll", json={"token": token, "device_name": "x"})
+        assert answer.status_code == 200, answer.text
+
+    async def steps(app, pilot):
+        # The palette opens it too, for the highlighted collector; Escape changes nothing.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Revoke")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RevokeDialog) and app.screen.collector == "Anna Holm"
+        assert text(app, "#revoke-count").startswith("Anna Holm has no laptop in service")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RevokeDialog) and dialog.collector == "Lars Berg"
+        assert text(app, "#revoke-count") == "Lars Berg has 2 laptop(s) in service."
+        assert "not yet sent never reaches head office" in text(app, "#revoke-what")
+        assert str(dialog.query_one("#ok", Button).label) == "Revoke"
+        await pilot.click("#wipe")
+        await pilot.pause()
+        assert dialog.query_one("#wipe", Checkbox).value is True
+        what = text(app, "#revoke-what")
+        assert "first delivers what it holds, so nothing recorded is lost, then erases" in what
+        assert str(dialog.query_one("#ok", Button).label) == "Revoke and wipe"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert text(app, "#status") == (
+            "Revoked 2 laptop(s) of Lars Berg; each delivers what it holds at its next sync, "
+            "then erases itself"
+        )
+
+    drive(console_for(office), steps)
+    devices, collectors = tables.devices, tables.collectors
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(collectors.c.name, devices.c.revoked_at, devices.c.wipe_ordered_at)
+            .add_columns(devices.c.wiped_at)
+            .join(collectors, collectors.c.collector_id == devices.c.collector_id)
+        ).all()
+    lars = [row for row in rows if row.name == "Lars Berg"]
+    assert len(lars) == 2
+    # Ordered, not yet delivered: each laptop's next sync brings the order.
+    assert all(r.revoked_at and r.wipe_ordered_at and r.wiped_at is None for r in lars)
+    [wei] = [row for row in rows if row.name == "Wei Chen"]
+    assert wei.revoked_at is None and wei.wipe_ordered_at is None
+
+
 def test_resolving_a_review_item_keeps_the_note(office):
     _live, _token, engine = office
 
@@ -234,6 +294,7 @@ SCREENS = {
     "numbers": ("3",),
     "assign": ("a",),
     "resolve": ("2", "enter"),
+    "revoke": ("down", "down", "down", "r"),
 }
 
 

@@ -209,6 +209,9 @@ def console_screens(office, language: str) -> list[tuple[str, str]]:
         await look_settled(pilot, seen, "assign dialog", "a")
         await look_settled(pilot, seen, "assign dialog refused", "ctrl+s")
         await look_settled(pilot, seen, "board again", "escape", "escape")
+        await look_settled(pilot, seen, "revoke dialog", "r")
+        await look_settled(pilot, seen, "revoke dialog, also wipe", "space")
+        await look_settled(pilot, seen, "board after the revoke dialog", "escape")
         # Two days back every collector's route has outcomes to show.
         await look_settled(
             pilot, seen, "team two days back", "left_square_bracket", "left_square_bracket"

@@ -273,6 +273,11 @@ def test_every_console_screen_shows_markup_as_typed(hostile_office):
         await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("r")  # the revoke dialog names the route's collector as written
+        await settle(pilot)
+        assert_shown(app, f"Revoke {COLLECTOR}'s laptops", f"{COLLECTOR} has no laptop in")
+        await pilot.press("escape")
+        await pilot.pause()
 
         app.choose_language("da")  # the settings redraw every table
         await settle(pilot)

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
-from headoffice.store.tables import auth_failures
+from headoffice.store.tables import auth_failures, devices
 from headoffice.work import roster, supervisors
 from tests.conftest import DAY
 from tests.helpers import HEADER, account_row, csv_text, three_borrowers
@@ -31,6 +32,7 @@ ENDPOINTS = [
         "/supervisor/reassign",
         {"from_collector": "Mette", "to_collector": "Lars", "date": "2026-11-24"},
     ),
+    ("POST", "/supervisor/revoke", {"collector": "Mette", "wipe": True}),
     ("GET", "/supervisor/board", None),
     ("GET", "/supervisor/team", None),
     ("POST", "/supervisor/publish", None),
@@ -78,6 +80,38 @@ def test_me_and_collectors(boss, laptop):
     assert boss.get("/supervisor/collectors").json() == [
         {"name": "Mette", "language": "da", "timezone": "Europe/Copenhagen", "laptops": 1}
     ]
+
+
+def test_revoking_a_collectors_laptops_says_how_many_and_whether_they_wipe(
+    boss, engine, laptop, server
+):
+    store = Store(laptop)
+    device_token = store.setting("device_token")
+    store.close()
+    nobody = boss.post("/supervisor/revoke", json={"collector": "Nobody", "wipe": True})
+    assert nobody.status_code == 404, nobody.text
+    assert nobody.json()["detail"] == "no collector called 'Nobody'"
+    assert nobody.json()["field"] == "collector"
+    loose = boss.post("/supervisor/revoke", json={"collector": "Mette", "wipe": "yes"})
+    assert loose.status_code == 422 and loose.json()["field"] == "wipe"
+    # Neither refusal touched the laptop: it still syncs.
+    assert sync_once(laptop).visits_received == 3
+    done = boss.post("/supervisor/revoke", json={"collector": "Mette"})
+    assert done.json() == {"collector": "Mette", "revoked": 1, "wipe_ordered": False}
+    assert boss.get("/supervisor/collectors").json()[0]["laptops"] == 0
+    # Revoked without a wipe order: unknown, as a token never issued.
+    pull = httpx.post(
+        f"{server.url}/sync/pull",
+        json={"cursor": "", "protocol": 5},
+        headers={"Authorization": f"Bearer {device_token}"},
+    )
+    assert pull.status_code == 401, pull.text
+    # Nothing left in service: a wipe asked for now orders nothing, and the answer says so.
+    again = boss.post("/supervisor/revoke", json={"collector": "Mette", "wipe": True})
+    assert again.json() == {"collector": "Mette", "revoked": 0, "wipe_ordered": False}
+    with engine.connect() as conn:
+        [row] = conn.execute(sa.select(devices.c.revoked_at, devices.c.wipe_ordered_at)).all()
+    assert row.revoked_at is not None and row.wipe_ordered_at is None
 
 
 def test_portfolio_import_summarises_and_refuses_whole(boss):

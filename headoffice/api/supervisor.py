@@ -1,4 +1,4 @@
-"""The supervisor API: portfolio, assignments, publishing, review queue and numbers.
+"""The supervisor API: portfolio, assignments, laptops, publishing, review queue and numbers.
 
 Separate from the laptops' sync API: it takes supervisor tokens only.
 """
@@ -40,6 +40,8 @@ from headoffice.wire import (
     RecallResult,
     ResolveRequest,
     ReviewItemWire,
+    RevokeRequest,
+    RevokeResult,
     TeamRow,
 )
 from headoffice.work import assignment, payments, portfolio, roster, supervisors
@@ -201,6 +203,21 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
             return RecallResult(recalled=roster.recall(engine, body.date, body.account_ids))
         except roster.RosterError as error:
             raise Refused(error.status, str(error)) from None
+
+    @router.post(
+        "/revoke",
+        summary="Revoke a collector's laptops; with wipe, each erases its data after its last push",
+        responses=documented(*_WRITE, 404),
+    )
+    def revoke(body: RevokeRequest) -> RevokeResult:
+        try:
+            count = roster.revoke_devices(engine, body.collector, body.wipe)
+        except roster.RosterError as error:
+            raise Refused(error.status, str(error), field="collector") from None
+        # No laptop in service, no order given: the answer says so rather than echo `wipe`.
+        return RevokeResult(
+            collector=body.collector, revoked=count, wipe_ordered=body.wipe and count > 0
+        )
 
     @router.get(
         "/board",

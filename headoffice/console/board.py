@@ -1,4 +1,4 @@
-"""The assignment board: the team's day, each collector's route; assign, recall, publish."""
+"""The assignment board: the team's day, each collector's route; assign, recall, publish, revoke."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fieldcore.labels import label
 from fieldkit.plain import plain, plain_cells
 from headoffice.console.assign import AssignDialog
 from headoffice.console.client import ConsoleError
+from headoffice.console.revoke import RevokeDialog
 from headoffice.wire import Board, TeamRow
 
 
@@ -33,6 +34,7 @@ class BoardPane(Vertical):
         Binding("a", "assign", N_("Assign")),
         Binding("x", "recall", N_("Recall stop")),
         Binding("p", "publish", N_("Publish content")),
+        Binding("r", "revoke", N_("Revoke")),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -191,3 +193,19 @@ class BoardPane(Vertical):
             self.app.call_from_thread(self.app.report, message)
 
         self.run_worker(publish, thread=True, group="publish")
+
+    def action_revoke(self) -> None:
+        """Revoke the laptops of the highlighted collector, or of the route's, after a dialog."""
+        table = self.query_one(DataTable)
+        collector = self.collector
+        if collector is None and table.row_count:
+            collector = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if not collector:
+            self.app.report(_("Highlight a collector on the board first"), error=True)
+            return
+
+        def revoked(message: str | None) -> None:
+            if message:
+                self.app.report(message)
+
+        self.app.push_screen(RevokeDialog(collector), revoked)

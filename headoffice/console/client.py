@@ -21,6 +21,7 @@ from headoffice.wire import (
     PublishResult,
     RecallResult,
     ReviewItemWire,
+    RevokeResult,
     TeamRow,
 )
 
@@ -93,6 +94,10 @@ class SupervisorClient:
     def recall(self, day: date, account_ids: list[str]) -> RecallResult:
         body = {"date": day.isoformat(), "account_ids": account_ids}
         return self._call(RecallResult, "POST", "/supervisor/recall", json=body)
+
+    def revoke(self, collector: str, wipe: bool) -> RevokeResult:
+        body = {"collector": collector, "wipe": wipe}
+        return self._call(RevokeResult, "POST", "/supervisor/revoke", json=body)
 
     def publish(self) -> PublishResult:
         return self._call(PublishResult, "POST", "/supervisor/publish")

@@ -167,6 +167,34 @@ class RecallResult(BaseModel):
     recalled: int
 
 
+class RevokeRequest(_Strict):
+    """Revoke every laptop of a collector (lost or stolen); `wipe` also orders them erased.
+
+    A revoked laptop can no longer sync. One ordered wiped first delivers, at its next
+    sync, what it has waiting (nothing recorded is lost); the answer to its pull is then
+    the wipe order, and it erases what fieldapp keeps on it. A laptop that never reaches
+    head office again is not erased.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"collector": "Mette", "wipe": True}]}
+    )
+
+    collector: Name
+    wipe: StrictBool = False
+
+
+class RevokeResult(BaseModel):
+    collector: str
+    revoked: int = Field(
+        description="How many of the collector's laptops were in service and are revoked now."
+    )
+    wipe_ordered: bool = Field(
+        description="True when the laptops revoked now were ordered wiped (`wipe`, and at "
+        "least one revoked). A laptop already revoked without the order is not given it."
+    )
+
+
 class Stop(BaseModel):
     """One visit on the board, with what came back from it."""
 
