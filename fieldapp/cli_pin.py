@@ -104,3 +104,34 @@ def change(home) -> None:
     new = os.environ.get("FIELDAPP_NEW_PIN") or asker(True)
     change_pin(home, current, new)
     click.echo("PIN changed: the data key is wrapped under the new PIN; the data is unchanged")
+
+
+@pin_group.command("keyring")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.pass_obj
+def keyring_command(home, state: str) -> None:
+    """Let the system keyring open this laptop's data too (on), or only the PIN (off).
+
+    With it on, the app and the commands open without the PIN while your login
+    session holds the keyring; the idle lock still asks the PIN, and the PIN
+    always opens the data. Turning it on needs the PIN.
+
+    Example:
+
+    \b
+      fieldapp pin keyring off
+    """
+    from fieldapp.vault.keyring_wrap import NoKeyring, keyring_off, keyring_on
+    from fieldapp.vault.unlocking import unlock
+
+    if state == "off":
+        keyring_off(home)
+        click.echo("keyring off: only the PIN opens this laptop's data")
+        return
+    from_stdin = click.get_current_context().meta.get("pin_stdin", False)
+    pin = os.environ.get("FIELDAPP_PIN") or _Asker(from_stdin)(False)
+    try:
+        name = keyring_on(home, unlock(home, pin))
+    except NoKeyring as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"keyring on ({name}): this laptop opens without the PIN while you are logged in")

@@ -8,6 +8,7 @@ from fieldapp.config import log_path
 from fieldapp.store.cipher import zero_and_remove
 from fieldapp.store.layout import DB_NAME
 from fieldapp.vault.keyfile import KEY_NAME
+from fieldapp.vault.keyring_wrap import keyring_off
 from fieldapp.vault.unlocking import forget
 from sync.client import SyncError
 
@@ -30,6 +31,7 @@ def erase(home: Path) -> list[str]:
     until reused.
     """
     forget(home)
+    keyring_off(home)
     erased = []
     for path in (
         home / KEY_NAME,

@@ -79,13 +79,21 @@ def is_set(home: Path) -> bool:
 def data_key(home: Path, encrypted_data: bool = False) -> bytes:
     """The key that opens this laptop's database.
 
-    Unlocked once per process: by the PIN screen, by the CLI, or from FIELDAPP_PIN, which
-    also sets the PIN of a laptop that has none yet (scripts and tests; docs/SECURITY.md).
+    Unlocked once per process: by the system keyring where the collector turned it on, by
+    the PIN screen, by the CLI, or from FIELDAPP_PIN, which also sets the PIN of a laptop
+    that has none yet (scripts and tests; docs/SECURITY.md).
     """
     key = _unlocked.get(home.resolve())
     if key is not None:
         return key
-    known = is_set(home)
+    key_file = read_key_file(home)
+    known = key_file is not None
+    if key_file is not None and key_file.keyring is not None:
+        from fieldapp.vault.keyring_wrap import from_keyring
+
+        if (key := from_keyring(home, key_file.keyring)) is not None:
+            _unlocked[home.resolve()] = key
+            return key
     if not known and encrypted_data:
         raise KeyLost(
             _(
