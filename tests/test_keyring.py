@@ -58,7 +58,9 @@ def test_the_keyring_opens_the_laptop_the_pin_still_does_and_off_forgets_it(home
     wrong = fieldapp(home, "pin", "keyring", "on", "--pin-stdin", keyring=keyring, stdin="1\n")
     assert wrong.returncode == 4  # turning it on needs the PIN
     passed_time(home)
-    done = fieldapp(home, "pin", "keyring", "on", "--pin-stdin", keyring=keyring, stdin=f"{TEST_PIN}\n")  # fmt: skip
+    done = fieldapp(
+        home, "pin", "keyring", "on", "--pin-stdin", keyring=keyring, stdin=f"{TEST_PIN}\n"
+    )
     assert done.returncode == 0, done.stderr
     assert "keyring on (PlaintextKeyring)" in done.stdout
     key_file = read_key_file(home)

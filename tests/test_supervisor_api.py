@@ -106,12 +106,21 @@ def test_revoking_a_collectors_laptops_says_how_many_and_whether_they_wipe(
         headers={"Authorization": f"Bearer {device_token}"},
     )
     assert pull.status_code == 401, pull.text
-    # Nothing left in service: a wipe asked for now orders nothing, and the answer says so.
+    # Reported lost after its revocation: a wipe asked for now reaches the revoked laptop,
+    # whose next contact is answered with the order; asked again, there is nothing to order.
     again = boss.post("/supervisor/revoke", json={"collector": "Mette", "wipe": True})
-    assert again.json() == {"collector": "Mette", "revoked": 0, "wipe_ordered": False}
+    assert again.json() == {"collector": "Mette", "revoked": 0, "wipe_ordered": True}
     with engine.connect() as conn:
         [row] = conn.execute(sa.select(devices.c.revoked_at, devices.c.wipe_ordered_at)).all()
-    assert row.revoked_at is not None and row.wipe_ordered_at is None
+    assert row.revoked_at is not None and row.wipe_ordered_at is not None
+    pull = httpx.post(
+        f"{server.url}/sync/pull",
+        json={"cursor": "", "protocol": 5},
+        headers={"Authorization": f"Bearer {device_token}"},
+    )
+    assert pull.status_code == 410 and pull.json()["code"] == "wipe", pull.text
+    third = boss.post("/supervisor/revoke", json={"collector": "Mette", "wipe": True})
+    assert third.json() == {"collector": "Mette", "revoked": 0, "wipe_ordered": False}
 
 
 def test_portfolio_import_summarises_and_refuses_whole(boss):

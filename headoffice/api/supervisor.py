@@ -211,12 +211,12 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
     )
     def revoke(body: RevokeRequest) -> RevokeResult:
         try:
-            count = roster.revoke_devices(engine, body.collector, body.wipe)
+            done = roster.revoke_devices(engine, body.collector, body.wipe)
         except roster.RosterError as error:
             raise Refused(error.status, str(error), field="collector") from None
-        # No laptop in service, no order given: the answer says so rather than echo `wipe`.
+        # No laptop left to order, no order given: the answer says so rather than echo `wipe`.
         return RevokeResult(
-            collector=body.collector, revoked=count, wipe_ordered=body.wipe and count > 0
+            collector=body.collector, revoked=done.revoked, wipe_ordered=done.wipe_ordered > 0
         )
 
     @router.get(

@@ -71,9 +71,11 @@ def collector_revoke(db_url: str | None, name: str, wipe: bool) -> None:
     \b
       headoffice collector revoke "Demo Collector"
     """
-    count = roster_errors(roster.revoke_devices, open_engine(db_url), name, wipe)
-    ordered = ", ordered wiped at their next contact" if wipe else ""
-    click.echo(f"revoked {count} laptop(s) of {name}{ordered}")
+    done = roster_errors(roster.revoke_devices, open_engine(db_url), name, wipe)
+    ordered = (
+        f", {done.wipe_ordered} ordered wiped at their next contact" if done.wipe_ordered else ""
+    )
+    click.echo(f"revoked {done.revoked} laptop(s) of {name}{ordered}")
 
 
 @click.group()

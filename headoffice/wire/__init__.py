@@ -190,8 +190,8 @@ class RevokeResult(BaseModel):
         description="How many of the collector's laptops were in service and are revoked now."
     )
     wipe_ordered: bool = Field(
-        description="True when the laptops revoked now were ordered wiped (`wipe`, and at "
-        "least one revoked). A laptop already revoked without the order is not given it."
+        description="True when at least one laptop was ordered wiped (`wipe`): one revoked "
+        "now, or one revoked earlier without the order and not yet wiped."
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -142,11 +143,19 @@ def _free_device_code(conn: Connection) -> str:
             return code
 
 
-def revoke_devices(engine: Engine, name: str, wipe: bool = False) -> int:
-    """Revoke every laptop of a collector; returns how many were active.
+class Revoked(NamedTuple):
+    """How many laptops a revocation took out of service, and how many it ordered wiped."""
+
+    revoked: int
+    wipe_ordered: int
+
+
+def revoke_devices(engine: Engine, name: str, wipe: bool = False) -> Revoked:
+    """Revoke every laptop of a collector still in service.
 
     With `wipe`, each one's next contact is answered with a wipe order, after head
-    office takes what it has waiting.
+    office takes what it has waiting; laptops revoked earlier without one are ordered
+    wiped too (a laptop reported lost after its revocation).
     """
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -156,7 +165,22 @@ def revoke_devices(engine: Engine, name: str, wipe: bool = False) -> int:
             .where(devices.c.collector_id == collector_id, devices.c.revoked_at.is_(None))
             .values(revoked_at=now, wipe_ordered_at=now if wipe else None)
         )
-        return result.rowcount
+        ordered = 0
+        if wipe:
+            # Those just revoked carry the order already; these are the ones revoked before.
+            ordered = (
+                result.rowcount
+                + conn.execute(
+                    devices.update()
+                    .where(
+                        devices.c.collector_id == collector_id,
+                        devices.c.wipe_ordered_at.is_(None),
+                        devices.c.wiped_at.is_(None),
+                    )
+                    .values(wipe_ordered_at=now)
+                ).rowcount
+            )
+        return Revoked(result.rowcount, ordered)
 
 
 def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[str]) -> int:
