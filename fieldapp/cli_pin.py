@@ -8,7 +8,15 @@ from getpass import getpass
 
 import click
 
-from fieldapp.vault.unlocking import BadPin, Locked, PinNeeded, ask_with, change_pin
+from fieldapp.vault.unlocking import (
+    BadPin,
+    Locked,
+    PinNeeded,
+    ask_with,
+    change_pin,
+    pin_problem,
+    unlock,
+)
 
 # Every command that needs the PIN and cannot have it exits with this.
 EXIT_LOCKED = 4
@@ -39,6 +47,9 @@ class _Asker:
     """Asks for PINs the way the command was told to: one line each from standard input with
     --pin-stdin, else at the terminal, never echoed; never asks a stdin that is no terminal."""
 
+    # At a terminal a new PIN that is refused is asked again, this many times in all.
+    TRIES = 3
+
     def __init__(self, from_stdin: bool) -> None:
         self.from_stdin = from_stdin
 
@@ -49,20 +60,32 @@ class _Asker:
                 raise PinNeeded("--pin-stdin: standard input ended before the PIN")
             return line.rstrip("\r\n")
         if not sys.stdin.isatty():
-            what = "needs a PIN chosen" if new else "data is locked"
+            what = "needs a PIN" if new else "data is locked"
             raise PinNeeded(
                 f"this laptop's {what}: give the PIN in FIELDAPP_PIN, or on standard input "
-                "with --pin-stdin"
+                "with --pin-stdin (at a terminal it is asked)"
             )
         return getpass(prompt)
 
-    def __call__(self, new: bool) -> str:
+    def __call__(self, new: bool, current: bool = False) -> str:
         if not new:
-            return self.line("PIN: ")
-        pin = self.line("Choose a PIN for this laptop (at least 6 digits, not shown): ", new)
-        if not self.from_stdin and self.line("The same PIN again: ") != pin:
-            raise BadPin("the two PINs differ; nothing was changed")
-        return pin
+            return self.line("Current PIN: " if current else "PIN of this laptop: ")
+        what = "New PIN" if current else "Choose a PIN for this laptop"
+        for _ in range(1 if self.from_stdin else self.TRIES):
+            pin = self.line(f"{what} (6 digits or more, or a passphrase; not shown): ", new)
+            problem = pin_problem(pin)
+            if (
+                problem is None
+                and not self.from_stdin
+                and self.line("The same PIN again: ", new) != pin
+            ):
+                problem = "the two PINs differ"
+            if problem is None:
+                return pin
+            if self.from_stdin:
+                raise BadPin(problem)
+            click.echo(f"{problem}; choose again", err=True)
+        raise BadPin(f"no PIN chosen after {self.TRIES} tries; nothing was changed")
 
 
 def ask_at_command_line(from_stdin: bool) -> None:
@@ -87,11 +110,11 @@ def pin_group() -> None:
 @pin_group.command("change")
 @click.pass_obj
 def change(home) -> None:
-    """Choose a new PIN: the data key is wrapped anew, the data is not rewritten.
+    """Choose a new PIN for this laptop; your data stays as it was.
 
-    The current PIN comes as for every command (FIELDAPP_PIN, --pin-stdin's first
-    line, or asked); the new one from FIELDAPP_NEW_PIN, the next line of standard
-    input, or asked twice.
+    At a terminal the current PIN is asked, then the new one twice. A script gives
+    the current one in FIELDAPP_PIN or on the first line of standard input
+    (--pin-stdin), and the new one in FIELDAPP_NEW_PIN or on the next line.
 
     Example:
 
@@ -100,10 +123,11 @@ def change(home) -> None:
     """
     from_stdin = click.get_current_context().meta.get("pin_stdin", False)
     asker = _Asker(from_stdin)
-    current = os.environ.get("FIELDAPP_PIN") or asker(False)
-    new = os.environ.get("FIELDAPP_NEW_PIN") or asker(True)
+    current = os.environ.get("FIELDAPP_PIN") or asker(False, current=True)
+    unlock(home, current)  # a wrong one is said now, before the new one is asked
+    new = os.environ.get("FIELDAPP_NEW_PIN") or asker(True, current=True)
     change_pin(home, current, new)
-    click.echo("PIN changed: the data key is wrapped under the new PIN; the data is unchanged")
+    click.echo("PIN changed: use the new one from now on (your data stays as it was)")
 
 
 @pin_group.command("keyring")
@@ -122,7 +146,6 @@ def keyring_command(home, state: str) -> None:
       fieldapp pin keyring off
     """
     from fieldapp.vault.keyring_wrap import NoKeyring, keyring_off, keyring_on
-    from fieldapp.vault.unlocking import unlock
 
     if state == "off":
         keyring_off(home)

@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from fieldapp.store import Store
+from fieldapp.store.cipher import is_encrypted
+from fieldapp.store.layout import DB_NAME
+from fieldapp.vault.unlocking import is_set, new_pin, set_pin
 from fieldapp.wiping import WipeOrdered
 from sync.client import SyncClient, SyncError, SyncRejected, SyncReport
 from sync.pinning import (
@@ -109,6 +112,13 @@ def checked_server(server_url: str, pin: str | None, insecure: bool) -> bytes | 
     return der
 
 
+def _enrolled(
+    server_url: str, certificate: bytes | None, token: str, device_name: str
+) -> EnrollResponse:
+    with SyncClient(server_url, pinned=certificate) as client:
+        return client.enroll(token, device_name)
+
+
 def enroll_laptop(
     home: Path,
     server_url: str,
@@ -125,15 +135,26 @@ def enroll_laptop(
     `insecure`.
     """
     certificate = checked_server(server_url, pin, insecure)
-    store = Store(home)
+    if not is_set(home) and not is_encrypted(home / DB_NAME):
+        # A new laptop: its PIN is chosen first and kept once head office has enrolled it,
+        # so a failed enrollment leaves no PIN behind for the next try to trip on.
+        chosen = new_pin()
+        identity = _enrolled(server_url, certificate, token, device_name)
+        set_pin(home, chosen)
+        store = Store(home)
+    else:
+        store = Store(home)
+        try:
+            if store.enrolled and (waiting := store.pending_count()):
+                raise StillHasChanges(
+                    f"this laptop is enrolled and has {waiting} change(s) waiting: "
+                    "run fieldapp sync first"
+                )
+            identity = _enrolled(server_url, certificate, token, device_name)
+        except BaseException:
+            store.close()
+            raise
     try:
-        if store.enrolled and (waiting := store.pending_count()):
-            raise StillHasChanges(
-                f"this laptop is enrolled and has {waiting} change(s) waiting: "
-                "run fieldapp sync first"
-            )
-        with SyncClient(server_url, pinned=certificate) as client:
-            identity = client.enroll(token, device_name)
         store.set_settings(
             server_url=server_url,
             server_certificate=base64.b64encode(certificate).decode() if certificate else "",

@@ -170,7 +170,13 @@ class SyncClient:
         self.close()
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse:
-        body = EnrollRequest(token=token, device_name=device_name)
+        try:
+            body = EnrollRequest(token=token, device_name=device_name)
+        except ValidationError as error:
+            where = ", ".join(str(e["loc"][-1]) for e in error.errors())
+            raise SyncRejected(
+                422, f"the {where} is not one head office gives; check what you were sent"
+            ) from None
         return _parse(EnrollResponse, self._post("/sync/enroll", body.model_dump()))
 
     def sync(

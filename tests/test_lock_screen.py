@@ -129,7 +129,7 @@ def test_a_restart_does_not_reset_the_wait(home, monkeypatch):
         return said, type(app.screen).__name__
 
     said, screen = drive(home, steps)
-    assert said == "wrong PIN; the next try can be made in 8 s"
+    assert said == "wrong PIN: the next try in 8 s"
     assert screen == "LockScreen" and read_key_file(home).failures == 4
 
 
@@ -158,3 +158,31 @@ def test_a_new_laptop_chooses_its_pin_twice_and_weak_ones_are_refused(new_laptop
     assert "differ" in seen["differ"] and "too easy to guess" in seen["weak"]
     assert seen["then"] == "RouteScreen"
     assert read_key_file(new_laptop) is not None
+
+
+def test_lock_now_and_change_the_pin_from_the_app(home):
+    async def steps(app, pilot):
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        seen = {"locked": isinstance(app.screen, LockScreen)}
+        await type_pin(pilot, TEST_PIN)
+        app.action_change_pin()
+        await pilot.pause()
+        await pilot.press(*TEST_PIN, "enter", *"582047", "enter", *"582047", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RouteScreen):
+                break
+        seen["back"] = type(app.screen).__name__
+        return seen
+
+    seen = drive(home, steps)
+    assert seen == {"locked": True, "back": "RouteScreen"}
+    from fieldapp.vault.unlocking import WrongPin, unlock
+
+    with pytest.raises(WrongPin):
+        unlock(home, TEST_PIN)
+    (home / "fieldapp.key").write_text(
+        json.dumps({**json.loads((home / "fieldapp.key").read_text()), "retry_at": 0.0})
+    )
+    assert unlock(home, "582047")

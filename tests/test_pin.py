@@ -76,7 +76,7 @@ def test_wrong_pins_wait_longer_each_time_and_a_restart_does_not_reset_the_count
     passed_time(laptop, left=120)
     early = fieldapp(laptop, "route", "--pin-stdin", stdin=f"{TEST_PIN}\n")
     assert early.returncode == 4
-    assert "too many wrong PINs: try again in 1" in early.stderr  # 120 s or a little less
+    assert "a wrong PIN was typed: the next try can be made in 1" in early.stderr  # 120 s
     passed_time(laptop)
     assert waits == [1, 2, 4, 8]
     assert read_key_file(laptop).failures == 4
@@ -162,3 +162,23 @@ def test_the_database_is_no_database_without_its_key_and_a_lost_key_is_said(lapt
     assert done.returncode == 4
     assert "key file (fieldapp.key) is missing" in done.stderr
     assert not (laptop / "fieldapp.key").exists()  # no new key made for data it cannot open
+
+
+def test_an_enrollment_that_fails_leaves_no_pin_behind_for_the_next_try(engine, server, tmp_path):
+    home = tmp_path / "new laptop"
+    token = roster.add_collector(engine, "Mette")
+    unreachable = fieldapp(
+        home, "enroll", "--server", "http://127.0.0.1:9", "--token", token, FIELDAPP_PIN="482913"
+    )
+    assert unreachable.returncode == 1 and "cannot reach head office" in unreachable.stderr
+    short = fieldapp(
+        home, "enroll", "--server", server.url, "--token", "abc", FIELDAPP_PIN="482913"
+    )
+    assert short.returncode == 1, short.stderr
+    assert "the token is not one head office gives" in short.stderr
+    assert "Traceback" not in short.stderr and "unexpected" not in short.stderr
+    assert not home.exists() or list(home.iterdir()) == []
+    # The next try chooses its PIN afresh.
+    done = fieldapp(home, "enroll", "--server", server.url, "--token", token, FIELDAPP_PIN="975318")
+    assert done.returncode == 0, done.stderr
+    assert fieldapp(home, "sync", FIELDAPP_PIN="975318").returncode == 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.store import Store
-from tests.conftest import DAY
+from tests.conftest import DAY, TEST_PIN
 from tests.helpers import account_row, write_portfolio
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
@@ -23,16 +23,18 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 class Terminal:
     """One tmux session running fieldapp with its own home; bounded waits, always cleaned up."""
 
-    def __init__(self, home: Path, name: str, program: str = "fieldapp") -> None:
+    def __init__(self, home: Path, name: str, program: str = "fieldapp", env: str = "") -> None:
         self.home = home
         self.name = name
         self.program = program
+        self.env = env  # more NAME=value words before the command
         self.exit_file = home.parent / f"{name}.exit"
         # A tmux server of its own, so closing one terminal never races the next.
         self.socket = ["-L", f"fieldapp-test-{os.getpid()}-{name}"]
 
     def start(self) -> Terminal:
         env = f"FIELDAPP_HOME={shlex.quote(str(self.home))} FIELDAPP_TODAY={DAY.isoformat()}T10:00"
+        env += f" {self.env}" if self.env else ""
         command = (
             f"{env} {shlex.quote(sys.executable)} -m {self.program}; echo $? > {self.exit_file}"
         )
@@ -201,3 +203,39 @@ def test_a_big_portfolio_import_shows_its_progress(tmp_path):
         assert "6000new,0updated" in "".join(shown.split())
     finally:
         terminal.close()
+
+
+def test_at_a_terminal_the_pin_is_asked_never_shown_and_a_slip_is_asked_again(tmp_path):
+    home = tmp_path / "laptop"
+    Store(home).close()  # its PIN is the tests' own
+    # FIELDAPP_PIN empty is no PIN: the command asks, as it would a collector.
+    term = Terminal(
+        home,
+        "pin",
+        program="fieldapp pin change; echo ended-$?; sleep 30",
+        env="FIELDAPP_PIN= FIELDAPP_NEW_PIN=",
+    ).start()
+    try:
+        term.wait_for("Current PIN:")
+        term.type(TEST_PIN)
+        term.keys("Enter")
+        term.wait_for("New PIN (6 digits or more, or a passphrase; not shown):")
+        term.type("1234")
+        term.keys("Enter")
+        term.wait_for("a PIN has at least 6 digits")
+        term.type("582047")
+        term.keys("Enter")
+        term.wait_for("The same PIN again:")
+        term.type("582048")
+        term.keys("Enter")
+        term.wait_for("the two PINs differ; choose again")
+        term.type("582047")
+        term.keys("Enter")
+        term.wait_for("The same PIN again:")
+        term.type("582047")
+        term.keys("Enter")
+        shown = term.wait_for("ended-0")
+    finally:
+        term.close()
+    assert "PIN changed: use the new one from now on" in shown
+    assert TEST_PIN not in shown and "582047" not in shown and "1234" not in shown

@@ -57,6 +57,7 @@ class FieldApp(PaletteInUiLanguage):
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
         Binding("ctrl+r", "sync", N_("Sync now")),
         Binding("question_mark", "keys", N_("Keys"), key_display="?"),
+        Binding("ctrl+l", "lock", N_("Lock")),
     ]
 
     sync_status: reactive[str] = reactive("")
@@ -130,13 +131,21 @@ class FieldApp(PaletteInUiLanguage):
         if not self.locked and monotonic() - self.touched >= minutes * 60:
             self.lock()
 
+    def action_lock(self) -> None:
+        self.lock()
+
+    def action_change_pin(self) -> None:
+        from fieldapp.tui.pin_change import PinChangeDialog
+
+        self.push_screen(PinChangeDialog())
+
     def lock(self) -> None:
         """Cover every screen with the PIN: what is on them, drafts too, stays as it was."""
         from fieldapp.tui.lock import LockScreen
 
         self.locked = True
         self.use_command_palette = False
-        self.push_screen(LockScreen(self.home, new=False, opened=self._unlocked))
+        self.push_screen(LockScreen(self.home, new=False, opened=self._unlocked, idle=True))
 
     def _unlocked(self) -> None:
         self.locked = False

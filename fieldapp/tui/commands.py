@@ -18,6 +18,8 @@ class FieldCommands(NamedCommands):
             (_("Sync now"), app.action_sync, _("Send waiting changes and fetch new work")),
             (_("Day summary"), app.action_summary, _("Visits, promises and cash of the day")),
             (_("Keys"), app.action_keys, _("Every key of this screen")),
+            (_("Lock now"), app.action_lock, _("Hide everything until the PIN is typed")),
+            (_("Change PIN"), app.action_change_pin, _("Choose a new PIN for this laptop")),
         ]
         for theme in THEMES:
             found.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,10 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import Input, Label, Static
 
+from fieldapp.vault.keyfile import read_key_file
 from fieldapp.vault.unlocking import BadPin, Locked, WaitFirst, WrongPin, set_pin, unlock
 from fieldcore.i18n import N_, _
+from fieldkit.footer import Footer
 
 
 class LockScreen(Screen[None]):
@@ -22,12 +27,17 @@ class LockScreen(Screen[None]):
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), priority=True)]
 
-    def __init__(self, home: Path, *, new: bool, opened: Callable[[], None]) -> None:
+    def __init__(
+        self, home: Path, *, new: bool, opened: Callable[[], None], idle: bool = False
+    ) -> None:
         super().__init__()
         self.home = home
         self.new = new  # no PIN yet: this one is chosen, and typed twice
+        self.idle = idle  # locked over work in progress, not at start
         self.opened = opened
         self._busy = False
+        self._held_until = 0.0
+        self._ticking: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lock"):
@@ -35,20 +45,33 @@ class LockScreen(Screen[None]):
                 _("Choose a PIN for this laptop") if self.new else _("fieldapp is locked"),
                 id="lock-title",
             )
-            yield Static(
-                _("At least 6 digits. It locks every borrower on this laptop.")
-                if self.new
-                else _("Type your PIN to go on where you were."),
-                id="lock-help",
-            )
+            if self.new:
+                help_text = _("At least 6 digits. It locks every borrower on this laptop.")
+            elif self.idle:
+                help_text = _("Type your PIN and press Enter to go on where you were.")
+            else:
+                help_text = _("Type your PIN and press Enter.")
+            yield Static(help_text, id="lock-help")
             yield Input(password=True, placeholder=_("PIN"), id="pin")
             if self.new:
                 yield Input(password=True, placeholder=_("the same PIN again"), id="again")
             yield Static("", id="lock-said")
+            if not self.new:
+                yield Static(
+                    _(
+                        "Forgot it? Your supervisor can enroll this laptop again; what it "
+                        "has not sent to head office yet cannot be opened without the PIN."
+                    ),
+                    id="lock-forgot",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
+        # A wait left by wrong PINs before this start (the app's or the command line's).
+        key_file = None if self.new else read_key_file(self.home)
+        if key_file is not None and key_file.retry_at > time.time():
+            self._hold(key_file.retry_at - time.time(), earlier=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.new and event.input.id == "pin":
@@ -77,17 +100,37 @@ class LockScreen(Screen[None]):
     def _refused(self, error: Exception) -> None:
         self._busy = False
         self._clear()
-        self._say(str(error))
         if isinstance(error, WrongPin | WaitFirst):
-            # Nothing is tried before the wait is over: the field comes back after it.
-            for field in self.query(Input):
-                field.disabled = True
-            self.set_timer(error.wait, self._again)
+            self._hold(error.wait, earlier=isinstance(error, WaitFirst))
+        else:
+            self._say(str(error))
 
-    def _again(self) -> None:
+    def _hold(self, seconds: float, earlier: bool) -> None:
+        """Nothing can be typed before the wait is over; the screen counts it down."""
+        self._earlier = earlier
+        self._held_until = time.monotonic() + seconds
+        for field in self.query(Input):
+            field.disabled = True
+        self._tick()
+        if self._ticking is None:
+            self._ticking = self.set_interval(0.25, self._tick)
+
+    def _tick(self) -> None:
+        left = self._held_until - time.monotonic()
+        if left > 0:
+            said = (
+                _("a wrong PIN was typed before: the next try in {left} s")
+                if self._earlier
+                else _("wrong PIN: the next try in {left} s")
+            )
+            self._say(said.format(left=math.ceil(left)))
+            return
+        if self._ticking is not None:
+            self._ticking.stop()
+            self._ticking = None
         for field in self.query(Input):
             field.disabled = False
-        self._say("")
+        self._say(_("wrong PIN: type it again") if not self._earlier else "")
         self.query_one("#pin", Input).focus()
 
     def _unlocked(self) -> None:

@@ -51,7 +51,9 @@ class WaitFirst(Locked):
 
     def __init__(self, wait: int) -> None:
         self.wait = wait
-        super().__init__(_("too many wrong PINs: try again in {wait} s").format(wait=wait))
+        super().__init__(
+            _("a wrong PIN was typed: the next try can be made in {wait} s").format(wait=wait)
+        )
 
 
 class KeyLost(Locked):
@@ -62,9 +64,22 @@ class BadPin(ValueError):
     """A new PIN that does not follow the rules; the message says which."""
 
 
+def new_pin() -> str:
+    """A PIN chosen for a laptop that has none: FIELDAPP_PIN, or asked; checked, not yet kept."""
+    pin = os.environ.get("FIELDAPP_PIN") or None  # set but empty: not given
+    if pin is None and _ask is not None:
+        pin = _ask(True)
+    if pin is None:
+        raise PinNeeded(_("this laptop needs a PIN: give it in FIELDAPP_PIN, or with --pin-stdin"))
+    if problem := pin_problem(pin):
+        raise BadPin(problem)
+    return pin
+
+
 def pin_problem(pin: str) -> str | None:
     """What is wrong with a PIN chosen as new, or None: six digits or more, not a pattern."""
-    if len(pin) < 6 or not pin.strip():
+    pin = pin.strip()
+    if len(pin) < 6:
         return _("a PIN has at least 6 digits (or choose a passphrase of 6 characters or more)")
     if len(set(pin)) == 1 or pin in "0123456789012345678" or pin in "9876543210987654321":
         return _("that PIN is too easy to guess (one digit repeated, or a run like 123456)")
@@ -101,7 +116,7 @@ def data_key(home: Path, encrypted_data: bool = False) -> bytes:
                 "ask your supervisor for a new enrollment"
             ).format(name=KEY_NAME)
         )
-    pin = os.environ.get("FIELDAPP_PIN")
+    pin = os.environ.get("FIELDAPP_PIN") or None  # set but empty: not given
     if pin is None and _ask is not None:
         pin = _ask(not known)
     if pin is None:
@@ -113,6 +128,7 @@ def data_key(home: Path, encrypted_data: bool = False) -> bytes:
 
 def set_pin(home: Path, pin: str) -> bytes:
     """A new random data key for a laptop that has none, wrapped by its first PIN."""
+    pin = pin.strip()
     if problem := pin_problem(pin):
         raise BadPin(problem)
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,6 +148,7 @@ def unlock(home: Path, pin: str) -> bytes:
     always stretched, even when this process holds the key already (the idle lock):
     a guess costs the same everywhere.
     """
+    pin = pin.strip()  # spaces around it are a slip of the finger, never a guess
     key_file = read_key_file(home)
     if key_file is None:
         raise KeyLost(_("this laptop has no PIN yet"))
@@ -155,6 +172,9 @@ def change_pin(home: Path, old: str, new: str) -> None:
     if problem := pin_problem(new):
         raise BadPin(problem)
     key = unlock(home, old)
+    if new.strip() == old.strip():
+        raise BadPin(_("the new PIN is the one in use; choose another"))
+    new = new.strip()
     stretch = Stretch.new()
     key_file = read_key_file(home)
     assert key_file is not None  # unlock has just read it
