@@ -92,7 +92,9 @@ def main(ctx: click.Context, home: Path | None) -> None:
     """fieldapp: your route, your visits and their outcomes, with or without a network.
 
     Run with no command to open the app. Everything you enter is saved on this
-    laptop at once and sent to head office at the next sync.
+    laptop at once, encrypted under your PIN, and sent to head office at the next
+    sync. Exit codes: 1 an error, 3 a contact the policy blocks, 4 the PIN is
+    missing or wrong, 5 locked until the laptop syncs.
 
     \b
     First time on a new laptop:
@@ -331,6 +333,8 @@ def correct(
 @main.command()
 def demo() -> None:
     """Try fieldapp: a head office with demo borrowers on this machine, and the app.
+
+    You choose the demo laptop's PIN first, as a collector does at enrollment.
 
     Example:
 

@@ -27,9 +27,11 @@ from sync.client import SyncError
 def enroll(home: Path, server: str, token: str, name: str, pin: str | None, insecure: bool) -> None:
     """Register this laptop with head office.
 
-    Plain http:// is refused except to this machine. With --pin-sha256, the
-    laptop accepts head office's certificate only if it is that one, now and at
-    every sync, whoever issued it.
+    A new laptop's PIN is chosen here (asked twice, or FIELDAPP_PIN, or
+    --pin-stdin): it locks the laptop's data. Plain http:// is refused except
+    to this machine. With --pin-sha256 (a certificate's fingerprint, not your
+    PIN), the laptop accepts head office's certificate only if it is that one,
+    now and at every sync, whoever issued it.
 
     Example:
 
