@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,6 +32,9 @@ async def shoot(home: Path) -> None:
         await pilot.press("escape", "escape", "escape", "d")
         await pilot.pause()
         app.save_screenshot("summary.svg", str(OUT))
+        await pilot.press("escape", "ctrl+l")
+        await pilot.pause()
+        app.save_screenshot("lock.svg", str(OUT))
 
 
 async def shoot_console(url: str, token: str) -> None:
@@ -66,6 +70,8 @@ def console_screenshots() -> None:
 
 
 if __name__ == "__main__":
+    # The screenshots' laptop has a PIN of its own, as every laptop does.
+    os.environ.setdefault("FIELDAPP_PIN", "482916")
     home = run_demo(Path(tempfile.mkdtemp()) / "laptop", open_app=False)
     asyncio.run(shoot(home))
     console_screenshots()
