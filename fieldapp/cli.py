@@ -21,7 +21,7 @@ from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
 from fieldapp.cli_pin import ask_at_command_line, expected, pin_group, strip_pin_stdin
 from fieldapp.cli_print import printer, receipt
-from fieldapp.cli_sync import enroll, sync
+from fieldapp.cli_sync import enroll, reset, sync
 from fieldapp.config import home_dir, log_path
 from fieldapp.offline_lock import BORROWERS_SHOWN, refuse_when_locked
 from fieldapp.recording import ContactRefused, record_outcome
@@ -362,6 +362,7 @@ main.add_command(afford_command)
 main.add_command(pin_group)
 main.add_command(enroll)
 main.add_command(sync)
+main.add_command(reset)
 for name in BORROWERS_SHOWN:
     refuse_when_locked(main.commands[name])
 

@@ -8,6 +8,7 @@ from getpass import getpass
 
 import click
 
+from fieldapp.vault.keyfile import KeyFileDamaged
 from fieldapp.vault.unlocking import (
     BadPin,
     Locked,
@@ -30,7 +31,7 @@ class PinRefused(click.ClickException):
 
 def expected(error: Exception) -> click.ClickException | None:
     """The PIN's errors as a sentence and exit 4; None for anything else."""
-    if isinstance(error, Locked | BadPin):
+    if isinstance(error, Locked | BadPin | KeyFileDamaged):
         return PinRefused(str(error))
     return None
 
@@ -54,16 +55,18 @@ class _Asker:
         self.from_stdin = from_stdin
 
     def line(self, prompt: str, new: bool = False) -> str:
+        if self.from_stdin and sys.stdin.isatty():
+            return getpass(prompt)  # --pin-stdin typed at a terminal: still never echoed
         if self.from_stdin:
             line = sys.stdin.readline()
             if not line:
                 raise PinNeeded("--pin-stdin: standard input ended before the PIN")
             return line.rstrip("\r\n")
         if not sys.stdin.isatty():
-            what = "needs a PIN" if new else "data is locked"
+            what = "this laptop needs a PIN" if new else "this laptop's data is locked"
             raise PinNeeded(
-                f"this laptop's {what}: give the PIN in FIELDAPP_PIN, or on standard input "
-                "with --pin-stdin (at a terminal it is asked)"
+                f"{what}: give the PIN in FIELDAPP_PIN, or on standard input with "
+                "--pin-stdin (at a terminal it is asked)"
             )
         return getpass(prompt)
 

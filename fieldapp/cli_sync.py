@@ -1,8 +1,9 @@
-"""`fieldapp enroll` and `fieldapp sync`: this laptop and head office."""
+"""`fieldapp enroll`, `fieldapp sync` and `fieldapp reset`: this laptop and head office."""
 
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 
 import click
@@ -64,3 +65,30 @@ def sync(home: Path) -> None:
     except SyncError as error:
         raise click.ClickException(str(error)) from None
     click.echo(report.summary())
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Erase without asking first.")
+@click.pass_obj
+def reset(home: Path, yes: bool) -> None:
+    """Erase this laptop's data and its key, to enroll it again.
+
+    For a forgotten PIN or a lost key file. What the laptop had not sent to head
+    office is lost: nobody can open it without the PIN. Asks first, unless --yes.
+
+    Example:
+
+    \b
+      fieldapp reset --yes
+    """
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("give --yes to erase this laptop's data without asking")
+        click.confirm(
+            f"Erase every borrower, outcome and draft in {home}, and its key? What was not "
+            "sent to head office is lost",
+            abort=True,
+        )
+    erased = erase(home)
+    done = ", ".join(erased) if erased else "nothing: the folder held no data"
+    click.echo(f"erased {done}; enroll this laptop again with fieldapp enroll")

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from fieldapp.store import Store
-from fieldapp.store.cipher import is_encrypted
 from fieldapp.store.layout import DB_NAME
 from fieldapp.vault.unlocking import is_set, new_pin, set_pin
 from fieldapp.wiping import WipeOrdered
@@ -135,7 +134,8 @@ def enroll_laptop(
     `insecure`.
     """
     certificate = checked_server(server_url, pin, insecure)
-    if not is_set(home) and not is_encrypted(home / DB_NAME):
+    database = home / DB_NAME
+    if not is_set(home) and not (database.exists() and database.stat().st_size):
         # A new laptop: its PIN is chosen first and kept once head office has enrolled it,
         # so a failed enrollment leaves no PIN behind for the next try to trip on.
         chosen = new_pin()

@@ -7,7 +7,7 @@ from pathlib import Path
 from fieldapp.config import log_path
 from fieldapp.store.cipher import zero_and_remove
 from fieldapp.store.layout import DB_NAME
-from fieldapp.vault.keyfile import KEY_NAME
+from fieldapp.vault.keyfile import KEY_NAME, KeyFileDamaged, read_key_file
 from fieldapp.vault.keyring_wrap import keyring_off
 from fieldapp.vault.unlocking import forget
 from sync.client import SyncError
@@ -25,17 +25,22 @@ def erase(home: Path) -> list[str]:
     """Overwrite with zeros, then remove, every file that can hold a borrower, and the key
     that opens them; their names.
 
-    Call it once every connection to the database is closed. The key file goes first:
-    without it the encrypted database is noise, even where flash keeps an old copy of
-    its blocks. Zeros before removing, because a removed file's blocks stay on disk
-    until reused.
+    Call it once every connection to the database is closed. The key file goes first,
+    overwritten where it lies: without it the encrypted database is noise, even where
+    flash keeps an old copy of its blocks. Zeros before removing, because a removed
+    file's blocks stay on disk until reused. The keyring's entry goes last, and only
+    where it was used: a keyring that asks to be unlocked must not stop the erasing.
     """
     forget(home)
-    keyring_off(home)
+    try:
+        key_file = read_key_file(home)
+    except KeyFileDamaged:
+        key_file = None
     erased = []
+    leftovers = sorted(home.glob(f"{KEY_NAME}.*.new")) + sorted(home.glob(f"{DB_NAME}.*"))
     for path in (
         home / KEY_NAME,
-        home / f"{KEY_NAME}.new",
+        *leftovers,
         home / DB_NAME,
         home / f"{DB_NAME}-wal",
         home / f"{DB_NAME}-shm",
@@ -45,6 +50,8 @@ def erase(home: Path) -> list[str]:
         if path.exists():
             zero_and_remove(path)
             erased.append(path.name)
+    if key_file is not None and key_file.keyring is not None:
+        keyring_off(home)
     return erased
 
 

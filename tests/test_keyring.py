@@ -21,7 +21,7 @@ def fieldapp(home: Path, *args: str, keyring: Path | None, stdin: str = "", **en
     base = {k: v for k, v in os.environ.items() if k != "FIELDAPP_PIN"}
     if keyring is not None:
         base |= {
-            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+            "PYTHON_KEYRING_BACKEND": "tests.stand_in_keyring.FileKeyring",
             "XDG_DATA_HOME": str(keyring),
         }
     else:
@@ -46,10 +46,25 @@ def kept(keyring: Path) -> bool:
     return "_2flaptop = " in found
 
 
-def test_without_a_keyring_the_pin_alone_is_said_to_open_the_data(home):
+def test_without_a_keyring_the_pin_alone_is_said_to_open_the_data(home, tmp_path):
     done = fieldapp(home, "pin", "keyring", "on", keyring=None, FIELDAPP_PIN=TEST_PIN)
     assert done.returncode == 1
-    assert "this machine offers no keyring" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        "this machine offers no keyring that keeps" in done.stderr
+        and "Traceback" not in done.stderr
+    )
+    # A keyring that keeps its secrets in a plain file would open the data without the PIN.
+    plain = fieldapp(
+        home,
+        "pin",
+        "keyring",
+        "on",
+        keyring=None,
+        FIELDAPP_PIN=TEST_PIN,
+        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        XDG_DATA_HOME=str(tmp_path / "plain"),
+    )
+    assert plain.returncode == 1 and "this machine offers no keyring that keeps" in plain.stderr
     assert read_key_file(home).keyring is None
 
 
@@ -62,7 +77,7 @@ def test_the_keyring_opens_the_laptop_the_pin_still_does_and_off_forgets_it(home
         home, "pin", "keyring", "on", "--pin-stdin", keyring=keyring, stdin=f"{TEST_PIN}\n"
     )
     assert done.returncode == 0, done.stderr
-    assert "keyring on (PlaintextKeyring)" in done.stdout
+    assert "keyring on (FileKeyring)" in done.stdout
     key_file = read_key_file(home)
     assert key_file.keyring is not None and key_file.wrapped  # a second wrap, beside the PIN's
     assert kept(keyring)
@@ -89,7 +104,7 @@ def test_a_wipe_leaves_nothing_in_the_keyring(home, tmp_path, monkeypatch):
     on = fieldapp(home, "pin", "keyring", "on", keyring=keyring, FIELDAPP_PIN=TEST_PIN)
     assert on.returncode == 0, on.stderr
     assert kept(keyring)
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.stand_in_keyring.FileKeyring")
     monkeypatch.setenv("XDG_DATA_HOME", str(keyring))
     import keyring as library
 

@@ -186,3 +186,19 @@ def test_lock_now_and_change_the_pin_from_the_app(home):
         json.dumps({**json.loads((home / "fieldapp.key").read_text()), "retry_at": 0.0})
     )
     assert unlock(home, "582047")
+
+
+def test_a_lost_key_file_is_said_and_no_new_pin_is_offered_over_the_data(home, monkeypatch):
+    (home / "fieldapp.key").unlink()
+    forget(home)
+
+    async def steps(app, pilot):
+        await pilot.press(*"482913", "enter")
+        await pilot.pause()
+        return type(app.screen).__name__, drawn(app), len(app.screen.query("Input"))
+
+    screen, shown, fields = drive(home, steps)
+    assert screen == "LockScreen" and fields == 0
+    assert "fieldapp cannot open this laptop's data" in shown
+    assert "fieldapp reset" in shown
+    assert not (home / "fieldapp.key").exists()

@@ -79,6 +79,14 @@ def _sidecars(path: Path, suffix: str) -> tuple[Path, Path]:
     return path.with_name(path.name + suffix), path.with_name(path.name + suffix + "-wal")
 
 
+def needs_encrypting(path: Path) -> bool:
+    """Whether `path` is plain, or an encryption of it was stopped: cheap, for every opening."""
+    return is_plain(path) or any(
+        path.with_name(path.name + suffix).exists()
+        for suffix in (".plain", ".encrypting", ".wal-to-erase")
+    )
+
+
 def finish_encrypting(path: Path) -> None:
     """Complete or undo an encryption that a crash interrupted, before anything opens `path`.
 
@@ -87,13 +95,17 @@ def finish_encrypting(path: Path) -> None:
     back and is encrypted again. A half-made copy is erased either way.
     """
     plain = path.with_name(path.name + ".plain")
-    for partial in _sidecars(path, ".encrypting"):
+    for partial in (*_sidecars(path, ".encrypting"), path.with_name(path.name + ".wal-to-erase")):
         zero_and_remove(partial)
-    if plain.exists():
+    if not plain.exists():
+        return
+    if is_encrypted(path):
+        zero_and_remove(plain)  # the swap was made: the plain copy is all that is left
+    else:
+        # Nothing, or an empty file, has the name: the plain file is the only copy.
         if path.exists():
-            zero_and_remove(plain)
-        else:
-            os.replace(plain, path)
+            path.unlink()
+        os.replace(plain, path)
 
 
 def encrypt_in_place(path: Path, key: bytes) -> None:
@@ -106,9 +118,16 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
     copy = path.with_name(path.name + ".encrypting")
     os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     plain = dbapi2.connect(str(path), isolation_level=None)
+    wal = path.with_name(path.name + "-wal")
+    kept = path.with_name(path.name + ".wal-to-erase")
     try:
         # What sits in the WAL goes into the file first, so the copy has all of it.
-        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = plain.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+        if busy and busy[0]:
+            raise OperationalError("the database is in use by another program; close it first")
+        # A second name for the WAL, so its blocks can be zeroed once SQLite removes it.
+        if wal.exists():
+            os.link(wal, kept)
         version = plain.execute("PRAGMA user_version").fetchone()[0]
         plain.execute(f"ATTACH DATABASE ? AS encrypted KEY {_key_pragma(key)}", [str(copy)])
         plain.execute("SELECT sqlcipher_export('encrypted')")
@@ -124,6 +143,6 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
     os.replace(copy, path)
     _sync_folder(folder)
     zero_and_remove(aside)
-    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for leftover in (kept, wal, path.with_name(path.name + "-shm")):
         zero_and_remove(leftover)
     _sync_folder(folder)

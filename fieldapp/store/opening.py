@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from fieldapp.store import cipher
 from fieldapp.store.layout import ACCOUNT_FIELDS, DB_NAME, MIGRATIONS
+from fieldapp.vault.keyfile import key_file_lock
 from fieldapp.vault.unlocking import data_key
 from fieldcore.days import pinned_day, pinned_moment
 from fieldcore.stages import local_today, zone_of
@@ -57,9 +58,12 @@ class StoreBase:
         self.path = home / DB_NAME
         # Encrypted data with no key file is refused, not given a new key it cannot open.
         key = data_key(home, encrypted_data=cipher.is_encrypted(self.path))
-        cipher.finish_encrypting(self.path)
-        if cipher.is_plain(self.path):
-            cipher.encrypt_in_place(self.path, key)  # a database from before encryption
+        if cipher.needs_encrypting(self.path):
+            # One process at a time: another one opening meanwhile waits for the swap.
+            with key_file_lock(home):
+                cipher.finish_encrypting(self.path)
+                if cipher.is_plain(self.path):
+                    cipher.encrypt_in_place(self.path, key)  # a database from before encryption
         private(home, self.path)
         self.conn = cipher.connect(self.path, key)
         # WAL lets the sync worker write while the screen reads; FULL makes each
@@ -72,7 +76,11 @@ class StoreBase:
         if not self._schema_is_current():
             from fieldapp.store.schema import migrations
 
-            migrations.apply(self.db)
+            # One process migrates; another opening at the same moment waits, then finds
+            # the schema current.
+            with key_file_lock(home):
+                if not self._schema_is_current():
+                    migrations.apply(self.db)
         # A kill -9 after a recall and before its checkpoint left the departed borrower's
         # pages in the WAL: an opening that finds one moves it into the (securely deleted)
         # file. A clean close leaves no WAL, so the app's own start pays nothing for this

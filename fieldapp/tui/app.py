@@ -14,9 +14,12 @@ from textual.reactive import reactive
 from textual.timer import Timer
 
 from fieldapp.store import Store
+from fieldapp.store.cipher import is_encrypted
+from fieldapp.store.layout import DB_NAME
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
-from fieldapp.vault.unlocking import Locked, PinNeeded, data_key, is_set
+from fieldapp.vault.keyfile import KeyFileDamaged
+from fieldapp.vault.unlocking import KeyLost, Locked, PinNeeded, data_key, is_set
 from fieldcore.i18n import N_, _, format_time, set_language
 from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
@@ -90,14 +93,20 @@ class FieldApp(PaletteInUiLanguage):
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
+        encrypted = is_encrypted(self.home / DB_NAME)
         try:
-            data_key(self.home)  # unlocked in this process already, or FIELDAPP_PIN
-        except Locked as error:
+            # Unlocked in this process already, by the keyring, or by FIELDAPP_PIN.
+            data_key(self.home, encrypted_data=encrypted)
+        except (Locked, KeyFileDamaged) as error:
             from fieldapp.tui.lock import LockScreen
 
             self.locked = True
-            self.push_screen(LockScreen(self.home, new=not is_set(self.home), opened=self._open))
-            if not isinstance(error, PinNeeded):
+            # A lost or damaged key file is said, and no new PIN is offered over data that
+            # only the old key opens.
+            lost = str(error) if isinstance(error, KeyLost | KeyFileDamaged) else None
+            new = not encrypted and lost is None and not is_set(self.home)
+            self.push_screen(LockScreen(self.home, new=new, opened=self._open, lost=lost))
+            if not isinstance(error, PinNeeded) and lost is None:
                 self.notify(str(error), severity="error", timeout=30, markup=False)
             return
         self._open()
@@ -121,7 +130,8 @@ class FieldApp(PaletteInUiLanguage):
     # the idle lock ---------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+        touched = events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        if isinstance(event, touched | events.Paste):
             self.touched = monotonic()
         await super().on_event(event)
 
@@ -145,6 +155,7 @@ class FieldApp(PaletteInUiLanguage):
 
         self.locked = True
         self.use_command_palette = False
+        self.clear_notifications()  # a toast can quote a borrower; it would show on the lock
         self.push_screen(LockScreen(self.home, new=False, opened=self._unlocked, idle=True))
 
     def _unlocked(self) -> None:
@@ -156,10 +167,25 @@ class FieldApp(PaletteInUiLanguage):
             self.notify(*args, **kwargs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While locked, only quitting: no palette, no keys screen, no summary of the day.
-        if self.locked and action != "quit":
+        # While locked, only quitting and moving between the PIN fields: no palette, no keys
+        # screen, no summary of the day.
+        if self.locked and action not in ("quit", "focus_next", "focus_previous", "help_quit"):
             return False
         return super().check_action(action, parameters)
+
+    def _fatal_error(self) -> None:
+        # Textual's own (8.2.8, pinned) prints every frame's local variables, and here they
+        # can hold the PIN, the data key or a borrower: the same traceback without them.
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def notify(self, *args, **kwargs) -> None:  # type: ignore[override]
         # A sync's message can name a borrower: it waits behind the lock until the PIN.

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
-from fieldapp.vault.keyfile import read_key_file
-from fieldapp.vault.unlocking import BadPin, Locked, WaitFirst, WrongPin, set_pin, unlock
+from fieldapp.vault.keyfile import KeyFileDamaged, read_key_file
+from fieldapp.vault.unlocking import WaitFirst, WrongPin, set_pin, unlock
 from fieldcore.i18n import N_, _
 from fieldkit.footer import Footer
 
@@ -28,10 +28,17 @@ class LockScreen(Screen[None]):
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), priority=True)]
 
     def __init__(
-        self, home: Path, *, new: bool, opened: Callable[[], None], idle: bool = False
+        self,
+        home: Path,
+        *,
+        new: bool,
+        opened: Callable[[], None],
+        idle: bool = False,
+        lost: str | None = None,
     ) -> None:
         super().__init__()
         self.home = home
+        self.lost = lost  # the key cannot be had: this is said, and nothing can be typed
         self.new = new  # no PIN yet: this one is chosen, and typed twice
         self.idle = idle  # locked over work in progress, not at start
         self.opened = opened
@@ -40,6 +47,12 @@ class LockScreen(Screen[None]):
         self._ticking: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        if self.lost is not None:
+            with Vertical(id="lock"):
+                yield Label(_("fieldapp cannot open this laptop's data"), id="lock-title")
+                yield Static(self.lost, id="lock-said", markup=False)
+            yield Footer()
+            return
         with Vertical(id="lock"):
             yield Label(
                 _("Choose a PIN for this laptop") if self.new else _("fieldapp is locked"),
@@ -59,17 +72,22 @@ class LockScreen(Screen[None]):
             if not self.new:
                 yield Static(
                     _(
-                        "Forgot it? Your supervisor can enroll this laptop again; what it "
-                        "has not sent to head office yet cannot be opened without the PIN."
+                        "Forgot it? fieldapp reset erases this laptop, and your supervisor "
+                        "enrolls it again; what it has not sent to head office is lost."
                     ),
                     id="lock-forgot",
                 )
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.lost is not None:
+            return
         self.query_one("#pin", Input).focus()
         # A wait left by wrong PINs before this start (the app's or the command line's).
-        key_file = None if self.new else read_key_file(self.home)
+        try:
+            key_file = None if self.new else read_key_file(self.home)
+        except KeyFileDamaged:
+            key_file = None  # said when a PIN is typed
         if key_file is not None and key_file.retry_at > time.time():
             self._hold(key_file.retry_at - time.time(), earlier=True)
 
@@ -92,7 +110,8 @@ class LockScreen(Screen[None]):
         # Stretching the PIN takes about 0.35 s: off the UI thread, so the screen stays drawn.
         try:
             set_pin(self.home, pin) if self.new else unlock(self.home, pin)
-        except (Locked, BadPin) as error:
+        except Exception as error:  # a wrong PIN, or a damaged key file, a full disk...
+            # Said in a sentence: a traceback here would print the PIN among its locals.
             self.app.call_from_thread(self._refused, error)
         else:
             self.app.call_from_thread(self._unlocked)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from fieldapp.vault.unlocking import BadPin, Locked, change_pin
+from fieldapp.vault.unlocking import change_pin
 from fieldcore.i18n import N_, _
 
 
@@ -21,6 +21,7 @@ class PinChangeDialog(ModalScreen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self._busy = False
+        self._done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-change"):
@@ -53,7 +54,8 @@ class PinChangeDialog(ModalScreen[bool]):
         # Two Argon2id stretches, about 0.7 s: off the UI thread.
         try:
             change_pin(self.app.home, current, new)
-        except (Locked, BadPin) as error:
+        except Exception as error:  # a wrong PIN, a weak one, a damaged key file, a full disk
+            # Said in a sentence: a traceback here would print the PINs among its locals.
             self.app.call_from_thread(self._refused, str(error))
         else:
             self.app.call_from_thread(self._changed)
@@ -67,7 +69,15 @@ class PinChangeDialog(ModalScreen[bool]):
 
     def _changed(self) -> None:
         self.app.notify(_("PIN changed."))
-        self.dismiss(True)
+        # Dismissing pops the top screen: if the lock came over this dialog meanwhile, the
+        # dialog goes once it is on top again, never the lock.
+        self._done = True
+        if self.is_current:
+            self.dismiss(True)
+
+    def on_screen_resume(self) -> None:
+        if self._done:
+            self.dismiss(True)
 
     def _said(self, text: str) -> None:
         self.query_one("#pin-change-said", Static).update(text)

@@ -12,7 +12,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from fieldapp.vault.keyfile import read_key_file, write_key_file
+from fieldapp.vault.keyfile import key_file_lock, read_key_file, write_key_file
 from fieldapp.vault.wrapping import unwrap, wrap
 
 SERVICE = "fieldapp"
@@ -32,10 +32,12 @@ def _keyring():
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring):
+    # The keyring library's own measure: below 1 are the stand-ins (a plain file, none).
+    if isinstance(backend, fail.Keyring) or backend.priority < 1:
         raise NoKeyring(
-            "this machine offers no keyring (on Linux, a Secret Service such as GNOME Keyring "
-            "or KWallet); the PIN alone opens the data"
+            "this machine offers no keyring that keeps secrets safe (on Linux, a Secret "
+            "Service such as GNOME Keyring or KWallet; a plain file does not count): the PIN "
+            "alone opens the data"
         )
     return backend
 
@@ -51,17 +53,19 @@ def keyring_on(home: Path, key: bytes) -> str:
     backend = _keyring()
     secret = os.urandom(32)
     backend.set_password(SERVICE, _account(home), base64.b64encode(secret).decode())
-    key_file = read_key_file(home)
-    assert key_file is not None  # the key was unlocked from it
-    write_key_file(home, key_file.with_(keyring=wrap(secret, key)))
+    with key_file_lock(home):
+        key_file = read_key_file(home)
+        assert key_file is not None  # the key was unlocked from it
+        write_key_file(home, key_file.with_(keyring=wrap(secret, key)))
     return type(backend).__name__
 
 
 def keyring_off(home: Path) -> None:
     """Forget the keyring's wrap and its secret: from now on only the PIN opens the data."""
-    key_file = read_key_file(home)
-    if key_file is not None and key_file.keyring is not None:
-        write_key_file(home, key_file.with_(keyring=None))
+    with key_file_lock(home):
+        key_file = read_key_file(home)
+        if key_file is not None and key_file.keyring is not None:
+            write_key_file(home, key_file.with_(keyring=None))
     # No keyring, or no entry in it: either way nothing is left there.
     with contextlib.suppress(Exception):
         _keyring().delete_password(SERVICE, _account(home))

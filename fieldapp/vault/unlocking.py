@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fieldapp.vault.keyfile import KEY_NAME, KeyFile, Stretch, read_key_file, write_key_file
+from fieldapp.vault.keyfile import (
+    KEY_NAME,
+    KeyFile,
+    Stretch,
+    key_file_lock,
+    read_key_file,
+    write_key_file,
+)
 from fieldapp.vault.wrapping import stretched, unwrap, wrap
 from fieldcore.i18n import _
 
@@ -64,6 +72,10 @@ class BadPin(ValueError):
     """A new PIN that does not follow the rules; the message says which."""
 
 
+class AlreadySet(BadPin):
+    """A first PIN for a laptop that got one meanwhile (another process chose it)."""
+
+
 def new_pin() -> str:
     """A PIN chosen for a laptop that has none: FIELDAPP_PIN, or asked; checked, not yet kept."""
     pin = os.environ.get("FIELDAPP_PIN") or None  # set but empty: not given
@@ -113,7 +125,7 @@ def data_key(home: Path, encrypted_data: bool = False) -> bytes:
         raise KeyLost(
             _(
                 "this laptop's key file ({name}) is missing, so its data cannot be opened; "
-                "ask your supervisor for a new enrollment"
+                "erase it with fieldapp reset, and ask your supervisor for a new enrollment"
             ).format(name=KEY_NAME)
         )
     pin = os.environ.get("FIELDAPP_PIN") or None  # set but empty: not given
@@ -123,7 +135,12 @@ def data_key(home: Path, encrypted_data: bool = False) -> bytes:
         raise PinNeeded(
             _("this laptop's data is locked: give the PIN (FIELDAPP_PIN, or --pin-stdin)")
         )
-    return unlock(home, pin) if known else set_pin(home, pin)
+    if known:
+        return unlock(home, pin)
+    try:
+        return set_pin(home, pin)
+    except AlreadySet:
+        return unlock(home, pin)  # another process chose it a moment ago: it must be this one
 
 
 def set_pin(home: Path, pin: str) -> bytes:
@@ -131,40 +148,61 @@ def set_pin(home: Path, pin: str) -> bytes:
     pin = pin.strip()
     if problem := pin_problem(pin):
         raise BadPin(problem)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if is_set(home):
-        raise BadPin(_("this laptop has a PIN already; change it with fieldapp pin change"))
     key = os.urandom(32)
     stretch = Stretch.new()
-    write_key_file(home, KeyFile(stretch=stretch, wrapped=wrap(stretched(pin, stretch), key)))
+    wrapped = wrap(stretched(pin, stretch), key)
+    with key_file_lock(home):
+        # Checked under the lock: two processes must never each make a first key.
+        if is_set(home):
+            raise AlreadySet(_("this laptop has a PIN already; change it with fieldapp pin change"))
+        write_key_file(home, KeyFile(stretch=stretch, wrapped=wrapped))
     _unlocked[home.resolve()] = key
     return key
+
+
+def _wait_after(failures: int) -> int:
+    return min(2 ** (failures - 1), LONGEST_WAIT) if failures > 0 else 0
 
 
 def unlock(home: Path, pin: str) -> bytes:
     """The data key, if `pin` is this laptop's PIN; each wrong one makes the next wait longer.
 
-    The count is in the key file, so restarting the app does not reset it. The PIN is
-    always stretched, even when this process holds the key already (the idle lock):
-    a guess costs the same everywhere.
+    The count is in the key file, so restarting the app does not reset it, and each try
+    is counted before the PIN is stretched, so stopping a process mid-try gains nothing.
+    The PIN is always stretched, even when this process holds the key already (the idle
+    lock): a guess costs the same everywhere.
     """
     pin = pin.strip()  # spaces around it are a slip of the finger, never a guess
-    key_file = read_key_file(home)
-    if key_file is None:
-        raise KeyLost(_("this laptop has no PIN yet"))
-    waiting = key_file.retry_at - time.time()
-    if waiting > 0:
-        raise WaitFirst(int(waiting) + 1)
+    with key_file_lock(home):
+        key_file = read_key_file(home)
+        if key_file is None:
+            raise KeyLost(_("this laptop has no PIN yet"))
+        # Never longer than the schedule says, so a clock set back cannot lock anyone out.
+        waiting = min(key_file.retry_at - time.time(), _wait_after(key_file.failures))
+        if waiting > 0:
+            raise WaitFirst(math.ceil(waiting))
+        failures = key_file.failures + 1
+        wait = _wait_after(failures)
+        write_key_file(home, key_file.with_(failures=failures, retry_at=time.time() + wait))
     key = unwrap(stretched(pin, key_file.stretch), key_file.wrapped)
     if key is None:
-        failures = key_file.failures + 1
-        wait = min(2 ** (failures - 1), LONGEST_WAIT)
-        write_key_file(home, key_file.with_(failures=failures, retry_at=time.time() + wait))
         raise WrongPin(wait)
-    if key_file.failures:
-        write_key_file(home, key_file.with_(failures=0, retry_at=0.0))
+    with key_file_lock(home):
+        latest = read_key_file(home) or key_file
+        latest = latest.with_(failures=0, retry_at=0.0)
+        if _weaker(latest.stretch):
+            # A key made with lower costs (an older version, or a test setting) is wrapped
+            # again with the shipped ones, now that the PIN is known to be right.
+            stretch = Stretch.new()
+            latest = latest.with_(stretch=stretch, wrapped=wrap(stretched(pin, stretch), key))
+        write_key_file(home, latest)
     _unlocked[home.resolve()] = key
     return key
+
+
+def _weaker(stretch: Stretch) -> bool:
+    shipped = Stretch.new()
+    return (stretch.memory_kib, stretch.time_cost) < (shipped.memory_kib, shipped.time_cost)
 
 
 def change_pin(home: Path, old: str, new: str) -> None:
@@ -174,13 +212,13 @@ def change_pin(home: Path, old: str, new: str) -> None:
     key = unlock(home, old)
     if new.strip() == old.strip():
         raise BadPin(_("the new PIN is the one in use; choose another"))
-    new = new.strip()
     stretch = Stretch.new()
-    key_file = read_key_file(home)
-    assert key_file is not None  # unlock has just read it
-    write_key_file(
-        home, key_file.with_(stretch=stretch, wrapped=wrap(stretched(new, stretch), key))
-    )
+    wrapped = wrap(stretched(new.strip(), stretch), key)
+    with key_file_lock(home):
+        key_file = read_key_file(home)
+        if key_file is None:
+            raise KeyLost(_("this laptop has no PIN yet"))
+        write_key_file(home, key_file.with_(stretch=stretch, wrapped=wrapped))
 
 
 def forget(home: Path) -> None:

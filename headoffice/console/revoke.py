@@ -39,6 +39,7 @@ class RevokeDialog(FormDialog):
         self.collector = collector
         # Laptops in service, once head office has said; None until then.
         self.laptops: int | None = None
+        self._sending = False
 
     def compose(self) -> ComposeResult:
         title = _("Revoke {collector}'s laptops").format(collector=self.collector)
@@ -53,7 +54,7 @@ class RevokeDialog(FormDialog):
 
     def on_mount(self) -> None:
         self._describe()
-        self.run_worker(self._count, thread=True)
+        self.run_worker(self._count, thread=True, exit_on_error=False)
 
     def _count(self) -> None:
         try:
@@ -65,6 +66,8 @@ class RevokeDialog(FormDialog):
         self.app.call_from_thread(self._counted, laptops)
 
     def _counted(self, laptops: int | None) -> None:
+        if not self.is_attached:
+            return  # closed before head office answered
         self.laptops = laptops
         self._describe()
 
@@ -91,9 +94,19 @@ class RevokeDialog(FormDialog):
         self.query_one("#ok", Button).label = _("Revoke and wipe") if wipe else _("Revoke")
 
     def _error(self, message: str) -> None:
-        self.query_one("#dialog-error", Static).update(message)
+        self._sending = False
+        if self.is_attached:
+            self.query_one("#dialog-error", Static).update(message)
+
+    def _done(self, message: str) -> None:
+        # Dismissing pops the top screen: only while this dialog is the one on top.
+        if self.is_current:
+            self.dismiss(message)
 
     def action_submit(self) -> None:
+        if self._sending:
+            return  # a second OK while the first is on its way sends nothing more
+        self._sending = True
         collector, wipe = self.collector, self.wipe()
 
         def send() -> None:
@@ -102,13 +115,18 @@ class RevokeDialog(FormDialog):
             except ConsoleError as error:
                 self.app.call_from_thread(self._error, str(error))
                 return
-            self.app.call_from_thread(self.dismiss, revoked_message(done))
+            self.app.call_from_thread(self._done, revoked_message(done))
 
-        self.run_worker(send, thread=True, exclusive=True)
+        self.run_worker(send, thread=True, exclusive=True, exit_on_error=False)
 
 
 def revoked_message(done: RevokeResult) -> str:
     """The status line after a revoke: how many, and whether they erase themselves."""
+    if done.revoked == 0 and done.wipe_ordered:
+        return _(
+            "{collector}'s laptops were revoked already; they are ordered wiped at their next "
+            "contact"
+        ).format(collector=done.collector)
     if done.revoked == 0:
         return _("{collector} had no laptop in service: nothing was revoked").format(
             collector=done.collector
