@@ -202,3 +202,18 @@ def test_a_lost_key_file_is_said_and_no_new_pin_is_offered_over_the_data(home, m
     assert "fieldapp cannot open this laptop's data" in shown
     assert "fieldapp reset" in shown
     assert not (home / "fieldapp.key").exists()
+
+
+def test_the_lock_speaks_the_collectors_language_before_the_data_is_open(home, monkeypatch):
+    async def quit_at_once(app, pilot):
+        return read_key_file(home).language
+
+    assert drive(home, quit_at_once, language="da") == "da"  # kept beside the key
+    monkeypatch.delenv("FIELDAPP_PIN")
+    forget(home)
+
+    async def steps(app, pilot):
+        return drawn(app)
+
+    shown = drive(home, steps)
+    assert "fieldapp er låst" in shown and "Skriv din PIN og tryk Enter." in shown

@@ -18,8 +18,15 @@ from fieldapp.store.cipher import is_encrypted
 from fieldapp.store.layout import DB_NAME
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.route import RouteScreen
-from fieldapp.vault.keyfile import KeyFileDamaged
-from fieldapp.vault.unlocking import KeyLost, Locked, PinNeeded, data_key, is_set
+from fieldapp.vault.keyfile import KeyFileDamaged, read_key_file
+from fieldapp.vault.unlocking import (
+    KeyLost,
+    Locked,
+    PinNeeded,
+    data_key,
+    is_set,
+    remember_language,
+)
 from fieldcore.i18n import N_, _, format_time, set_language
 from fieldkit.palette import PaletteInUiLanguage
 from sync.schedule import SyncSchedule
@@ -95,6 +102,12 @@ class FieldApp(PaletteInUiLanguage):
             self.register_theme(theme)
         encrypted = is_encrypted(self.home / DB_NAME)
         try:
+            key_file = read_key_file(self.home)
+        except KeyFileDamaged:
+            key_file = None  # said below, when the key is asked for
+        if key_file is not None and key_file.language:
+            set_language(key_file.language)
+        try:
             # Unlocked in this process already, by the keyring, or by FIELDAPP_PIN.
             data_key(self.home, encrypted_data=encrypted)
         except (Locked, KeyFileDamaged) as error:
@@ -114,7 +127,9 @@ class FieldApp(PaletteInUiLanguage):
     def _open(self) -> None:
         self.locked = False
         self.store = Store(self.home)
-        set_language(self.store.setting("ui_language") or self.store.setting("language") or "en")
+        language = self.store.setting("ui_language") or self.store.setting("language") or "en"
+        set_language(language)
+        self._lock_speaks(language)
         self.theme = self.store.setting("theme") or DEFAULT_THEME
         self.sub_title = self.store.setting("collector") or _("not enrolled")
         self.push_screen(RouteScreen())
@@ -220,10 +235,20 @@ class FieldApp(PaletteInUiLanguage):
         self.theme = name
         self.store.set_settings(theme=name)
 
+    def _lock_speaks(self, language: str) -> None:
+        # Read each start (a cheap file read); written only when the language changed.
+        try:
+            key_file = read_key_file(self.home)
+        except KeyFileDamaged:
+            return
+        if key_file is not None and key_file.language != language:
+            remember_language(self.home, language)
+
     def choose_language(self, code: str) -> None:
         """Switch the screens' language, remember it, and redraw."""
         set_language(code)
         self.store.set_settings(ui_language=code)
+        self._lock_speaks(code)
         self.refresh_status()
         for screen in self.screen_stack:
             relabel = getattr(screen, "relabel", None)

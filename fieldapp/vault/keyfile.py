@@ -58,6 +58,8 @@ class KeyFile:
     keyring: str | None = None  # base64: the data key wrapped under a secret in the OS keyring
     failures: int = 0  # wrong PINs in a row
     retry_at: float = 0.0  # Unix time before which no PIN is tried
+    # The collector's screen language, so the lock speaks it before the data is open.
+    language: str | None = None
     version: int = field(default=1)
 
     def with_(self, **changes: object) -> KeyFile:

@@ -221,6 +221,14 @@ def change_pin(home: Path, old: str, new: str) -> None:
         write_key_file(home, key_file.with_(stretch=stretch, wrapped=wrapped))
 
 
+def remember_language(home: Path, language: str) -> None:
+    """Keep the screens' language beside the key, for the lock to speak before it opens."""
+    with key_file_lock(home):
+        key_file = read_key_file(home)
+        if key_file is not None and key_file.language != language:
+            write_key_file(home, key_file.with_(language=language))
+
+
 def forget(home: Path) -> None:
     """This process no longer holds the laptop's key (after a wipe)."""
     _unlocked.pop(home.resolve(), None)
