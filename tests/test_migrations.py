@@ -65,6 +65,10 @@ def test_a_database_from_before_versioning_keeps_everything(db_url):
     # The field payment was carried into the payments table, for promise keeping.
     assert (payment.id, payment.amount_minor, payment.paid_on) == ("o1", 12050, date(2026, 11, 20))
     assert payment.source == "field" and payment.reference == "R-1"
+    # Kept before the audit trail existed: each row has its entry now, and the trail holds.
+    from headoffice.evidence.trail import verify
+
+    assert verify(engine) == (2, None)
 
 
 def test_promises_recorded_before_arrangements_become_arrangements_of_one_part(db_url):

@@ -14,6 +14,7 @@ from fieldcore.contact import HoldReason
 from headoffice.api.syncoutcomes import apply_deposits, apply_outcomes
 from headoffice.api.syncpull import changes_after
 from headoffice.compliance.holds import hold_from_field
+from headoffice.evidence.trail import AUDITED, record_rows
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
@@ -291,14 +292,17 @@ def _write(
                 rows = [row for items in writes.values() for t, row in items if t is table]
                 if rows:
                     conn.execute(table.insert(), rows)
+        _audit(conn, [item for items in writes.values() for item in items])
         return
     except DBAPIError:
         pass
+    stored: list[tuple[sa.Table, dict]] = []
     for mutation_id, items in writes.items():
         try:
             with conn.begin_nested():
                 for table, row in items:
                     conn.execute(table.insert(), row)
+            stored.extend(items)
         except DBAPIError as error:
             # The database's own message can carry the row's values: never echo it.
             answers[mutation_id] = MutationResult(
@@ -306,3 +310,12 @@ def _write(
                 status="refused",
                 message=f"head office could not store this change ({type(error).__name__})",
             )
+    _audit(conn, stored)
+
+
+def _audit(conn: Connection, stored: list[tuple[sa.Table, dict]]) -> None:
+    """The audit trail's entries for the outcomes, payments and corrections just stored."""
+    for name in AUDITED:
+        ids = [row["id"] for table, row in stored if table.name == name]
+        if ids:
+            record_rows(conn, name, ids)

@@ -6,6 +6,7 @@ import click
 
 from headoffice.cli import (
     arrangements,
+    audit,
     cash,
     console,
     content,
@@ -63,6 +64,7 @@ for command in (
     numbers.numbers_command,
     arrangements.arrangements_command,
     cash.cash_command,
+    audit.audit,
     reports.export,
     console.console,
     console.demo,

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from content import CONTENT_DIR
 from fieldcore.accounts import Account
 from headoffice.compliance.holds import place_hold, record_notices
+from headoffice.evidence.trail import record_unrecorded
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
@@ -140,6 +141,7 @@ def seed_demo(engine: Engine, today: date) -> str:
     token = roster.add_collector(engine, DEMO_COLLECTOR, "en", "Europe/Copenhagen")
     roster.assign(engine, DEMO_COLLECTOR, today, [a.account_id for a in accounts])
     _contact_on_record(engine, accounts, today)
+    record_unrecorded(engine)  # the history seeded above, in the audit trail as a push puts it
     return token
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from fieldcore.accounts import Account
 from fieldcore.contact import HoldReason
 from headoffice.compliance.holds import hold_from_field, record_notices
+from headoffice.evidence.trail import record_unrecorded
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
@@ -104,6 +105,7 @@ def seed_team(engine: Engine, today: date) -> str:
             roster.assign(engine, name, day, route)
         if back > 0:
             _work_the_day(engine, day, rng, codes, {a.account_id: a for a in accounts})
+    record_unrecorded(engine)  # the two weeks seeded above, in the audit trail
     return add_supervisor(engine, DEMO_SUPERVISOR)
 
 

@@ -312,6 +312,33 @@ deposits = sa.Table(
 
 # Failed authentications by client address (a wrong device, supervisor or enrollment
 # token): kept in the database so that every server process refuses the same guesser.
+# The audit trail: one chain of entries per head office (and, later, per laptop), each
+# holding the hash of the one before; an audited row's entry keeps its fields' hashes.
+audit_entries = sa.Table(
+    "audit_entries",
+    metadata,
+    sa.Column("chain", sa.String(80), primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subject_table", sa.String(40)),
+    sa.Column("subject_id", sa.String(140)),
+    sa.Column("body", sa.Text, nullable=False),  # canonical JSON
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+    sa.Index("ix_audit_entries_subject", "subject_table", "subject_id"),
+)
+
+# Each chain's last entry: locked by the transaction that appends, so two writers never
+# give two entries one number.
+audit_heads = sa.Table(
+    "audit_heads",
+    metadata,
+    sa.Column("chain", sa.String(80), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+)
+
 auth_failures = sa.Table(
     "auth_failures",
     metadata,

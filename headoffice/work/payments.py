@@ -16,6 +16,7 @@ from fieldcore.moments import CellDay
 from fieldcore.money import MoneyError, check_currency, check_plain_amount, parse_amount
 from fieldcore.text import Line
 from headoffice.clock import today
+from headoffice.evidence.trail import record_rows
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, payments, touch_accounts
 from headoffice.work.portfolio import ImportRefused
@@ -146,6 +147,7 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
         ]
         if new:
             conn.execute(payments.insert(), new)
+            record_rows(conn, "payments", [p["id"] for p in new])
             # A payment changes how promises and plans stand: laptops with the account
             # pull it again, with its instalments judged anew.
             touch_accounts(conn, {p["account_id"] for p in new})

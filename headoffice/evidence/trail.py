@@ -1,0 +1,217 @@
+"""Head office's audit trail: entries appended in the transaction of what they record, the
+chain's head to lodge elsewhere, and the verify that recomputes every link and row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldcore.audit import (
+    GENESIS,
+    Broken,
+    Entry,
+    canonical,
+    changed_fields,
+    field_hashes,
+    first_broken_link,
+    plain_value,
+)
+from headoffice.store.db import chunks
+from headoffice.store.tables import audit_entries, audit_heads, corrections, outcomes, payments
+
+OFFICE = "office"
+
+# The rows whose every field the trail keeps, and the kind of their entries.
+AUDITED: dict[str, tuple[sa.Table, str]] = {
+    "outcomes": (outcomes, "outcome"),
+    "payments": (payments, "payment"),
+    "corrections": (corrections, "correction"),
+}
+
+
+@dataclass(frozen=True)
+class Head:
+    """The chain's last entry: lodged elsewhere, it proves nothing before it changed."""
+
+    seq: int
+    entry_hash: str
+    at: datetime | None
+
+
+def append(
+    conn: Connection,
+    items: Iterable[tuple[str, str | None, str | None, dict]],
+    chain: str = OFFICE,
+) -> Head:
+    """Append (kind, subject table, subject id, body) entries, in the caller's transaction.
+
+    The head's row is locked first (FOR UPDATE; SQLite's one writer does the same), so
+    entries of two writers never share a number, and nothing is recorded unless what
+    it records is committed with it.
+    """
+    head = conn.execute(
+        sa.select(audit_heads.c.seq, audit_heads.c.entry_hash)
+        .where(audit_heads.c.chain == chain)
+        .with_for_update()
+    ).first()
+    seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
+    now = datetime.now(UTC)
+    at = str(plain_value(now))
+    rows = []
+    for kind, table, subject, body in items:
+        seq += 1
+        entry = Entry(seq, kind, at, table, subject, body, prev)
+        prev = entry.hash()
+        rows.append(
+            {
+                "chain": chain,
+                "seq": seq,
+                "kind": kind,
+                "at": now,
+                "subject_table": table,
+                "subject_id": subject,
+                "body": canonical(body).decode(),
+                "prev_hash": entry.prev_hash,
+                "entry_hash": prev,
+            }
+        )
+    if not rows:
+        return Head(seq, prev, None)
+    for batch in chunks(rows, 1000):
+        conn.execute(audit_entries.insert(), batch)
+    if head is None:
+        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=prev))
+    else:
+        conn.execute(
+            audit_heads.update()
+            .where(audit_heads.c.chain == chain)
+            .values(seq=seq, entry_hash=prev)
+        )
+    return Head(seq, prev, now)
+
+
+def record_rows(conn: Connection, table_name: str, ids: Iterable[str]) -> None:
+    """An entry for each row just stored, with its fields' hashes as the database keeps them
+    (read back, so defaults and types are what a verify will read)."""
+    table, kind = AUDITED[table_name]
+    found: dict[str, dict] = {}
+    for chunk in chunks(list(ids)):
+        for row in conn.execute(sa.select(table).where(table.c.id.in_(chunk))):
+            found[row.id] = dict(row._mapping)
+    items = [
+        (kind, table_name, row_id, {"fields": field_hashes(found[row_id])})
+        for row_id in sorted(found, key=lambda i: (str(found[i]["received_at"]), i))
+    ]
+    append(conn, items)
+
+
+def record_unrecorded(engine: Engine) -> int:
+    """Entries for audited rows stored without one (the demos' seeding); how many."""
+    count = 0
+    with engine.begin() as conn:
+        for name, (table, _kind) in AUDITED.items():
+            recorded = sa.select(audit_entries.c.subject_id).where(
+                audit_entries.c.subject_table == name
+            )
+            ids = conn.execute(sa.select(table.c.id).where(table.c.id.not_in(recorded)))
+            found = list(ids.scalars())
+            record_rows(conn, name, found)
+            count += len(found)
+    return count
+
+
+def head(engine: Engine, chain: str = OFFICE) -> Head:
+    """The chain's head now, with the moment of its last entry."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(audit_entries.c.seq, audit_entries.c.entry_hash, audit_entries.c.at)
+            .where(audit_entries.c.chain == chain)
+            .order_by(audit_entries.c.seq.desc())
+            .limit(1)
+        ).first()
+    return Head(row.seq, row.entry_hash, row.at) if row else Head(0, GENESIS, None)
+
+
+def _entries(conn: Connection, chain: str, after: int) -> Iterator[tuple[Entry, str]]:
+    query = (
+        sa.select(audit_entries)
+        .where(audit_entries.c.chain == chain, audit_entries.c.seq > after)
+        .order_by(audit_entries.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    for row in conn.execute(query):
+        entry = Entry(
+            seq=row.seq,
+            kind=row.kind,
+            at=str(plain_value(row.at)),
+            subject_table=row.subject_table,
+            subject_id=row.subject_id,
+            body=json.loads(row.body),
+            prev_hash=row.prev_hash,
+        )
+        yield entry, row.entry_hash
+
+
+def verify(
+    engine: Engine, anchor: tuple[int, str] | None = None, chain: str = OFFICE
+) -> tuple[int, Broken | None]:
+    """How many entries there are, and the first place the trail or a row broke, if any.
+
+    Every link is recomputed (from an anchor, when given: (seq, hash) lodged earlier),
+    then every audited row is compared field by field with its entry: a row changed, a
+    row added by hand, or a row removed is named with its table and id.
+    """
+    after, prev = anchor if anchor else (0, GENESIS)
+    with engine.connect() as conn:
+        if anchor is not None:
+            kept = conn.execute(
+                sa.select(audit_entries.c.entry_hash).where(
+                    audit_entries.c.chain == chain, audit_entries.c.seq == after
+                )
+            ).scalar()
+            if kept != prev:
+                return 0, Broken(f"audit entry {after}", "is not the anchor that was lodged")
+        counted = {"entries": after}
+
+        def counting() -> Iterator[tuple[Entry, str]]:
+            for pair in _entries(conn, chain, after):
+                counted["entries"] = pair[0].seq
+                yield pair
+
+        broken = first_broken_link(counting(), prev=prev, start=after + 1)
+        if broken is not None:
+            return counted["entries"], broken
+        for name in AUDITED:
+            broken = _rows_match(conn, name, chain)
+            if broken is not None:
+                return counted["entries"], broken
+    return counted["entries"], None
+
+
+def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
+    table, _kind = AUDITED[table_name]
+    recorded: dict[str, tuple[int, dict]] = {}
+    query = sa.select(audit_entries.c.seq, audit_entries.c.subject_id, audit_entries.c.body).where(
+        audit_entries.c.chain == chain, audit_entries.c.subject_table == table_name
+    )
+    for row in conn.execute(query.execution_options(yield_per=5000)):
+        recorded[row.subject_id] = (row.seq, json.loads(row.body)["fields"])
+    rows = conn.execute(sa.select(table).order_by(table.c.id).execution_options(yield_per=5000))
+    for row in rows:
+        mapping = dict(row._mapping)
+        kept = recorded.pop(mapping["id"], None)
+        where = f"{table_name} {mapping['id']}"
+        if kept is None:
+            return Broken(where, "has no audit entry: it was not stored through head office")
+        seq, fields = kept
+        if changed := changed_fields(mapping, fields):
+            return Broken(where, f"{', '.join(changed)} differs from what audit entry {seq} kept")
+    if recorded:
+        gone, (seq, _fields) = min(recorded.items(), key=lambda item: item[1][0])
+        return Broken(f"{table_name} {gone}", f"is gone: audit entry {seq} recorded it")
+    return None
