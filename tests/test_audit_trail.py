@@ -4,6 +4,7 @@ removed or reordered, and the verify names it; an anchor proves nothing before i
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -54,8 +55,13 @@ def test_a_day_verifies_intact_and_an_amount_edited_in_sql_is_named(laptop, engi
     a_day(laptop, engine)
     done = audit(engine, "verify")
     assert done.returncode == 0, done.stderr
-    # Two outcomes, the cash payment, the correction and the bank's payment.
-    assert done.stdout.strip() == "audit trail intact: 5 entries"
+    # The portfolio's import and the route (the fixture's), two outcomes, the cash payment,
+    # the correction and the bank's payment.
+    assert kinds(engine) == [
+        "portfolio import", "assignment", "outcome", "outcome", "payment", "correction",
+        "payment",
+    ]  # fmt: skip
+    assert done.stdout.strip() == "audit trail intact: 7 entries"
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE payments SET amount_minor = 1500 WHERE reference = 'BANK-7'"))
     broken = audit(engine, "verify")
@@ -89,12 +95,12 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
     lodged = audit(engine, "anchor")
     assert lodged.returncode == 0
     anchor = lodged.stdout.split()[0]
-    assert anchor.startswith("5:") and len(anchor) == 2 + 64
+    assert anchor.startswith("7:") and len(anchor) == 2 + 64
     import_payments(
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,10.00,DKK,2026-11-22,B-8\n"
     )
     done = audit(engine, "verify", "--anchor", anchor)
-    assert done.stdout.strip() == "audit trail intact: 6 entries (from anchor 5)"
+    assert done.stdout.strip() == "audit trail intact: 8 entries (from anchor 7)"
     # Someone rewrites the trail from entry 3 on, every hash recomputed: the anchor says so.
     with engine.begin() as conn:
         # Read through the table, so moments come back typed as the verify reads them.
@@ -123,6 +129,31 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
     assert forged.returncode == 1 and "is not the anchor that was lodged" in forged.stderr
     bad = audit(engine, "verify", "--anchor", "five")
     assert bad.returncode == 2 and "SEQ:HASH" in bad.stderr
+
+
+def kinds(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(
+            conn.execute(sa.select(audit_entries.c.kind).order_by(audit_entries.c.seq)).scalars()
+        )
+
+
+def test_an_import_keeps_its_files_hash_and_supervisors_work_is_entered(
+    engine, portfolio_file, tmp_path
+):
+    url = engine.url.render_as_string(hide_password=False)
+    cli("headoffice", "import-portfolio", str(portfolio_file), "--db", url)
+    cli("headoffice", "collector", "add", "Lars", "--db", url)
+    cli("headoffice", "assign", "--collector", "Lars", "--date", "2026-11-23", "DK-1", "--db", url)
+    cli("headoffice", "recall", "--date", "2026-11-23", "DK-1", "--db", url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(audit_entries).order_by(audit_entries.c.seq)).all()
+    assert [r.kind for r in rows] == ["portfolio import", "assignment", "recall"]
+    imported = json.loads(rows[0].body)
+    assert imported["file_sha256"] == hashlib.sha256(portfolio_file.read_bytes()).hexdigest()
+    assert imported["new"] == 3
+    assert json.loads(rows[2].body) == {"accounts": ["DK-1"], "date": "2026-11-23"}
+    assert audit(engine, "verify").stdout.strip() == "audit trail intact: 3 entries"
 
 
 def _at(value) -> str:

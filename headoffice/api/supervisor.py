@@ -5,6 +5,7 @@ Separate from the laptops' sync API: it takes supervisor tokens only.
 
 # No `from __future__ import annotations`: FastAPI reads these signatures at runtime.
 
+import hashlib
 import re
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -128,7 +129,9 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
             found = portfolio.parse_portfolio(text)
         except portfolio.ImportRefused as refused:
             raise _file_refused(refused) from None
-        summary = portfolio.import_accounts(engine, found)
+        summary = portfolio.import_accounts(
+            engine, found, file_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
+        )
         return ImportResult(new=summary.new, updated=summary.updated, unchanged=summary.unchanged)
 
     @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def import_portfolio(db_url: str | None, file: Path) -> None:
     with click.progressbar(
         length=len(found), label="importing", file=sys.stderr, hidden=not show
     ) as bar:
-        summary = portfolio.import_accounts(engine, found, progress=bar.update)
+        summary = portfolio.import_accounts(
+            engine, found, progress=bar.update, file_sha256=_sha256_of(file)
+        )
     click.echo(
         f"imported {len(found)} account(s) from {file}: "
         f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
@@ -91,3 +94,12 @@ def _file_refused(file: Path, refused: portfolio.ImportRefused) -> click.ClickEx
     return click.ClickException(
         f"refused {file}: {len(refused.problems)} problem(s); nothing was imported"
     )
+
+
+def _sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in blocks: it goes into the audit trail with the import."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.arrangements import MOST_INSTALMENTS, Every, add_months, plan_problems, schedule
+from fieldcore.audit import sha256
 from fieldcore.contact import HoldReason
 from headoffice import clock
 from headoffice.compliance.holds import release_in
+from headoffice.evidence.trail import append
 from headoffice.store.tables import accounts, outcomes, reserve_changes, touch_accounts
 from headoffice.wire import ReviewItemWire
 from headoffice.work.arrangements import arrangement_rows, replace_older
@@ -34,7 +36,29 @@ def carry_out(
     note: str,
     by: str,
 ) -> None:
-    """Do what the decision on `item` means; raise DecisionError to refuse it whole."""
+    """Do what the decision on `item` means; raise DecisionError to refuse it whole.
+
+    The resolution is an entry of the audit trail (its note as a hash: a note can name
+    the borrower, and the entry outlives the personal data it could hold).
+    """
+    append(
+        conn,
+        [
+            (
+                "review resolution",
+                None,
+                None,
+                {
+                    "kind": item.kind,
+                    "ref": item.ref,
+                    "account_id": item.account_id,
+                    "decision": decision,
+                    "by": by,
+                    "note_sha256": sha256(note.encode()),
+                },
+            )
+        ],
+    )
     if item.kind == "dispute":
         # Settled either way, in the borrower's favour or rejected with a note: the hold
         # lifts, and every laptop with the account learns it at its next sync.

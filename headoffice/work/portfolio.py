@@ -21,6 +21,7 @@ from fieldcore.accounts import (
 )
 from fieldcore.errors import FieldErrors
 from fieldcore.money import MoneyError, check_plain_amount
+from headoffice.evidence.trail import append
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, reserve_changes
 
@@ -148,8 +149,12 @@ def import_accounts(
     engine: Engine,
     incoming: list[Account],
     progress: Callable[[int], None] | None = None,
+    file_sha256: str | None = None,
 ) -> ImportSummary:
-    """Upsert accounts in one transaction; rows that did not change keep their version."""
+    """Upsert accounts in one transaction; rows that did not change keep their version.
+
+    The import is an entry of the audit trail, with the SHA-256 of the file it came from.
+    """
     new = updated = unchanged = 0
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -192,4 +197,6 @@ def import_accounts(
             if progress:
                 progress(len(changes))
         new, updated = len(inserts), len(changes)
+        body = {"file_sha256": file_sha256, "new": new, "updated": updated, "unchanged": unchanged}
+        append(conn, [("portfolio import", None, None, body)])
     return ImportSummary(new=new, updated=updated, unchanged=unchanged)

@@ -13,10 +13,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
 from content import shipped_policies
+from fieldcore.audit import sha256
 from fieldcore.errors import from_validation_error
 from fieldcore.policy import ContactPolicy, read_policies
 from fieldcore.policy_floor import loosened
 from fieldcore.scripts import ScriptLibrary, library_texts, placeholder_problems
+from headoffice.evidence.trail import append
 from headoffice.store.tables import content, reserve_changes
 from sync.protocol import MAX_CONTENT_CHARS, MAX_CONTENT_ITEMS, ContentWire
 
@@ -288,4 +290,9 @@ def publish(engine: Engine, folder: Path) -> list[str]:
                 else:
                     conn.execute(content.insert().values(key=key, **values))
                 changed.append(f"{key} v{version}")
+            published = [
+                {"key": key, "kind": kind, "version": version, "sha256": sha256(body.encode())}
+                for key, kind, version, body in fresh
+            ]
+            append(conn, [("content published", None, None, {"items": published})])
     return changed

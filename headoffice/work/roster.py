@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from fieldcore.accounts import LANGUAGES
 from fieldcore.ids import new_id
+from headoffice.evidence.trail import append
 from headoffice.store.db import chunks
 from headoffice.store.tables import (
     accounts,
@@ -247,6 +248,21 @@ def assign(engine: Engine, collector: str, visit_date: date, account_ids: list[s
                 )
         for batch in chunks(fresh):
             conn.execute(visits.insert(), batch)
+        append(
+            conn,
+            [
+                (
+                    "assignment",
+                    None,
+                    None,
+                    {
+                        "collector": collector,
+                        "date": visit_date.isoformat(),
+                        "accounts": account_ids,
+                    },
+                )
+            ],
+        )
     return len(account_ids)
 
 
@@ -274,6 +290,10 @@ def recall(engine: Engine, visit_date: date, account_ids: list[str]) -> int:
                 .where(visits.c.visit_id == row.visit_id)
                 .values(status="recalled", seq=first + offset)
             )
+        recalled = sorted(row.account_id for row in found)
+        append(
+            conn, [("recall", None, None, {"date": visit_date.isoformat(), "accounts": recalled})]
+        )
     return len(found)
 
 
