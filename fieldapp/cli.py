@@ -17,6 +17,7 @@ from fieldapp.cli_afford import (
     statement_option,
     statement_pairs,
 )
+from fieldapp.cli_audit import audit_group
 from fieldapp.cli_deposit import deposit
 from fieldapp.cli_follow_ups import arrangements, follow_ups
 from fieldapp.cli_pin import ask_at_command_line, expected, pin_group, strip_pin_stdin
@@ -360,6 +361,7 @@ main.add_command(arrangements)
 main.add_command(deposit)
 main.add_command(afford_command)
 main.add_command(pin_group)
+main.add_command(audit_group)
 main.add_command(enroll)
 main.add_command(sync)
 main.add_command(reset)

@@ -48,4 +48,5 @@ MIGRATIONS = (
     "m007_holds_and_notices",
     "m008_follow_ups",
     "m009_deposits",
+    "m010_audit_log",
 )

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from fieldcore.route import OutcomeRecord
 
 
+# Each kind of record, and the table it is kept in on the laptop.
+AUDITED_KINDS = {
+    "record_outcome": "outcomes",
+    "correct_contact": "corrections",
+    "record_deposit": "deposits",
+}
+
+
 class Recording(StoreBase):
     """Every write a collector makes; each saved with its way to head office in one transaction."""
 
@@ -173,7 +181,9 @@ class Recording(StoreBase):
 
     def _enqueue(self, kind: str, payload: dict, now: datetime) -> None:
         # Same transaction as the record itself: a change is never saved without
-        # its way to head office, nor sent without being saved.
+        # its way to head office, nor sent without being saved, nor either without
+        # its entry in the laptop's audit chain.
+        self._audit(kind, payload, now)
         self.db["outbox"].insert(
             {
                 "mutation_id": new_id(),
@@ -181,6 +191,30 @@ class Recording(StoreBase):
                 "payload": json.dumps(payload, ensure_ascii=False),
                 "created_at": now.isoformat(),
                 "record_id": payload["id"],
+            }
+        )
+
+    def _audit(self, kind: str, payload: dict, now: datetime) -> None:
+        from fieldcore.audit import GENESIS, Entry, canonical, field_hashes, plain_value
+
+        last = self.conn.execute(
+            "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        entry = Entry(
+            seq, kind, str(plain_value(now)), AUDITED_KINDS[kind], payload["id"],
+            {"fields": field_hashes(payload)}, prev,
+        )  # fmt: skip
+        self.db["audit_log"].insert(
+            {
+                "seq": seq,
+                "kind": kind,
+                "at": entry.at,
+                "subject_table": entry.subject_table,
+                "subject_id": entry.subject_id,
+                "body": canonical(entry.body).decode(),
+                "prev_hash": prev,
+                "entry_hash": entry.hash(),
             }
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 from fieldapp.store.layout import ACCOUNT_FIELDS
@@ -188,3 +190,51 @@ def m009_deposits(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m010_audit_log(db: Database) -> None:
+    # The laptop's own audit chain: each record's entry, holding the hashes of its fields
+    # and of the entry before it (fieldcore.audit). Hashes only: nothing of a borrower.
+    db["audit_log"].create(
+        {
+            "seq": int,
+            "kind": str,
+            "at": str,
+            "subject_table": str,
+            "subject_id": str,
+            "body": str,
+            "prev_hash": str,
+            "entry_hash": str,
+        },
+        pk="seq",
+    )
+    db["audit_log"].create_index(["subject_table", "subject_id"])
+    # What was recorded before the chain existed gets its entry now, oldest first.
+    from fieldcore.audit import GENESIS, Entry, canonical, field_hashes
+
+    seq, prev = 0, GENESIS
+    for table, kind in (
+        ("outcomes", "record_outcome"),
+        ("corrections", "correct_contact"),
+        ("deposits", "record_deposit"),
+    ):
+        for row in db[table].rows_where(order_by="recorded_at, id"):
+            if table == "outcomes" and isinstance(row.get("details"), str):
+                row["details"] = json.loads(row["details"])
+            seq += 1
+            body = {"fields": field_hashes(row), "kept_before_the_trail": True}
+            entry = Entry(seq, kind, row["recorded_at"], table, row["id"], body, prev)
+            prev = entry.hash()
+            db["audit_log"].insert(
+                {
+                    "seq": seq,
+                    "kind": kind,
+                    "at": entry.at,
+                    "subject_table": table,
+                    "subject_id": row["id"],
+                    "body": canonical(body).decode(),
+                    "prev_hash": entry.prev_hash,
+                    "entry_hash": prev,
+                }
+            )
