@@ -51,10 +51,6 @@ class LocalOutbox(Protocol):
 
     def settle(self, results: Iterable[MutationResult]) -> None: ...
 
-    def audit_to_send(self, limit: int) -> list[dict]: ...
-
-    def audit_delivered(self, seq: int) -> None: ...
-
     def cursor(self) -> str: ...
 
     def apply_page(self, page: PullResponse) -> None: ...
@@ -192,8 +188,6 @@ class SyncClient:
             self._push(outbox, batch, report)
             if progress:
                 progress(report)
-        while outbox.audit_to_send(1):  # entries beyond the changes' (an updated laptop's)
-            self._push(outbox, [], report)
         self._pull(outbox, report, progress)
         outbox.mark_synced()
         return report
@@ -209,19 +203,14 @@ class SyncClient:
                     MutationResult(id=item["id"], status="refused", message=f"unsendable: {error}")
                 )
         results = list(broken)
-        # The audit chain's entries go with the changes, in the same request: head office
-        # keeps both or neither, and a retry sends the same entries again.
-        audit = outbox.audit_to_send(MAX_MUTATIONS_PER_PUSH)
-        if sendable or audit:
-            request = PushRequest(mutations=sendable, audit=audit)
+        if sendable:
+            request = PushRequest(mutations=sendable)
             response = _parse(
                 PushResponse, self._post("/sync/push", request.model_dump(mode="json"))
             )
             if [r.id for r in response.results] != [m.id for m in sendable]:
                 raise ServerUnreachable("head office answered a push with the wrong results")
             results += response.results
-            if audit:
-                outbox.audit_delivered(audit[-1]["seq"])
         outbox.settle(results)
         for result in results:
             report.pushed += 1

@@ -202,21 +202,6 @@ class CorrectContact(Wire):
 Mutation = Annotated[RecordOutcome | CorrectContact | RecordDeposit, Field(discriminator="kind")]
 
 
-class AuditEntryWire(Wire):
-    """One entry of the laptop's audit chain, as fieldcore.audit makes it: head office checks
-    that it follows the last one it holds, recomputes its hash, and keeps it as received."""
-
-    seq: int = Field(ge=1)
-    kind: str = Field(min_length=1, max_length=40)
-    # As fieldcore.audit.plain_value writes a moment: UTC, with microseconds.
-    at: str = Field(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-    subject_table: str | None = Field(None, max_length=40)
-    subject_id: str | None = Field(None, max_length=140)
-    body: dict
-    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    entry_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-
-
 class PushRequest(Wire):
     """The laptop's waiting changes, oldest first."""
 
@@ -248,8 +233,6 @@ class PushRequest(Wire):
 
     protocol: Protocol = PROTOCOL_VERSION
     mutations: list[Mutation] = Field(max_length=MAX_MUTATIONS_PER_PUSH)
-    # The laptop's audit chain after the entries head office has acknowledged, in order.
-    audit: list[AuditEntryWire] = Field(default_factory=list, max_length=MAX_MUTATIONS_PER_PUSH)
 
 
 MutationStatus = Literal["applied", "refused"]

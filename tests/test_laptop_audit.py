@@ -4,18 +4,11 @@ entries for what they recorded before the chain."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import sqlalchemy as sa
 
 from fieldapp.recording import record_outcome
 from fieldapp.store import Store
 from fieldapp.syncing import sync_once
-from fieldcore.audit import GENESIS, Entry, canonical
-from headoffice.oversight.exports import outcome_rows
-from headoffice.store.tables import audit_entries
-from sync.client import SyncRejected
 from tests.conftest import sqlite_only
 from tests.helpers import cli, raw_laptop_db
 
@@ -89,73 +82,3 @@ def test_what_an_older_laptop_recorded_gets_its_entries_at_the_update(laptop):
     done = verify(laptop)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "audit trail intact: 4 entries"
-
-
-def held_at_head_office(engine) -> list[tuple[int, str]]:
-    with engine.connect() as conn:
-        query = sa.select(audit_entries.c.seq, audit_entries.c.entry_hash).where(
-            audit_entries.c.chain.like("device:%")
-        )
-        return [tuple(row) for row in conn.execute(query.order_by(audit_entries.c.seq))]
-
-
-def on_the_laptop(home) -> list[tuple[int, str]]:
-    conn = raw_laptop_db(home)
-    try:
-        return [
-            tuple(r) for r in conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq")
-        ]
-    finally:
-        conn.close()
-
-
-def test_the_chain_travels_with_the_push_and_head_office_keeps_it_as_received(
-    laptop, engine, db_url
-):
-    a_morning(laptop)
-    assert sync_once(laptop).pushed == 4
-    assert held_at_head_office(engine) == on_the_laptop(laptop) and len(on_the_laptop(laptop)) == 4
-    said = cli("headoffice", "audit", "verify", "--db", db_url)
-    assert said.stdout.startswith("audit trail intact:")
-    # A retried push sends entries head office holds already: the same ones, so taken.
-    Store(laptop).set_settings(audit_sent_seq="0")
-    assert sync_once(laptop).refused == 0
-    assert len(held_at_head_office(engine)) == 4
-
-
-def test_an_edited_or_replayed_chain_is_refused_and_nothing_is_applied(laptop, engine):
-    a_morning(laptop)
-    conn = raw_laptop_db(laptop)
-    conn.execute("UPDATE audit_log SET kind = 'nothing' WHERE seq = 2")
-    conn.commit()
-    conn.close()
-    with pytest.raises(SyncRejected) as refused:
-        sync_once(laptop)
-    assert refused.value.status == 409 and refused.value.code == "audit_chain"
-    assert "the laptop's audit entry 2 does not hash as it says" in str(refused.value)
-    assert list(outcome_rows(engine)) == [] and held_at_head_office(engine) == []
-    assert Store(laptop).pending_count() == 4  # kept, to be sent once the chain is right
-
-
-def test_a_laptop_replaying_an_old_chain_is_refused(laptop, engine):
-    a_morning(laptop)
-    sync_once(laptop)
-    # The first entry rewritten and every hash after it recomputed: a chain consistent in
-    # itself, but not the one head office holds.
-    conn = raw_laptop_db(laptop)
-    rows = conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
-    prev = GENESIS
-    for seq, kind, at, table, subject, body, _prev, _hash in rows:
-        changed = json.loads(body) | ({"forged": True} if seq == 1 else {})
-        entry = Entry(seq, kind, at, table, subject, changed, prev)
-        prev = entry.hash()
-        conn.execute(
-            "UPDATE audit_log SET body = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?",
-            [canonical(changed).decode(), entry.prev_hash, prev, seq],
-        )
-    conn.commit()
-    conn.close()
-    Store(laptop).set_settings(audit_sent_seq="0")
-    with pytest.raises(SyncRejected) as refused:
-        sync_once(laptop)
-    assert "the laptop's audit entry 1 differs from the one head office holds" in str(refused.value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlite_utils import Database, Migrations
 
@@ -212,7 +211,7 @@ def m010_audit_log(db: Database) -> None:
     )
     db["audit_log"].create_index(["subject_table", "subject_id"])
     # What was recorded before the chain existed gets its entry now, oldest first.
-    from fieldcore.audit import GENESIS, Entry, canonical, field_hashes, plain_value
+    from fieldcore.audit import GENESIS, Entry, canonical, field_hashes
 
     seq, prev = 0, GENESIS
     for table, kind in (
@@ -225,9 +224,7 @@ def m010_audit_log(db: Database) -> None:
                 row["details"] = json.loads(row["details"])
             seq += 1
             body = {"fields": field_hashes(row), "kept_before_the_trail": True}
-            # The moment as head office will read it back: UTC, with microseconds.
-            at = str(plain_value(datetime.fromisoformat(row["recorded_at"])))
-            entry = Entry(seq, kind, at, table, row["id"], body, prev)
+            entry = Entry(seq, kind, row["recorded_at"], table, row["id"], body, prev)
             prev = entry.hash()
             db["audit_log"].insert(
                 {

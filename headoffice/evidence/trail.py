@@ -125,79 +125,6 @@ def record_unrecorded(engine: Engine) -> int:
     return count
 
 
-class ChainBroken(ValueError):
-    """A laptop's audit entries that do not follow the chain head office holds for it."""
-
-
-def laptop_chain(device_id: str) -> str:
-    return f"device:{device_id}"
-
-
-def take_laptop_chain(conn: Connection, device_id: str, received: Iterable) -> None:
-    """Keep a laptop's audit entries as received, each checked against the last one held.
-
-    An entry head office holds already (a retried push) must be the very same; the
-    first new one must follow the last held, and each must hash as it says. Anything
-    else is an edited or replayed chain: ChainBroken, and the caller applies nothing.
-    """
-    chain = laptop_chain(device_id)
-    received = list(received)
-    if not received:
-        return
-    held = conn.execute(
-        sa.select(audit_heads.c.seq, audit_heads.c.entry_hash)
-        .where(audit_heads.c.chain == chain)
-        .with_for_update()
-    ).first()
-    seq, prev = (held.seq, held.entry_hash) if held else (0, GENESIS)
-    fresh = []
-    for wire in received:
-        entry = Entry(
-            wire.seq, wire.kind, wire.at, wire.subject_table, wire.subject_id, wire.body,
-            wire.prev_hash,
-        )  # fmt: skip
-        where = f"the laptop's audit entry {wire.seq}"
-        if entry.hash() != wire.entry_hash:
-            raise ChainBroken(f"{where} does not hash as it says: it was changed")
-        if wire.seq <= seq:
-            kept = conn.execute(
-                sa.select(audit_entries.c.entry_hash).where(
-                    audit_entries.c.chain == chain, audit_entries.c.seq == wire.seq
-                )
-            ).scalar()
-            if kept != wire.entry_hash:
-                raise ChainBroken(f"{where} differs from the one head office holds")
-            continue
-        if wire.seq != seq + 1 or wire.prev_hash != prev:
-            raise ChainBroken(f"{where} does not follow entry {seq}, the last head office holds")
-        seq, prev = wire.seq, wire.entry_hash
-        fresh.append(
-            {
-                "chain": chain,
-                "seq": wire.seq,
-                "kind": wire.kind,
-                "at": datetime.fromisoformat(wire.at),
-                "subject_table": wire.subject_table,
-                "subject_id": wire.subject_id,
-                "body": canonical(wire.body).decode(),
-                "prev_hash": wire.prev_hash,
-                "entry_hash": wire.entry_hash,
-            }
-        )
-    if not fresh:
-        return
-    for batch in chunks(fresh, 1000):
-        conn.execute(audit_entries.insert(), batch)
-    if held is None:
-        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=prev))
-    else:
-        conn.execute(
-            audit_heads.update()
-            .where(audit_heads.c.chain == chain)
-            .values(seq=seq, entry_hash=prev)
-        )
-
-
 def head(engine: Engine, chain: str = OFFICE) -> Head:
     """The chain's head now, with the moment of its last entry."""
     with engine.connect() as conn:
@@ -259,14 +186,6 @@ def verify(
         broken = first_broken_link(counting(), prev=prev, start=after + 1)
         if broken is not None:
             return counted["entries"], broken
-        laptops = conn.execute(
-            sa.select(audit_heads.c.chain).where(audit_heads.c.chain != chain).order_by("chain")
-        ).scalars()
-        for other in list(laptops):
-            links = list(_entries(conn, other, 0))
-            if broken := first_broken_link(links):
-                return counted["entries"], Broken(f"{other} {broken.where}", broken.what)
-            counted["entries"] += len(links)
         for name in AUDITED:
             broken = _rows_match(conn, name, chain)
             if broken is not None:
