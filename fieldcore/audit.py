@@ -47,7 +47,26 @@ def field_hashes(row: Mapping[str, object]) -> dict[str, str]:
     Hashes, not values: a verify names the field that changed, and an erasure of
     personal data after retention keeps the entry (and the chain) as it was.
     """
-    return {name: sha256(canonical(plain_value(value))) for name, value in row.items()}
+    return {name: sha256(_canonical_value(plain_value(value))) for name, value in row.items()}
+
+
+_ENCODE_STRING = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _canonical_value(value: object) -> bytes:
+    # canonical() for one value, quicker for the scalars that most fields are (a push of
+    # 1,000 outcomes hashes 20,000 fields): the same bytes, without json.dumps's set-up.
+    if value is None:
+        return b"null"
+    if value is True:
+        return b"true"
+    if value is False:
+        return b"false"
+    if type(value) is int:
+        return str(value).encode()
+    if type(value) is str:
+        return _ENCODE_STRING(value).encode("utf-8")
+    return canonical(value)
 
 
 @dataclass(frozen=True)

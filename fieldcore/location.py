@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from fieldcore.moments import Moment
 from fieldcore.text import Line
+from fieldcore.wholes import whole
 
 # The mean Earth radius (IUGG): haversine on a sphere is within 0.5 % of the ellipsoid,
 # far finer than a door-to-door question needs.
@@ -34,7 +35,9 @@ class Fix(BaseModel):
     # The receiver's own estimate of the horizontal error; some say nothing.
     accuracy_m: float | None = Field(default=None, ge=0, allow_inf_nan=False, strict=True)
     fixed_at: FixedAt
-    mode: Annotated[int, Field(ge=2, le=3, strict=True)]  # 2: no altitude; 3: with it
+    # 2: no altitude; 3: with it. A whole number however JSON spells it (2 or 2.0), as the
+    # API's document allows.
+    mode: whole(2, 3)
 
 
 FixStatus = Literal["fix", "no_fix", "no_receiver"]

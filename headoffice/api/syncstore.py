@@ -316,6 +316,6 @@ def _write(
 def _audit(conn: Connection, stored: list[tuple[sa.Table, dict]]) -> None:
     """The audit trail's entries for the outcomes, payments and corrections just stored."""
     for name in AUDITED:
-        ids = [row["id"] for table, row in stored if table.name == name]
-        if ids:
-            record_rows(conn, name, ids)
+        rows = [row for table, row in stored if table.name == name]
+        if rows:
+            record_rows(conn, name, [row["id"] for row in rows], stored=rows)

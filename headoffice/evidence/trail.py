@@ -95,19 +95,37 @@ def append(
     return Head(seq, prev, now)
 
 
-def record_rows(conn: Connection, table_name: str, ids: Iterable[str]) -> None:
-    """An entry for each row just stored, with its fields' hashes as the database keeps them
-    (read back, so defaults and types are what a verify will read)."""
+def record_rows(
+    conn: Connection, table_name: str, ids: Iterable[str], stored: list[dict] | None = None
+) -> None:
+    """An entry for each row just stored, with its fields' hashes as the database keeps them.
+
+    Given the rows as inserted (`stored`), each column the insert left out is taken as
+    its default, as a read-back would give it; else the rows are read back.
+    """
     table, kind = AUDITED[table_name]
     found: dict[str, dict] = {}
-    for chunk in chunks(list(ids)):
-        for row in conn.execute(sa.select(table).where(table.c.id.in_(chunk))):
-            found[row.id] = dict(row._mapping)
+    if stored is not None:
+        defaults = {c.name: _stored_default(c) for c in table.columns}
+        found = {row["id"]: defaults | row for row in stored}
+    else:
+        for chunk in chunks(list(ids)):
+            for row in conn.execute(sa.select(table).where(table.c.id.in_(chunk))):
+                found[row.id] = dict(row._mapping)
     items = [
         (kind, table_name, row_id, {"fields": field_hashes(found[row_id])})
         for row_id in sorted(found, key=lambda i: (str(found[i]["received_at"]), i))
     ]
     append(conn, items)
+
+
+def _stored_default(column: sa.Column) -> object:
+    # The server defaults this schema uses are false() on flags; every other column an
+    # insert leaves out is NULL.
+    default = column.server_default
+    if default is not None and isinstance(column.type, sa.Boolean):
+        return str(getattr(default, "arg", "")).lower() in ("true", "1")
+    return None
 
 
 def record_unrecorded(engine: Engine) -> int:
