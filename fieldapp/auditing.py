@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from fieldapp.store import Store
+from fieldapp.store.layout import AUDITED_KINDS
 from fieldapp.store.opening import dicts
-from fieldapp.store.recording import AUDITED_KINDS
 from fieldcore.audit import Broken, Entry, changed_fields, first_broken_link
 
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 DB_NAME = "fieldapp.db"
 
+# Each kind of record in the laptop's audit chain, and the table it is kept in.
+AUDITED_KINDS = {
+    "record_outcome": "outcomes",
+    "correct_contact": "corrections",
+    "record_deposit": "deposits",
+}
+
 # The columns of an account, as fieldcore.accounts.Account declares them (a test
 # holds the two together).
 ACCOUNT_FIELDS = (

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from fieldapp.store.layout import AUDITED_KINDS
 from fieldapp.store.opening import StoreBase, dicts
 from fieldcore.ids import new_id
 
@@ -14,14 +15,6 @@ if TYPE_CHECKING:
     from fieldcore.deposits import CheckedDeposit
     from fieldcore.outcomes import CheckedOutcome
     from fieldcore.route import OutcomeRecord
-
-
-# Each kind of record, and the table it is kept in on the laptop.
-AUDITED_KINDS = {
-    "record_outcome": "outcomes",
-    "correct_contact": "corrections",
-    "record_deposit": "deposits",
-}
 
 
 class Recording(StoreBase):

@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database, Migrations
 
-from fieldapp.store.layout import ACCOUNT_FIELDS
+from fieldapp.store.layout import ACCOUNT_FIELDS, AUDITED_KINDS
 
 migrations = Migrations("fieldapp")
 
@@ -214,11 +214,7 @@ def m010_audit_log(db: Database) -> None:
     from fieldcore.audit import GENESIS, Entry, canonical, field_hashes
 
     seq, prev = 0, GENESIS
-    for table, kind in (
-        ("outcomes", "record_outcome"),
-        ("corrections", "correct_contact"),
-        ("deposits", "record_deposit"),
-    ):
+    for kind, table in AUDITED_KINDS.items():
         for row in db[table].rows_where(order_by="recorded_at, id"):
             if table == "outcomes" and isinstance(row.get("details"), str):
                 row["details"] = json.loads(row["details"])

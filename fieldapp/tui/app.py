@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
@@ -84,6 +85,7 @@ class FieldApp(PaletteInUiLanguage):
         # The lock: when a key or a click last came, and whether the PIN is being asked.
         self.touched = monotonic()
         self.locked = False
+        self._lock_language: str | None = None
         self._held_notes: list[tuple[tuple, dict]] = []
         self.auto_sync = sync_on_start
         self.schedule = schedule or SyncSchedule()
@@ -105,8 +107,10 @@ class FieldApp(PaletteInUiLanguage):
             key_file = read_key_file(self.home)
         except KeyFileDamaged:
             key_file = None  # said below, when the key is asked for
-        if key_file is not None and key_file.language:
-            set_language(key_file.language)
+        # The language kept beside the key: the lock speaks it, and _open keeps it current.
+        self._lock_language = key_file.language if key_file is not None else None
+        if self._lock_language:
+            set_language(self._lock_language)
         try:
             # Unlocked in this process already, by the keyring, or by FIELDAPP_PIN.
             data_key(self.home, encrypted_data=encrypted)
@@ -236,13 +240,11 @@ class FieldApp(PaletteInUiLanguage):
         self.store.set_settings(theme=name)
 
     def _lock_speaks(self, language: str) -> None:
-        # Read each start (a cheap file read); written only when the language changed.
-        try:
-            key_file = read_key_file(self.home)
-        except KeyFileDamaged:
-            return
-        if key_file is not None and key_file.language != language:
-            remember_language(self.home, language)
+        # Written only when the language differs from the one read at start.
+        if language != self._lock_language:
+            with contextlib.suppress(KeyFileDamaged):
+                remember_language(self.home, language)
+            self._lock_language = language
 
     def choose_language(self, code: str) -> None:
         """Switch the screens' language, remember it, and redraw."""

@@ -14,6 +14,7 @@ from fieldapp.vault.keyfile import (
     Stretch,
     key_file_lock,
     read_key_file,
+    shipped_costs,
     write_key_file,
 )
 from fieldapp.vault.wrapping import stretched, unwrap, wrap
@@ -201,8 +202,7 @@ def unlock(home: Path, pin: str) -> bytes:
 
 
 def _weaker(stretch: Stretch) -> bool:
-    shipped = Stretch.new()
-    return (stretch.memory_kib, stretch.time_cost) < (shipped.memory_kib, shipped.time_cost)
+    return (stretch.memory_kib, stretch.time_cost) < shipped_costs()
 
 
 def change_pin(home: Path, old: str, new: str) -> None:

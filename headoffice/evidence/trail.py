@@ -194,21 +194,17 @@ def verify(
             ).scalar()
             if kept != prev:
                 return 0, Broken(f"audit entry {after}", "is not the anchor that was lodged")
-        counted = {"entries": after}
-
-        def counting() -> Iterator[tuple[Entry, str]]:
-            for pair in _entries(conn, chain, after):
-                counted["entries"] = pair[0].seq
-                yield pair
-
-        broken = first_broken_link(counting(), prev=prev, start=after + 1)
-        if broken is not None:
-            return counted["entries"], broken
+        count = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(audit_entries)
+            .where(audit_entries.c.chain == chain)
+        ).scalar_one()
+        broken = first_broken_link(_entries(conn, chain, after), prev=prev, start=after + 1)
         for name in AUDITED:
-            broken = _rows_match(conn, name, chain)
             if broken is not None:
-                return counted["entries"], broken
-    return counted["entries"], None
+                break
+            broken = _rows_match(conn, name, chain)
+    return count, broken
 
 
 def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
