@@ -114,6 +114,13 @@ def sync_initial_5000() -> list[dict]:
 
 
 def sync_push_1000() -> list[dict]:
+    # The median of three pushes, each into a fresh head office: on a two-core machine the
+    # client and the server share the cores, and one push swings by a tenth of a second.
+    rounds = sorted(_one_push_1000() for _ in range(3))
+    return [figure("sync_push_1000", rounds[1], "s", "<= 0.5")]
+
+
+def _one_push_1000() -> float:
     world = World(1000, 1000)
     try:
         sync_once(world.home)
@@ -127,7 +134,7 @@ def sync_push_1000() -> list[dict]:
         assert report.pushed == 1000 and report.refused == 0, report
     finally:
         world.close()
-    return [figure("sync_push_1000", elapsed, "s", "<= 0.5")]
+    return elapsed
 
 
 def _noop_medians(*sizes: int, rounds: int = 60) -> list[float]:

@@ -25,7 +25,7 @@ def verify_laptop(store: Store) -> tuple[int, Broken | None]:
                 r["at"],
                 r["subject_table"],
                 r["subject_id"],
-                json.loads(r["body"]),
+                r["body"],
                 r["prev_hash"],
             ),
             r["entry_hash"],
@@ -43,7 +43,7 @@ def verify_laptop(store: Store) -> tuple[int, Broken | None]:
                 if row.get("from_head_office"):
                     continue  # a colleague's record in the history, kept at head office
                 return len(rows), Broken(where, "has no audit entry: it was not recorded here")
-            fields = entry.body["fields"]
+            fields = entry.fields()
             kept = {name: _as_recorded(name, row.get(name)) for name in fields}
             if changed := changed_fields(kept, fields):
                 what = f"{', '.join(changed)} differs from what audit entry {entry.seq} kept"

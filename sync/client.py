@@ -51,6 +51,10 @@ class LocalOutbox(Protocol):
 
     def settle(self, results: Iterable[MutationResult]) -> None: ...
 
+    def audit_to_send(self, limit: int) -> list[dict]: ...
+
+    def audit_delivered(self, seq: int) -> None: ...
+
     def cursor(self) -> str: ...
 
     def apply_page(self, page: PullResponse) -> None: ...
@@ -177,7 +181,7 @@ class SyncClient:
             raise SyncRejected(
                 422, f"the {where} is not one head office gives; check what you were sent"
             ) from None
-        return _parse(EnrollResponse, self._post("/sync/enroll", body.model_dump()))
+        return _parse(EnrollResponse, self._post("/sync/enroll", body))
 
     def sync(
         self, outbox: LocalOutbox, progress: Callable[[SyncReport], None] | None = None
@@ -188,6 +192,8 @@ class SyncClient:
             self._push(outbox, batch, report)
             if progress:
                 progress(report)
+        while outbox.audit_to_send(1):  # entries beyond the changes' (an updated laptop's)
+            self._push(outbox, [], report)
         self._pull(outbox, report, progress)
         outbox.mark_synced()
         return report
@@ -203,14 +209,17 @@ class SyncClient:
                     MutationResult(id=item["id"], status="refused", message=f"unsendable: {error}")
                 )
         results = list(broken)
-        if sendable:
-            request = PushRequest(mutations=sendable)
-            response = _parse(
-                PushResponse, self._post("/sync/push", request.model_dump(mode="json"))
-            )
+        # The audit chain's entries go with the changes, in the same request: head office
+        # keeps both or neither, and a retry sends the same entries again.
+        audit = outbox.audit_to_send(MAX_MUTATIONS_PER_PUSH)
+        if sendable or audit:
+            request = PushRequest(mutations=sendable, audit=audit)
+            response = _parse(PushResponse, self._post("/sync/push", request))
             if [r.id for r in response.results] != [m.id for m in sendable]:
                 raise ServerUnreachable("head office answered a push with the wrong results")
             results += response.results
+            if audit:
+                outbox.audit_delivered(audit[-1]["seq"])
         outbox.settle(results)
         for result in results:
             report.pushed += 1
@@ -232,7 +241,7 @@ class SyncClient:
                 )
             request = PullRequest(cursor=outbox.cursor())
             try:
-                page = _parse(PullResponse, self._post("/sync/pull", request.model_dump()))
+                page = _parse(PullResponse, self._post("/sync/pull", request))
             except SyncRejected as error:
                 if error.code != CURSOR_RESET or report.rebuilt:
                     raise
@@ -270,9 +279,12 @@ class SyncClient:
         outbox.reset_scope()
         report.rebuilt = True
 
-    def _bounded_post(self, path: str, body: dict) -> tuple[httpx.Response, bytes]:
+    def _bounded_post(self, path: str, body: BaseModel) -> tuple[httpx.Response, bytes]:
         """POST and read the answer, refusing it once it passes MAX_RESPONSE_BYTES."""
-        with self.http.stream("POST", path, json=body) as response:
+        # Encoded by pydantic in one step (a push of 500 outcomes is a megabyte of JSON).
+        content = body.model_dump_json().encode()
+        headers = {"content-type": "application/json"}
+        with self.http.stream("POST", path, content=content, headers=headers) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
                 raise _too_large(path)
@@ -284,7 +296,7 @@ class SyncClient:
                 chunks.append(chunk)
         return response, b"".join(chunks)
 
-    def _post(self, path: str, body: dict) -> dict:
+    def _post(self, path: str, body: BaseModel) -> dict:
         try:
             response, content = self._bounded_post(path, body)
         except httpx.TimeoutException:

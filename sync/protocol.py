@@ -21,6 +21,7 @@ from sync.account_state import ContactStateWire as ContactStateWire
 from sync.account_state import HoldWire as HoldWire
 from sync.account_state import InstalmentWire as InstalmentWire
 from sync.account_state import NoticeWire as NoticeWire
+from sync.audit_wire import AuditEntryWire as AuditEntryWire
 from sync.deposit_wire import DepositPayload as DepositPayload
 from sync.deposit_wire import RecordDeposit as RecordDeposit
 
@@ -233,6 +234,8 @@ class PushRequest(Wire):
 
     protocol: Protocol = PROTOCOL_VERSION
     mutations: list[Mutation] = Field(max_length=MAX_MUTATIONS_PER_PUSH)
+    # The laptop's audit chain after the entries head office has acknowledged, in order.
+    audit: list[AuditEntryWire] = Field(default_factory=list, max_length=MAX_MUTATIONS_PER_PUSH)
 
 
 MutationStatus = Literal["applied", "refused"]

@@ -15,6 +15,7 @@ from sync.protocol import (
     LENDER_PROTOCOL,
     OLDEST_PROTOCOL,
     PROTOCOL_VERSION,
+    AuditEntryWire,
     EnrollRequest,
     EnrollResponse,
     Mutation,
@@ -68,7 +69,9 @@ class SyncStorage(Protocol):
 
     def enroll(self, token: str, device_name: str) -> EnrollResponse: ...
 
-    def apply_mutations(self, device: Device, mutations: list[Mutation]) -> list[MutationResult]:
+    def apply_mutations(
+        self, device: Device, mutations: list[Mutation], audit: list[AuditEntryWire]
+    ) -> list[MutationResult]:
         """Apply in order, all in one transaction with their (device, mutation id) records."""
         ...
 
@@ -122,9 +125,10 @@ class SyncServer:
         ids = [m.id for m in request.mutations]
         if len(set(ids)) != len(ids):
             raise SyncRefused(409, "a push names the same mutation id twice")
-        if not request.mutations:
+        if not request.mutations and not request.audit:
             return PushResponse(results=[])
-        return PushResponse(results=self.storage.apply_mutations(device, request.mutations))
+        results = self.storage.apply_mutations(device, request.mutations, request.audit)
+        return PushResponse(results=results)
 
     def pull(self, device: Device, request: PullRequest) -> PullResponse:
         """One page of this collector's changes after the cursor.

@@ -61,7 +61,9 @@ def test_a_day_verifies_intact_and_an_amount_edited_in_sql_is_named(laptop, engi
         "portfolio import", "assignment", "outcome", "outcome", "payment", "correction",
         "payment",
     ]  # fmt: skip
-    assert done.stdout.strip() == "audit trail intact: 7 entries"
+    # ...and the laptop's own chain, as it pushed it: the two outcomes and the correction.
+    assert laptop_kinds(engine) == ["record_outcome", "record_outcome", "correct_contact"]
+    assert done.stdout.strip() == "audit trail intact: 10 entries"
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE payments SET amount_minor = 1500 WHERE reference = 'BANK-7'"))
     broken = audit(engine, "verify")
@@ -82,11 +84,13 @@ def test_a_row_added_by_hand_or_removed_is_named(laptop, engine):
 def test_an_entry_changed_removed_or_moved_breaks_the_chain(laptop, engine):
     a_day(laptop, engine)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE audit_entries SET kind = 'nothing' WHERE seq = 2"))
+        conn.execute(
+            sa.text("UPDATE audit_entries SET kind = 'nothing' WHERE chain = 'office' AND seq = 2")
+        )
     said = audit(engine, "verify").stderr
     assert "audit entry 2: its content differs from the hash it was stored with" in said
     with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM audit_entries WHERE seq = 2"))
+        conn.execute(sa.text("DELETE FROM audit_entries WHERE chain = 'office' AND seq = 2"))
     assert "audit entry 3: comes where entry 2 should" in audit(engine, "verify").stderr
 
 
@@ -100,11 +104,12 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,10.00,DKK,2026-11-22,B-8\n"
     )
     done = audit(engine, "verify", "--anchor", anchor)
-    assert done.stdout.strip() == "audit trail intact: 8 entries (from anchor 7)"
+    assert done.stdout.strip() == "audit trail intact: 11 entries (from anchor 7)"
     # Someone rewrites the trail from entry 3 on, every hash recomputed: the anchor says so.
     with engine.begin() as conn:
         # Read through the table, so moments come back typed as the verify reads them.
-        query = sa.select(audit_entries).order_by(audit_entries.c.seq)
+        query = sa.select(audit_entries).where(audit_entries.c.chain == "office")
+        query = query.order_by(audit_entries.c.seq)
         rows = conn.execute(query).mappings().all()
         prev = rows[1]["entry_hash"]
         for row in rows[2:]:
@@ -119,7 +124,7 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
             conn.execute(
                 sa.text(
                     "UPDATE audit_entries SET body = :body, prev_hash = :prev_hash, "
-                    "entry_hash = :hash WHERE seq = :seq"
+                    "entry_hash = :hash WHERE chain = 'office' AND seq = :seq"
                 ),
                 {"body": canonical(body).decode(), "prev_hash": entry.prev_hash,
                  "hash": prev, "seq": row["seq"]},
@@ -133,9 +138,8 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
 
 def kinds(engine) -> list[str]:
     with engine.connect() as conn:
-        return list(
-            conn.execute(sa.select(audit_entries.c.kind).order_by(audit_entries.c.seq)).scalars()
-        )
+        query = sa.select(audit_entries.c.kind).where(audit_entries.c.chain == "office")
+        return list(conn.execute(query.order_by(audit_entries.c.seq)).scalars())
 
 
 def test_an_import_keeps_its_files_hash_and_supervisors_work_is_entered(
@@ -154,6 +158,12 @@ def test_an_import_keeps_its_files_hash_and_supervisors_work_is_entered(
     assert imported["new"] == 3
     assert json.loads(rows[2].body) == {"accounts": ["DK-1"], "date": "2026-11-23"}
     assert audit(engine, "verify").stdout.strip() == "audit trail intact: 3 entries"
+
+
+def laptop_kinds(engine) -> list[str]:
+    with engine.connect() as conn:
+        query = sa.select(audit_entries.c.kind).where(audit_entries.c.chain.like("device:%"))
+        return list(conn.execute(query.order_by(audit_entries.c.seq)).scalars())
 
 
 def _at(value) -> str:

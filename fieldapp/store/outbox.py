@@ -46,6 +46,31 @@ class Outbox(StoreBase):
         )
         return [{"id": m, "kind": k, "payload": json.loads(p)} for m, k, p in rows]
 
+    def audit_to_send(self, limit: int) -> list[dict]:
+        """The audit chain's entries after the last one head office acknowledged, in order."""
+        after = int(self.setting("audit_sent_seq") or 0)
+        rows = self.db.execute(
+            "SELECT seq, kind, at, subject_table, subject_id, body, prev_hash, entry_hash "
+            "FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+            [after, limit],
+        )
+        names = (
+            "seq",
+            "kind",
+            "at",
+            "subject_table",
+            "subject_id",
+            "body",
+            "prev_hash",
+            "entry_hash",
+        )
+        # The body goes as stored: the canonical text that was hashed.
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def audit_delivered(self, seq: int) -> None:
+        """Head office holds the chain up to `seq`: those entries are not sent again."""
+        self.set_settings(audit_sent_seq=str(seq))
+
     def settle(self, results: Iterable[MutationResult]) -> None:
         """Drop applied mutations from the outbox; keep refused ones, visibly, out of the way."""
         applied = 0

@@ -196,7 +196,7 @@ class Recording(StoreBase):
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         entry = Entry(
             seq, kind, str(plain_value(now)), AUDITED_KINDS[kind], payload["id"],
-            {"fields": field_hashes(payload)}, prev,
+            canonical({"fields": field_hashes(payload)}).decode(), prev,
         )  # fmt: skip
         self.db["audit_log"].insert(
             {
@@ -205,7 +205,7 @@ class Recording(StoreBase):
                 "at": entry.at,
                 "subject_table": entry.subject_table,
                 "subject_id": entry.subject_id,
-                "body": canonical(entry.body).decode(),
+                "body": entry.body,
                 "prev_hash": prev,
                 "entry_hash": entry.hash(),
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlite_utils import Database, Migrations
 
@@ -211,7 +212,7 @@ def m010_audit_log(db: Database) -> None:
     )
     db["audit_log"].create_index(["subject_table", "subject_id"])
     # What was recorded before the chain existed gets its entry now, oldest first.
-    from fieldcore.audit import GENESIS, Entry, canonical, field_hashes
+    from fieldcore.audit import GENESIS, Entry, canonical, field_hashes, plain_value
 
     seq, prev = 0, GENESIS
     for kind, table in AUDITED_KINDS.items():
@@ -220,7 +221,9 @@ def m010_audit_log(db: Database) -> None:
                 row["details"] = json.loads(row["details"])
             seq += 1
             body = {"fields": field_hashes(row), "kept_before_the_trail": True}
-            entry = Entry(seq, kind, row["recorded_at"], table, row["id"], body, prev)
+            # The moment as head office will read it back: UTC, with microseconds.
+            at = str(plain_value(datetime.fromisoformat(row["recorded_at"])))
+            entry = Entry(seq, kind, at, table, row["id"], canonical(body).decode(), prev)
             prev = entry.hash()
             db["audit_log"].insert(
                 {
@@ -229,7 +232,7 @@ def m010_audit_log(db: Database) -> None:
                     "at": entry.at,
                     "subject_table": table,
                     "subject_id": row["id"],
-                    "body": canonical(body).decode(),
+                    "body": entry.body,
                     "prev_hash": entry.prev_hash,
                     "entry_hash": prev,
                 }

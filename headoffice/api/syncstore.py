@@ -14,7 +14,7 @@ from fieldcore.contact import HoldReason
 from headoffice.api.syncoutcomes import apply_deposits, apply_outcomes
 from headoffice.api.syncpull import changes_after
 from headoffice.compliance.holds import hold_from_field
-from headoffice.evidence.trail import AUDITED, record_rows
+from headoffice.evidence.trail import AUDITED, ChainBroken, record_rows, take_laptop_chain
 from headoffice.store.tables import (
     accounts,
     applied_mutations,
@@ -33,6 +33,7 @@ from headoffice.store.tables import (
 from headoffice.work import roster
 from headoffice.work.arrangements import replace_older
 from sync.protocol import (
+    AuditEntryWire,
     CorrectContact,
     EnrollResponse,
     Mutation,
@@ -90,15 +91,22 @@ class SqlSyncStorage:
                 sa.select(counters.c.value).where(counters.c.name == "change")
             ).scalar_one()
 
-    def apply_mutations(self, device: Device, mutations: list[Mutation]) -> list[MutationResult]:
+    def apply_mutations(
+        self, device: Device, mutations: list[Mutation], audit: list[AuditEntryWire]
+    ) -> list[MutationResult]:
         # One transaction per push: each change commits together with its
         # (device, mutation id) record, and a push of 500 costs one commit.
         # Two copies of one push racing each other: the loser hits the primary
         # key of applied_mutations, rolls back whole, then reads the winner's answers.
+        # The laptop's audit entries go in the same transaction, checked first: a chain
+        # that does not follow what head office holds refuses the push whole.
         for _attempt in range(3):
             try:
                 with self.engine.begin() as conn:
-                    return self._apply_batch(conn, device, mutations)
+                    take_laptop_chain(conn, device.device_id, audit)
+                    return self._apply_batch(conn, device, mutations) if mutations else []
+            except ChainBroken as broken:
+                raise SyncRefused(409, str(broken), code="audit_chain") from None
             except IntegrityError:
                 continue
         raise SyncRefused(409, "this push is being applied concurrently; retry")

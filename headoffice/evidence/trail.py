@@ -65,7 +65,7 @@ def append(
     rows = []
     for kind, table, subject, body in items:
         seq += 1
-        entry = Entry(seq, kind, at, table, subject, body, prev)
+        entry = Entry(seq, kind, at, table, subject, canonical(body).decode(), prev)
         prev = entry.hash()
         rows.append(
             {
@@ -75,7 +75,7 @@ def append(
                 "at": now,
                 "subject_table": table,
                 "subject_id": subject,
-                "body": canonical(body).decode(),
+                "body": entry.body,
                 "prev_hash": entry.prev_hash,
                 "entry_hash": prev,
             }
@@ -143,6 +143,97 @@ def record_unrecorded(engine: Engine) -> int:
     return count
 
 
+class ChainBroken(ValueError):
+    """A laptop's audit entries that do not follow the chain head office holds for it."""
+
+
+def laptop_chain(device_id: str) -> str:
+    return f"device:{device_id}"
+
+
+def take_laptop_chain(conn: Connection, device_id: str, received: Iterable) -> None:
+    """Keep a laptop's audit entries as received, each checked against the last one held.
+
+    An entry head office holds already (a retried push) must be the very same; the
+    first new one must follow the last held, and each must hash as it says. Anything
+    else is an edited or replayed chain: ChainBroken, and the caller applies nothing.
+    """
+    chain = laptop_chain(device_id)
+    received = list(received)
+    if not received:
+        return
+    held = conn.execute(
+        sa.select(audit_heads.c.seq, audit_heads.c.entry_hash)
+        .where(audit_heads.c.chain == chain)
+        .with_for_update()
+    ).first()
+    seq, prev = (held.seq, held.entry_hash) if held else (0, GENESIS)
+    # A retried push repeats entries head office holds: read those in one query.
+    repeated = [w.seq for w in received if w.seq <= seq]
+    kept = dict(
+        conn.execute(
+            sa.select(audit_entries.c.seq, audit_entries.c.entry_hash).where(
+                audit_entries.c.chain == chain,
+                audit_entries.c.seq.between(min(repeated), max(repeated)),
+            )
+        ).all()
+    ) if repeated else {}  # fmt: skip
+    fresh = []
+    for wire in received:
+        entry = Entry(
+            wire.seq, wire.kind, wire.at, wire.subject_table, wire.subject_id, wire.body,
+            wire.prev_hash,
+        )  # fmt: skip
+        where = f"the laptop's audit entry {wire.seq}"
+        if not _an_object(wire.body):
+            raise ChainBroken(f"{where} has a body that is not a JSON object")
+        try:
+            at = datetime.fromisoformat(wire.at)
+        except ValueError:
+            raise ChainBroken(f"{where} has a moment that is not a date and time") from None
+        if entry.hash() != wire.entry_hash:
+            raise ChainBroken(f"{where} does not hash as it says: it was changed")
+        if wire.seq <= seq:
+            if kept.get(wire.seq) != wire.entry_hash:
+                raise ChainBroken(f"{where} differs from the one head office holds")
+            continue
+        if wire.seq != seq + 1 or wire.prev_hash != prev:
+            raise ChainBroken(f"{where} does not follow entry {seq}, the last head office holds")
+        seq, prev = wire.seq, wire.entry_hash
+        fresh.append(
+            {
+                "chain": chain,
+                "seq": wire.seq,
+                "kind": wire.kind,
+                "at": at,
+                "subject_table": wire.subject_table,
+                "subject_id": wire.subject_id,
+                "body": wire.body,
+                "prev_hash": wire.prev_hash,
+                "entry_hash": wire.entry_hash,
+            }
+        )
+    if not fresh:
+        return
+    for batch in chunks(fresh, 1000):
+        conn.execute(audit_entries.insert(), batch)
+    if held is None:
+        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=prev))
+    else:
+        conn.execute(
+            audit_heads.update()
+            .where(audit_heads.c.chain == chain)
+            .values(seq=seq, entry_hash=prev)
+        )
+
+
+def _an_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
 def head(engine: Engine, chain: str = OFFICE) -> Head:
     """The chain's head now, with the moment of its last entry."""
     with engine.connect() as conn:
@@ -169,7 +260,7 @@ def _entries(conn: Connection, chain: str, after: int) -> Iterator[tuple[Entry, 
             at=str(plain_value(row.at)),
             subject_table=row.subject_table,
             subject_id=row.subject_id,
-            body=json.loads(row.body),
+            body=row.body,
             prev_hash=row.prev_hash,
         )
         yield entry, row.entry_hash
@@ -194,12 +285,16 @@ def verify(
             ).scalar()
             if kept != prev:
                 return 0, Broken(f"audit entry {after}", "is not the anchor that was lodged")
-        count = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(audit_entries)
-            .where(audit_entries.c.chain == chain)
-        ).scalar_one()
+        count = conn.execute(sa.select(sa.func.count()).select_from(audit_entries)).scalar_one()
         broken = first_broken_link(_entries(conn, chain, after), prev=prev, start=after + 1)
+        laptops = conn.execute(
+            sa.select(audit_heads.c.chain).where(audit_heads.c.chain != chain).order_by("chain")
+        ).scalars()
+        for other in list(laptops):
+            if broken is not None:
+                break
+            if found := first_broken_link(_entries(conn, other, 0)):
+                broken = Broken(f"{other} {found.where}", found.what)
         for name in AUDITED:
             if broken is not None:
                 break
