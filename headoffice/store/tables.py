@@ -7,7 +7,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-metadata = sa.MetaData()
+from headoffice.store.metadata import metadata
+from headoffice.store.trail_tables import audit_entries as audit_entries
+from headoffice.store.trail_tables import audit_heads as audit_heads
+from headoffice.store.trail_tables import referrals as referrals
 
 # One row per change counter; bumping it inside a write transaction both hands
 # out unique change numbers and orders writers, so a pull cursor never skips a
@@ -50,6 +53,8 @@ accounts = sa.Table(
     sa.Column("spouse_name", sa.String(200)),
     sa.Column("spouse_phone", sa.String(40)),
     sa.Column("seq", sa.BigInteger, nullable=False, index=True),
+    # The audit entry of the portfolio import that last wrote the account.
+    sa.Column("imported_seq", sa.BigInteger),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -312,33 +317,6 @@ deposits = sa.Table(
 
 # Failed authentications by client address (a wrong device, supervisor or enrollment
 # token): kept in the database so that every server process refuses the same guesser.
-# The audit trail: one chain of entries per head office (and, later, per laptop), each
-# holding the hash of the one before; an audited row's entry keeps its fields' hashes.
-audit_entries = sa.Table(
-    "audit_entries",
-    metadata,
-    sa.Column("chain", sa.String(80), primary_key=True),
-    sa.Column("seq", sa.BigInteger, primary_key=True),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("subject_table", sa.String(40)),
-    sa.Column("subject_id", sa.String(140)),
-    sa.Column("body", sa.Text, nullable=False),  # canonical JSON
-    sa.Column("prev_hash", sa.String(64), nullable=False),
-    sa.Column("entry_hash", sa.String(64), nullable=False),
-    sa.Index("ix_audit_entries_subject", "subject_table", "subject_id"),
-)
-
-# Each chain's last entry: locked by the transaction that appends, so two writers never
-# give two entries one number.
-audit_heads = sa.Table(
-    "audit_heads",
-    metadata,
-    sa.Column("chain", sa.String(80), primary_key=True),
-    sa.Column("seq", sa.BigInteger, nullable=False),
-    sa.Column("entry_hash", sa.String(64), nullable=False),
-)
-
 auth_failures = sa.Table(
     "auth_failures",
     metadata,

@@ -46,8 +46,8 @@ def carry_out(
         [
             (
                 "review resolution",
-                None,
-                None,
+                "resolutions",
+                f"{item.kind}:{item.ref}",
                 {
                     "kind": item.kind,
                     "ref": item.ref,

@@ -173,11 +173,17 @@ def import_accounts(
                 changes.append(values)
             else:
                 unchanged += 1
+        new, updated = len(inserts), len(changes)
+        body = {"file_sha256": file_sha256, "new": new, "updated": updated, "unchanged": unchanged}
+        # The entry first, in the same transaction: each account written keeps its number,
+        # so an evidence pack can name the file the account came from.
+        entry = append(conn, [("portfolio import", None, None, body)])
         if inserts or changes:
             first = reserve_changes(conn, len(inserts) + len(changes))
             for offset, values in enumerate(inserts + changes):
                 values["seq"] = first + offset
                 values["updated_at"] = now
+                values["imported_seq"] = entry.seq
         for batch in chunks(inserts):
             conn.execute(accounts.insert(), batch)
             if progress:
@@ -187,7 +193,10 @@ def import_accounts(
                 accounts.update()
                 .where(accounts.c.account_id == sa.bindparam("key"))
                 .values(
-                    {f: sa.bindparam(f"v_{f}") for f in (*_ACCOUNT_FIELDS[1:], "seq", "updated_at")}
+                    {
+                        f: sa.bindparam(f"v_{f}")
+                        for f in (*_ACCOUNT_FIELDS[1:], "seq", "updated_at", "imported_seq")
+                    }
                 )
             )
             conn.execute(
@@ -196,7 +205,4 @@ def import_accounts(
             )
             if progress:
                 progress(len(changes))
-        new, updated = len(inserts), len(changes)
-        body = {"file_sha256": file_sha256, "new": new, "updated": updated, "unchanged": unchanged}
-        append(conn, [("portfolio import", None, None, body)])
     return ImportSummary(new=new, updated=updated, unchanged=unchanged)

@@ -1,0 +1,236 @@
+"""An account's evidence pack: evidence.json and evidence.pdf made in one pass over its
+history, a manifest of their SHA-256, all in one zip; and the check of a pack against the
+database it came from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fieldcore.audit import GENESIS, Entry, changed_fields, plain_value
+from headoffice.evidence.events import (
+    Event,
+    account_events,
+    account_record,
+    collector_names,
+    count_events,
+)
+from headoffice.evidence.pack_pdf import PackPdf
+from headoffice.evidence.trail import OFFICE
+from headoffice.store.tables import audit_entries, audit_heads, settings
+
+FORMAT = "fieldapp evidence pack 1"
+FILES = ("evidence.json", "evidence.pdf")
+
+
+class NoSuchAccount(LookupError):
+    """The account is not known to this head office."""
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a pack holds: how many events, the trail's head it was made at, its SHA-256."""
+
+    account_id: str
+    events: int
+    head_seq: int
+    head_hash: str
+    sha256: str
+
+
+class _Hashing:
+    """A stream that keeps the SHA-256 of what passes through it."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
+
+
+def make_pack(
+    engine: Engine, account_id: str, out: BinaryIO, progress: Callable[[int], None] | None = None
+) -> Made:
+    """Write the account's pack to `out` (a zip), reading its history once, in one snapshot.
+
+    The JSON goes straight into the zip as each event is read; the PDF, made from the
+    same events, waits in a temporary file (a zip takes one member at a time).
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            return _make(conn, account_id, out, progress)
+
+
+def _make(
+    conn: Connection, account_id: str, out: BinaryIO, progress: Callable[[int], None] | None
+) -> Made:
+    account = account_record(conn, account_id)
+    if account is None:
+        raise NoSuchAccount(f"no account {account_id} at this head office")
+    head = conn.execute(
+        sa.select(audit_heads.c.seq, audit_heads.c.entry_hash).where(audit_heads.c.chain == OFFICE)
+    ).first()
+    head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS)
+    lender = (
+        conn.execute(sa.select(settings.c.value).where(settings.c.key == "lender.name")).scalar()
+        or "-"
+    )
+    imported = _import_entry(conn, account.get("imported_seq"))
+    names = collector_names(conn)
+    count = count_events(conn, account_id)
+    hashes: dict[str, str] = {}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
+        with tempfile.TemporaryFile() as pdf_file:
+            pdf_out = _Hashing(pdf_file)
+            pdf = PackPdf(pdf_out, account, lender, (head_seq, head_hash))
+            pdf.account_block(imported["file_sha256"] if imported else None, count)
+            with pack.open("evidence.json", "w") as member:
+                json_out = _Hashing(member)
+                header = {
+                    "format": FORMAT,
+                    "made_at": plain_value(pdf.made_at),
+                    "lender": lender,
+                    "language": pdf.language,
+                    "account": {"record": account, "import": imported},
+                    "head": {"chain": OFFICE, "seq": head_seq, "hash": head_hash},
+                }
+                text = json.dumps(header, ensure_ascii=False, indent=1)
+                json_out.write(text[:-2].encode() + b',\n "events": [\n')
+                written = 0
+                for event in account_events(conn, account_id):
+                    if event.record.get("collector_id") in names:
+                        event.record["collector"] = names[event.record["collector_id"]]
+                    line = json.dumps(_event_json(event), ensure_ascii=False)
+                    json_out.write((",\n" if written else "").encode() + line.encode())
+                    pdf.event(event)
+                    written += 1
+                    if progress and written % 500 == 0:
+                        progress(500)
+                json_out.write(b"\n ]\n}\n")
+            hashes["evidence.json"] = json_out.digest.hexdigest()
+            pdf.close()
+            hashes["evidence.pdf"] = pdf_out.digest.hexdigest()
+            pdf_file.seek(0)
+            with pack.open("evidence.pdf", "w") as member:
+                while chunk := pdf_file.read(1 << 20):
+                    member.write(chunk)
+        manifest = "".join(f"{hashes[name]}  {name}\n" for name in FILES)
+        pack.writestr("manifest.sha256", manifest)
+    return Made(
+        account_id, written, head_seq, head_hash, hashlib.sha256(manifest.encode()).hexdigest()
+    )
+
+
+def _import_entry(conn: Connection, seq: int | None) -> dict | None:
+    if seq is None:
+        return None
+    row = conn.execute(
+        sa.select(audit_entries).where(audit_entries.c.chain == OFFICE, audit_entries.c.seq == seq)
+    ).first()
+    if row is None:
+        return None
+    return {
+        "chain": OFFICE,
+        "seq": row.seq,
+        "hash": row.entry_hash,
+        "file_sha256": json.loads(row.body).get("file_sha256"),
+    }
+
+
+def _event_json(event: Event) -> dict:
+    return {
+        "at": event.at,
+        "kind": event.kind,
+        "table": event.table,
+        "id": event.id,
+        "record": event.record,
+        "entries": event.entries,
+    }
+
+
+def verify_pack(engine: Engine, path: str) -> list[str]:
+    """Every difference between the pack and the database, first found first; [] if none.
+
+    The manifest must match the files; every entry the pack names must be in the trail
+    with that hash, and hash as kept; every record's fields must hash as its entry kept
+    them (so a pack says the same as the day it was made, even after an erasure).
+    """
+    problems: list[str] = []
+    try:
+        pack = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        return [f"{path} is not a zip file: {error}"]
+    with pack, engine.connect() as conn:
+        names = set(pack.namelist())
+        if "manifest.sha256" not in names:
+            return [f"{path} has no manifest.sha256"]
+        for line in pack.read("manifest.sha256").decode().splitlines():
+            digest, _sep, name = line.partition("  ")
+            if name not in names:
+                problems.append(f"the manifest names {name}, which is not in the pack")
+            elif _sha256_of(pack, name) != digest:
+                problems.append(f"{name} does not match its SHA-256 in the manifest")
+        if problems or "evidence.json" not in names:
+            return problems or ["the pack has no evidence.json"]
+        with pack.open("evidence.json") as member:
+            document = json.load(member)
+        head = document.get("head", {})
+        kept = _entry(conn, head.get("seq", -1))
+        if head.get("seq") and (kept is None or kept.entry_hash != head.get("hash")):
+            problems.append(
+                f"the head it was made at, entry {head.get('seq')}, is not in the trail"
+            )
+        imported = document["account"].get("import")
+        if imported:
+            problems += _check_entry(conn, imported, "the account's import")
+        for event in document.get("events", []):
+            where = f"{event['table']} {event['id']}"
+            for named in event["entries"]:
+                problems += _check_entry(conn, named, where, event["record"])
+    return problems
+
+
+def _check_entry(
+    conn: Connection, named: dict, where: str, record: dict | None = None
+) -> list[str]:
+    row = _entry(conn, named["seq"])
+    if row is None or row.entry_hash != named["hash"]:
+        return [f"{where}: audit entry {named['seq']} is not in the trail with that hash"]
+    entry = Entry(
+        row.seq, row.kind, str(plain_value(row.at)), row.subject_table, row.subject_id,
+        row.body, row.prev_hash,
+    )  # fmt: skip
+    if entry.hash() != row.entry_hash:
+        return [f"{where}: audit entry {row.seq} no longer hashes as it was stored"]
+    body = json.loads(row.body)
+    if record is not None and "fields" in body:
+        stored = {k: v for k, v in record.items() if k in body["fields"]}
+        if changed := changed_fields(stored, body["fields"]):
+            return [f"{where}: {', '.join(changed)} differs from audit entry {row.seq}"]
+    return []
+
+
+def _entry(conn: Connection, seq: int):
+    return conn.execute(
+        sa.select(audit_entries).where(audit_entries.c.chain == OFFICE, audit_entries.c.seq == seq)
+    ).first()
+
+
+def _sha256_of(pack: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with pack.open(name) as member:
+        while chunk := member.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
