@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import (
     arrangements_bench,
+    evidence_bench,
     load_bench,
     policy_bench,
     supervisor_bench,
@@ -28,6 +29,7 @@ BENCHMARKS = {
     **supervisor_bench.BENCHMARKS,
     **policy_bench.BENCHMARKS,
     **arrangements_bench.BENCHMARKS,
+    **evidence_bench.BENCHMARKS,
 }
 
 

@@ -14,15 +14,22 @@ from decimal import Decimal
 GENESIS = "0" * 64
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def plain_value(value: object) -> object:
     """A stored value as JSON has it, the same whichever database read it back.
 
     Moments are UTC with microseconds (SQLite hands them back naive, PostgreSQL aware),
     days are ISO dates, and whole Decimals are integers.
     """
+    if type(value) in _PLAIN:
+        return value  # most fields: nothing to do, and the answer comes first
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        # isoformat, not strftime: the same text ("%Y-%m-%dT%H:%M:%S.%fZ"), in a third of
+        # the time (an evidence pack writes a hundred thousand of them).
+        return utc.isoformat(timespec="microseconds") + "Z"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

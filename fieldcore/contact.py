@@ -31,6 +31,8 @@ class HoldReason(StrEnum):
     BANKRUPTCY = "bankruptcy"
     DECEASED = "deceased"
     VULNERABLE = "vulnerable"
+    # Sent to court or to a collection agency: out of the field (headoffice refer).
+    REFERRED = "referred"
 
 
 class NoticeKind(StrEnum):

@@ -14,6 +14,7 @@ HOLDS = {
     "bankruptcy": N_("the borrower is in bankruptcy: no collection contact"),
     "deceased": N_("the borrower has died: head office deals with the estate"),
     "vulnerable": N_("the borrower is vulnerable: on hold, refer them to support"),
+    "referred": N_("the account went to court or to an agency: no field contact"),
 }
 NEVER = N_("{role} may not be contacted under this policy")
 ONCE = N_("{role} was already asked once and may not be contacted again")

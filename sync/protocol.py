@@ -25,13 +25,16 @@ from sync.audit_wire import AuditEntryWire as AuditEntryWire
 from sync.deposit_wire import DepositPayload as DepositPayload
 from sync.deposit_wire import RecordDeposit as RecordDeposit
 
-PROTOCOL_VERSION = 5
+PROTOCOL_VERSION = 6
 # Protocol 3 added the lender's name, address and phone to the published content.
 LENDER_PROTOCOL = 3
 # Protocol 4 added each account's holds and written notices (`contact` in a pull).
 HOLDS_PROTOCOL = 4
 # Protocol 5 added plans, callback stops, proof of the visit and each account's instalments.
 FOLLOW_UP_PROTOCOL = 5
+# Protocol 6 added the laptop's audit chain to the push, and holds for a referral to court
+# or an agency and for a legal hold.
+EVIDENCE_PROTOCOL = 6
 # The oldest client protocol this build still understands: version 1 laptops
 # could not read the history and content a pull now carries.
 OLDEST_PROTOCOL = 2

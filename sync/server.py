@@ -167,11 +167,11 @@ class SyncServer:
 _NEWER_DETAILS = ("instalments", "every", "first_date", "location")
 
 
-def before_follow_ups(page: PullResponse) -> dict:
+def before_follow_ups(page: PullResponse | dict) -> dict:
     """The page as JSON a protocol-4 laptop reads: no plans in the history, no instalments,
     no callback times, none of protocol 5's details (head office still holds them all).
     Keys are left out, not sent empty: an older laptop refuses any field it does not know."""
-    found = page.model_dump(mode="json")
+    found = page if isinstance(page, dict) else page.model_dump(mode="json")
     for visit in found["visits"]:
         visit.pop("callback_at", None)
         visit["history"] = [h for h in visit["history"] if h["outcome"] != "plan"]
@@ -180,6 +180,19 @@ def before_follow_ups(page: PullResponse) -> dict:
                 item["details"].pop(name, None)
     for state in found["contact"]:
         state.pop("instalments", None)
+    return found
+
+
+# The holds protocol 6 added: an older laptop refuses a reason it does not know.
+_NEWER_HOLDS = frozenset(("referred", "legal_hold"))
+
+
+def before_evidence(page: PullResponse) -> dict:
+    """The page as JSON a protocol-5 laptop reads: without the holds protocol 6 added (a
+    referred account leaves the routes anyway; head office keeps the holds)."""
+    found = page.model_dump(mode="json")
+    for state in found["contact"]:
+        state["holds"] = [h for h in state["holds"] if h["reason"] not in _NEWER_HOLDS]
     return found
 
 

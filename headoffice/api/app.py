@@ -17,6 +17,7 @@ from headoffice.api.supervisor import FILE_LIMIT, supervisor_router
 from headoffice.api.syncstore import SqlSyncStorage
 from headoffice.api.throttle import Throttle, client_address, configured_limit
 from sync.protocol import (
+    EVIDENCE_PROTOCOL,
     FOLLOW_UP_PROTOCOL,
     MAX_BODY_BYTES,
     PROTOCOL_VERSION,
@@ -27,7 +28,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import Device, SyncRefused, SyncServer, before_follow_ups
+from sync.server import Device, SyncRefused, SyncServer, before_evidence, before_follow_ups
 
 _device_token = HTTPBearer(
     auto_error=False,
@@ -107,8 +108,11 @@ def create_app(engine: Engine) -> FastAPI:
     def pull(request: PullRequest, who: Annotated[Device, Depends(device)]) -> PullResponse:
         """A page of what changed for this collector after the cursor."""
         page = server.pull(who, request)
-        if request.protocol < FOLLOW_UP_PROTOCOL:
-            return JSONResponse(before_follow_ups(page))
+        if request.protocol < EVIDENCE_PROTOCOL:
+            older = before_evidence(page)
+            if request.protocol < FOLLOW_UP_PROTOCOL:
+                older = before_follow_ups(older)
+            return JSONResponse(older)
         return page
 
     return app

@@ -18,6 +18,7 @@ from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
 from headoffice.api import resolving
 from headoffice.api.errors import Refused, documented
+from headoffice.api.evidence import evidence_router
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
 from headoffice.api.throttle import Throttle, client_address
@@ -313,6 +314,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
 
     router.include_router(settings_router(engine))
     router.include_router(holds_router(engine, who))
+    router.include_router(evidence_router(engine, who))
     return router
 
 

@@ -93,23 +93,41 @@ def make_command(db_url: str | None, account_id: str, out: Path) -> None:
 
 @evidence.command("verify")
 @db_option
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-def verify_command(db_url: str | None, file: Path) -> None:
-    """Check a pack: its manifest, and every entry and record it holds against the trail.
+@click.argument(
+    "file", required=False, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--referral", type=int, metavar="ID", help="Check the pack kept with a referral.")
+def verify_command(db_url: str | None, file: Path | None, referral: int | None) -> None:
+    """Check a pack (a file, or the one kept with a referral): its manifest, and every entry
+    and record it holds against the audit trail.
 
     Exit 0 when all of it holds; exit 1 naming each difference.
 
     Example:
 
     \b
-      headoffice evidence verify DA-1001.zip
+      headoffice evidence verify --referral 1
     """
     from headoffice.evidence.pack import verify_pack
+    from headoffice.work.referrals import ReferralError, kept_pack
 
-    problems = verify_pack(open_engine(db_url), str(file))
+    if (file is None) == (referral is None):
+        raise click.UsageError("name a pack: FILE.zip, or --referral ID")
+    engine = open_engine(db_url)
+    with tempfile.TemporaryDirectory() as scratch:
+        if referral is not None:
+            try:
+                path = Path(scratch) / f"referral-{referral}.zip"
+                path.write_bytes(kept_pack(engine, referral))
+            except ReferralError as error:
+                raise click.ClickException(str(error)) from None
+            name = f"the pack of referral {referral}"
+        else:
+            path, name = file, str(file)
+        problems = verify_pack(engine, str(path))
     if problems:
         for problem in problems[:20]:
             click.echo(f"  {problem}", err=True)
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise click.ClickException(f"{file} does not match the database{more}")
-    click.echo(f"{file}: the pack matches the database and the audit trail")
+        raise click.ClickException(f"{name} does not match the database{more}")
+    click.echo(f"{name}: matches the database and the audit trail")

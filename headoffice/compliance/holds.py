@@ -73,6 +73,21 @@ def release_in(conn: Connection, account_id: str, reason: HoldReason, note: str,
     return True
 
 
+def place_in(conn: Connection, account_id: str, reason: HoldReason, note: str, by: str) -> bool:
+    """Hold the account for `reason` in the caller's transaction; False if it already was."""
+    if _open(conn, account_id, reason) is not None:
+        return False
+    seq = reserve_changes(conn, 1)
+    conn.execute(
+        holds.insert().values(
+            account_id=account_id, reason=reason.value, note=note, placed_by=by,
+            placed_at=clock.now(),
+        )
+    )  # fmt: skip
+    _touch(conn, [account_id], seq)
+    return True
+
+
 def hold_from_field(
     conn: Connection, reason: HoldReason, found_in_field: Iterable[tuple[str, str, str]]
 ) -> None:

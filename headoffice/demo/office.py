@@ -15,6 +15,7 @@ from headoffice.demo.team import seed_team
 from headoffice.oversight.exports import ACCOUNT_COLUMNS, account_rows
 from headoffice.store import db, tables
 from headoffice.work.payments import PAYMENT_COLUMNS
+from headoffice.work.referrals import refer
 from headoffice.work.supervisors import add_supervisor
 
 DB_FILE = "headoffice.db"
@@ -25,12 +26,18 @@ PAYMENTS_FILE = "payments.csv"
 FORMER_SUPERVISOR = "Ole Sand"
 
 
+DEMO_LEGAL = "Head Office Demo"
+
+
 def make_office(folder: Path, today: date) -> tuple[Engine, str]:
     """Seed FOLDER/headoffice.db and write core banking's files beside it; the supervisor token."""
     engine = db.connect(f"sqlite:///{folder / DB_FILE}")
     seed_demo(engine, today)
     token = seed_team(engine, today)
     add_supervisor(engine, FORMER_SUPERVISOR)
+    # One account already sent to the lender's lawyers, its pack kept: `headoffice
+    # referrals` and `headoffice evidence verify --referral 1` have something to show.
+    refer(engine, "T-2030", "legal", "four visits, two promises broken, no answer", DEMO_LEGAL)
     write_bank_files(engine, folder, today)
     return engine, token
 

@@ -19,6 +19,7 @@ from headoffice.store.tables import (
     collectors,
     devices,
     enrollments,
+    holds,
     outcomes,
     reserve_changes,
     visits,
@@ -340,6 +341,19 @@ def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
     missing = [a for a in account_ids if a not in known]
     if missing:
         raise Unknown(f"unknown account(s): {', '.join(missing)}")
+    referred: list[str] = []
+    for chunk in chunks(account_ids):
+        referred += conn.execute(
+            sa.select(holds.c.account_id).where(
+                holds.c.account_id.in_(chunk),
+                holds.c.reason == "referred",
+                holds.c.released_at.is_(None),
+            )
+        ).scalars()
+    if referred:
+        raise RosterError(
+            f"referred to court or an agency, not for the field: {', '.join(sorted(referred))}"
+        )
 
 
 def collector_list(engine: Engine) -> list[dict]:
