@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
 from headoffice.api import resolving
+from headoffice.api.closing import closing_router
 from headoffice.api.errors import Refused, documented
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
@@ -313,6 +314,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
 
     router.include_router(settings_router(engine))
     router.include_router(holds_router(engine, who))
+    router.include_router(closing_router(engine, who))
     return router
 
 

@@ -27,6 +27,7 @@ REASONS = {
     "bankruptcy": N_("Bankruptcy"),
     "deceased": N_("Deceased"),
     "vulnerable": N_("Vulnerable"),
+    "legal_hold": N_("Legal hold"),
 }
 
 

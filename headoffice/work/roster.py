@@ -23,6 +23,7 @@ from headoffice.store.tables import (
     reserve_changes,
     visits,
 )
+from headoffice.work.closing import closed_among
 from sync.tokens import new_token, token_hash
 
 
@@ -340,6 +341,11 @@ def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
     missing = [a for a in account_ids if a not in known]
     if missing:
         raise Unknown(f"unknown account(s): {', '.join(missing)}")
+    # A closed account left the field for good: no route takes it again.
+    closed = closed_among(conn, account_ids)
+    if closed:
+        named = ", ".join(f"{a} (on {day})" for a, day in sorted(closed.items()))
+        raise RosterError(f"closed, so not for a route: {named}")
 
 
 def collector_list(engine: Engine) -> list[dict]:
