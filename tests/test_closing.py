@@ -132,15 +132,19 @@ def test_payments_that_clear_the_balance_close_the_account_as_repaid(laptop, eng
     assert cli("headoffice", "audit", "verify", "--db", url(engine)).returncode == 0
 
 
+def load(engine, path) -> None:
+    portfolio.import_accounts(engine, portfolio.read_portfolio(path))
+
+
 def test_a_payment_already_in_core_bankings_figures_is_not_counted_twice(engine, tmp_path):
     rows = three_borrowers(**{"DK-1": {"outstanding": "100.00", "overdue_amount": "100.00"}})
-    portfolio.import_accounts(engine, portfolio.read_portfolio(write_portfolio(tmp_path / "p.csv", rows)))  # fmt: skip
+    load(engine, write_portfolio(tmp_path / "p.csv", rows))
     import_payments(
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,60.00,DKK,2026-11-20,B-1\n"
     )
     # Core banking's next file has the payment in: 40.00 left. Another 40.00 clears it.
     rows[0] |= {"outstanding": "40.00", "overdue_amount": "40.00"}
-    portfolio.import_accounts(engine, portfolio.read_portfolio(write_portfolio(tmp_path / "p.csv", rows)))  # fmt: skip
+    load(engine, write_portfolio(tmp_path / "p.csv", rows))
     import_payments(
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,30.00,DKK,2026-11-21,B-2\n"
     )
@@ -161,7 +165,8 @@ def test_the_limitation_date_follows_payments_and_warns_in_the_review_queue(
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,10.00,DKK,2026-11-20,B-1\n"
     )
     limit = date(2029, 11, 20)
-    assert account(engine, "DK-1").limitation_on == limit == limitation_on(fell_due, date(2026, 11, 20), RULE)  # fmt: skip
+    assert account(engine, "DK-1").limitation_on == limit
+    assert limit == limitation_on(fell_due, date(2026, 11, 20), RULE)
 
     # Not yet within the 90 days' warning; then within it; then resolved with a note.
     def expiring(day: date, account_id: str = "DK-1") -> list:
@@ -178,7 +183,7 @@ def test_the_limitation_date_follows_payments_and_warns_in_the_review_queue(
     # The accounts with no payment, due 45 days before the pinned day, warn too by then.
     assert {
         i.account_id for i in review_queue(engine, date(2029, 11, 1)) if i.kind == "limitation"
-    } == {  # fmt: skip
+    } == {
         "DK-1",
         "CN-1",
         "EN-1",
