@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from fieldcore.keeping import limitation_on
+from fieldcore.keeping import Limitation, limitation_on
 from headoffice.compliance.policies import limitation_rule, policies_in_force
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, payments
@@ -25,27 +25,31 @@ def refresh_limitation(conn: Connection, account_ids: Iterable[str]) -> int:
     if not wanted:
         return 0
     policies = policies_in_force(conn)
-    last_paid = (
-        sa.select(sa.func.max(payments.c.paid_on))
-        .where(payments.c.account_id == accounts.c.account_id)
-        .scalar_subquery()
-    )
+    rules: dict[str | None, Limitation] = {}
     changes = []
     for chunk in chunks(wanted):
+        last_paid = dict(
+            conn.execute(
+                sa.select(payments.c.account_id, sa.func.max(payments.c.paid_on))
+                .where(payments.c.account_id.in_(chunk))
+                .group_by(payments.c.account_id)
+            ).all()
+        )
         rows = conn.execute(
             sa.select(
                 accounts.c.account_id,
                 accounts.c.country,
                 accounts.c.oldest_due_date,
                 accounts.c.limitation_on,
-                last_paid.label("last_paid"),
             ).where(accounts.c.account_id.in_(chunk))
         )
-        for row in rows:
-            rule = limitation_rule(policies, row.country)
-            limit = limitation_on(row.oldest_due_date, row.last_paid, rule)
-            if limit != row.limitation_on:
-                changes.append({"key": row.account_id, "limit": limit})
+        for account_id, country, fell_due, before in rows:
+            rule = rules.get(country)
+            if rule is None:
+                rule = rules[country] = limitation_rule(policies, country)
+            limit = limitation_on(fell_due, last_paid.get(account_id), rule)
+            if limit != before:
+                changes.append({"key": account_id, "limit": limit})
     if changes:
         conn.execute(
             accounts.update()
