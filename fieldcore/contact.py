@@ -33,6 +33,9 @@ class HoldReason(StrEnum):
     VULNERABLE = "vulnerable"
     # Sent to court or to a collection agency: out of the field (headoffice refer).
     REFERRED = "referred"
+    # Keeps the account's records from erasure (a lawsuit, a regulator's inquiry). It is
+    # about data, not contact: it stops no contact, and laptops are never sent it.
+    LEGAL_HOLD = "legal_hold"
 
 
 class NoticeKind(StrEnum):
@@ -147,11 +150,13 @@ def _blocks(
 ) -> tuple[Block, ...]:
     local = at.astimezone(zone)
     earlier = [a for a in attempts if a.at < at]
-    # An attorney hold leaves one person to talk to: the attorney.
+    # An attorney hold leaves one person to talk to: the attorney. A legal hold keeps
+    # records and stops no contact.
     found: list[Block] = [
         Block(f"hold.{hold.reason.value}", sentences.HOLDS[hold.reason])
         for hold in holds
         if not (hold.reason is HoldReason.ATTORNEY and role == "attorney")
+        and hold.reason is not HoldReason.LEGAL_HOLD
     ]
     found += _role_blocks(policy, role, earlier)
     found += _window_blocks(policy, channel, local, zone)

@@ -15,6 +15,10 @@ HOLDS = {
     "deceased": N_("the borrower has died: head office deals with the estate"),
     "vulnerable": N_("the borrower is vulnerable: on hold, refer them to support"),
     "referred": N_("the account went to court or to an agency: no field contact"),
+    "legal_hold": N_(
+        "the account's records are kept for a legal matter: nothing is erased; "
+        "contact goes on as the policy allows"
+    ),
 }
 NEVER = N_("{role} may not be contacted under this policy")
 ONCE = N_("{role} was already asked once and may not be contacted again")

@@ -106,6 +106,7 @@ REVIEW_KINDS: dict[str, str] = {
     "policy": N_("Contact policy"),
     "location": N_("Far from the address"),
     "cash": N_("Cash to bank"),
+    "limitation": N_("Claim expiring"),
 }
 
 

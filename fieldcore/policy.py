@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fieldcore.keeping import HEAD_OFFICE_ONLY, Limitation, Retention
 from fieldcore.stages import zone_of
 from fieldcore.text import Line
 
@@ -179,6 +180,10 @@ class ContactPolicy(BaseModel):
     disclosures: Disclosures | None = None
     debt_advice: DebtAdvice | None = None
     forbidden_phrases: dict[str, list[Annotated[str, Field(min_length=2, max_length=200)]]] = {}
+    # Head office's alone (HEAD_OFFICE_ONLY): when a claim expires, and how long a closed
+    # account's personal data is kept. Left out of what laptops are sent.
+    limitation: Limitation | None = None
+    retention: Retention | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -211,6 +216,30 @@ class ContactPolicy(BaseModel):
     def window(self, channel: Channel, weekday: int) -> Window | None:
         """The window on a weekday (0 is Monday); None: no contact that day."""
         return self.windows.get(channel, {}).get(WEEKDAYS[weekday])
+
+
+def published_body(policy: ContactPolicy) -> str:
+    """The policy as published: the head-office keys only when set, so a policy without them
+    publishes the same text as before they existed."""
+    unset = {key for key in HEAD_OFFICE_ONLY if getattr(policy, key) is None}
+    return policy.model_dump_json(exclude=unset)
+
+
+def for_laptops(body: str) -> str:
+    """A published policy body without the keys only head office reads.
+
+    A laptop of an earlier protocol refuses a policy with keys it does not know (and would
+    fall back to its shipped one), so none of these ever reaches a laptop.
+    """
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(found, dict) or not any(key in found for key in HEAD_OFFICE_ONLY):
+        return body
+    for key in HEAD_OFFICE_ONLY:
+        found.pop(key, None)
+    return json.dumps(found, ensure_ascii=False, separators=(",", ":"))
 
 
 def newest_policies(defaults: Iterable[ContactPolicy], published: Iterable[str]) -> Policies:

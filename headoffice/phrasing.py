@@ -28,6 +28,7 @@ _HELD = N_("{amount} in cash still held, the oldest taken {day} ({days} working 
 _SHORT = N_("the deposit of {day} fell short of the cash taken before it by {amount}")
 _FAR = N_("“{outcome}” recorded {away} from the address")
 _OVERRIDDEN = N_("{channel} against the contact policy ({rules}); the collector's reason: {why}")
+_LIMITATION = N_("the claim expires on {day}, in {days} days ({source})")
 _FOUND = N_("{channel} against the contact policy ({rules}), found at head office")
 
 
@@ -91,6 +92,9 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
             count=facts.broken_promises,
             day=format_day(facts.last_due, language) if facts.last_due else "",
         )
+    if kind == "limitation":
+        day = format_day(facts.expires_on, language) if facts.expires_on else ""
+        return say(_LIMITATION).format(day=day, days=facts.days_left, source=facts.source or "")
     if kind == "policy":
         rules = ", ".join(dict.fromkeys(say(rule_name(r)) for r in facts.rules or []))
         channel = word(facts.channel or "visit")

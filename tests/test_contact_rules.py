@@ -175,12 +175,18 @@ def test_a_chinese_third_party_only_once_the_borrower_proved_unreachable():
     assert decide(CN, "phone", "relative", now, SHANGHAI, missed).allowed
 
 
-@pytest.mark.parametrize("reason", list(HoldReason))
+@pytest.mark.parametrize("reason", [r for r in HoldReason if r is not HoldReason.LEGAL_HOLD])
 def test_a_hold_stops_all_contact_until_released(reason):
     decision = decide(
         US, "phone", "borrower", at(CHICAGO, 2026, 12, 1, 12, 0), CHICAGO, holds=[Hold(reason)]
     )
     assert rules(decision) == [f"hold.{reason.value}"] and decision.next_allowed is None
+
+
+def test_a_legal_hold_keeps_records_and_stops_no_contact():
+    noon = at(CHICAGO, 2026, 12, 1, 12, 0)
+    held = [Hold(HoldReason.LEGAL_HOLD)]
+    assert decide(US, "phone", "borrower", noon, CHICAGO, holds=held).allowed
 
 
 def test_every_block_names_every_rule_at_once():

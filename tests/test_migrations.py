@@ -153,3 +153,36 @@ def test_several_processes_migrating_at_once_agree(db_url):
     assert migrate.current(engine) == migrate.head()
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM counters")).scalar() == 1
+
+
+def test_accounts_kept_before_limitation_dates_get_theirs(db_url):
+    engine = db.connect(db_url, migrate=False)
+    with engine.begin() as conn:
+        command.upgrade(migrate._config(conn), "0015")
+        for account_id, country in (("DK-1", "DK"), ("US-1", "US")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO accounts (account_id, borrower_name, address, country, currency, "
+                    "outstanding_minor, overdue_minor, oldest_due_date, seq, updated_at) VALUES "
+                    "(:id, 'A Borrower', 'A street', :country, 'DKK', 100, 100, '2025-02-28', 1, "
+                    ":now)"
+                ),
+                {"id": account_id, "country": country, "now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO payments (id, account_id, amount_minor, currency, paid_on, source, "
+                "received_at) VALUES ('import:B-1', 'DK-1', 50, 'DKK', '2026-01-15', 'import', "
+                ":now)"
+            ),
+            {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+        )
+    engine.dispose()
+    engine = db.connect(db_url)
+    with engine.connect() as conn:
+        query = sa.select(tables.accounts.c.account_id, tables.accounts.c.limitation_on)
+        found = {row.account_id: row.limitation_on for row in conn.execute(query)}
+        closed = conn.execute(sa.select(tables.accounts.c.closed_on)).scalars().all()
+    # DK-1: three years from its last payment; US-1: from the day it fell due.
+    assert found == {"DK-1": date(2029, 1, 15), "US-1": date(2028, 2, 28)}
+    assert closed == [None, None]

@@ -80,10 +80,10 @@ def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
         "scripts/da v3",
         "scripts/en v3",
         "scripts/zh v3",
-        "policy/cn v3",
-        "policy/default v4",
-        "policy/dk v3",
-        "policy/us v3",
+        "policy/cn v4",
+        "policy/default v5",
+        "policy/dk v4",
+        "policy/us v4",
     ]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))
@@ -337,7 +337,7 @@ def test_a_policy_looser_than_the_shipped_one_is_refused(folder):
 
 def test_a_policy_may_tighten_any_number(folder, engine):
     policy = folder / "policy" / "us.toml"
-    edit(policy, "version = 3", "version = 4")
+    edit(policy, "version = 4", "version = 5")
     edit(policy, "most = 7\n", "most = 5\n")
     edit(policy, 'mon = "08:00-21:00"', 'mon = "09:00-20:00"')
-    assert "policy/us v4" in publish(engine, folder)
+    assert "policy/us v5" in publish(engine, folder)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from fieldcore.moments import FIRST_DAY, Day
 from fieldcore.text import Line
 from headoffice.api import resolving
+from headoffice.api.closing import closing_router
 from headoffice.api.errors import Refused, documented
 from headoffice.api.evidence import evidence_router
 from headoffice.api.holds import holds_router
@@ -315,6 +316,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
     router.include_router(settings_router(engine))
     router.include_router(holds_router(engine, who))
     router.include_router(evidence_router(engine, who))
+    router.include_router(closing_router(engine, who))
     return router
 
 

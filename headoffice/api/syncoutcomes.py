@@ -50,6 +50,7 @@ def apply_outcomes(
                 visits.c.status,
                 accounts.c.currency,
                 accounts.c.outstanding_minor,
+                accounts.c.closed_on,
                 accounts.c.lat,
                 accounts.c.lon,
                 accounts.c.country,
@@ -129,7 +130,8 @@ def apply_outcomes(
                 rows.append((payments, field_payment(row, now)))
             if row["outcome"] in ("promise", "plan"):
                 rows += agreement_rows(row, now)
-            if outcome.details.callback_at is not None:
+            # A closed account is off the field for good: a callback makes no stop for it.
+            if outcome.details.callback_at is not None and visit.closed_on is None:
                 stop = callback_stop(conn, outcome, visit, now)
                 if stop is not None:
                     rows.append((visits, stop))

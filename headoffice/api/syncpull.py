@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from fieldcore.accounts import Account
 from fieldcore.arrangements import ArrangementState
 from fieldcore.outcomes import OutcomeDetails
+from fieldcore.policy import for_laptops
 from headoffice import clock
 from headoffice.compliance.holds import contact_states
 from headoffice.oversight.arrangements import judged_instalments
@@ -76,7 +77,12 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
         cursor=str(new_cursor),
         more=more,
         content=[
-            ContentWire(key=r.key, kind=r.kind, version=r.version, body=r.body)
+            ContentWire(
+                key=r.key,
+                kind=r.kind,
+                version=r.version,
+                body=for_laptops(r.body) if r.kind == "policy" else r.body,
+            )
             for r in published
             # Publishing refuses larger bodies; one written around it would fail every
             # laptop's pull, so it is left out and the laptops keep what they have.

@@ -32,6 +32,7 @@ from headoffice.store.tables import (
 )
 from headoffice.work import roster
 from headoffice.work.arrangements import replace_older
+from headoffice.work.payments import payments_arrived
 from sync.protocol import (
     AuditEntryWire,
     CorrectContact,
@@ -167,6 +168,17 @@ class SqlSyncStorage:
                 for table, row in items
                 if table is outcomes
             ]
+            # Money taken at the door moves the limitation date, and may clear the account.
+            payments_arrived(
+                conn,
+                {
+                    row["account_id"]
+                    for mutation_id, items in writes.items()
+                    if answers[mutation_id].status == "applied"
+                    for table, row in items
+                    if table is payments
+                },
+            )
             for reason in (HoldReason.DISPUTE, HoldReason.DECEASED):
                 hold_from_field(
                     conn,

@@ -22,7 +22,8 @@ def hold(db_url: str | None, account_id: str, reason: str, note: str, by: str) -
     """Stop all contact with an account until it is released; laptops learn at their next sync.
 
     cease: the borrower asked in writing; attorney: contact the attorney only; dispute:
-    until the debt is verified; bankruptcy, deceased, vulnerable.
+    until the debt is verified; bankruptcy, deceased, vulnerable. legal_hold is the one
+    that stops no contact: it keeps the account's records from erasure at retention.
 
     Example:
 

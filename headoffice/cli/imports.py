@@ -77,6 +77,8 @@ def import_payments(db_url: str | None, file: Path) -> None:
     except portfolio.ImportRefused as refused:
         raise _file_refused(file, refused) from None
     click.echo(f"{summary.new} new payment(s), {summary.already_known} already loaded")
+    if summary.closed:
+        click.echo(f"closed as repaid (balance cleared): {', '.join(summary.closed)}")
 
 
 def _count_lines(file: Path) -> int:

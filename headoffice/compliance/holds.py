@@ -178,7 +178,13 @@ def contact_states(conn: Connection, account_ids: Iterable[str]) -> dict[str, Co
     for chunk in chunks(wanted):
         for row in conn.execute(
             sa.select(holds.c.account_id, holds.c.reason, holds.c.note, holds.c.placed_at)
-            .where(holds.c.account_id.in_(chunk), holds.c.released_at.is_(None))
+            .where(
+                holds.c.account_id.in_(chunk),
+                holds.c.released_at.is_(None),
+                # A legal hold keeps records and stops no contact: nothing for a laptop,
+                # and a laptop of an earlier protocol would refuse the reason.
+                holds.c.reason != HoldReason.LEGAL_HOLD.value,
+            )
             .order_by(holds.c.id)
         ):
             found[row.account_id].holds.append(

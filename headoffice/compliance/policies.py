@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from content import shipped_policies
+from fieldcore.keeping import Limitation, Retention
 from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
 from fieldcore.stages import zone_of
 from headoffice.store.tables import content
@@ -34,3 +35,29 @@ def zone_for(
 ) -> ZoneInfo:
     """The borrower's zone, else the country's main zone, else the collector's: as the laptop."""
     return zone_of(account_zone or policy.timezone or collector_zone)
+
+
+def limitation_rule(policies: Policies, country: str | None) -> Limitation:
+    """The limitation period for an account of `country`.
+
+    From the policy in force; a policy published before policies had one falls back on the
+    shipped policy of its jurisdiction, then on the shipped default (which always has it).
+    """
+    policy = policies.for_country(country)
+    found = policy.limitation or _shipped_rule(policy.jurisdiction, "limitation")
+    assert isinstance(found, Limitation)
+    return found
+
+
+def retention_rule(policies: Policies, country: str | None) -> Retention:
+    """How long a closed account of `country` keeps its personal data (as limitation_rule)."""
+    policy = policies.for_country(country)
+    found = policy.retention or _shipped_rule(policy.jurisdiction, "retention")
+    assert isinstance(found, Retention)
+    return found
+
+
+def _shipped_rule(jurisdiction: str, key: str) -> Limitation | Retention:
+    shipped = {policy.jurisdiction: policy for policy in _shipped()}
+    own = shipped.get(jurisdiction)
+    return getattr(own, key, None) or getattr(shipped["default"], key)

@@ -28,6 +28,7 @@ REASONS = {
     "deceased": N_("Deceased"),
     "vulnerable": N_("Vulnerable"),
     "referred": N_("Referred"),
+    "legal_hold": N_("Legal hold"),
 }
 
 

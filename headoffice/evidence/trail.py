@@ -25,6 +25,8 @@ from headoffice.store.db import chunks
 from headoffice.store.tables import audit_entries, audit_heads, corrections, outcomes, payments
 
 OFFICE = "office"
+# The kind of the entry that records personal data erased after its retention.
+ERASURE = "erasure"
 
 # The rows whose every field the trail keeps, and the kind of their entries.
 AUDITED: dict[str, tuple[sa.Table, str]] = {
@@ -305,11 +307,30 @@ def verify(
 def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
     table, _kind = AUDITED[table_name]
     recorded: dict[str, tuple[int, dict]] = {}
-    query = sa.select(audit_entries.c.seq, audit_entries.c.subject_id, audit_entries.c.body).where(
-        audit_entries.c.chain == chain, audit_entries.c.subject_table == table_name
+    query = (
+        sa.select(
+            audit_entries.c.seq,
+            audit_entries.c.kind,
+            audit_entries.c.subject_id,
+            audit_entries.c.body,
+        )
+        .where(audit_entries.c.chain == chain, audit_entries.c.subject_table == table_name)
+        .order_by(audit_entries.c.seq)
     )
     for row in conn.execute(query.execution_options(yield_per=5000)):
-        recorded[row.subject_id] = (row.seq, json.loads(row.body)["fields"])
+        body = json.loads(row.body)
+        if row.kind != ERASURE:
+            recorded[row.subject_id] = (row.seq, body["fields"])
+            continue
+        # An erasure names the values it erased by the hashes the row's entry kept, and the
+        # row's state after it: from then on, the row is compared with that state.
+        where = f"audit entry {row.seq}"
+        kept = recorded.get(row.subject_id)
+        if kept is None:
+            return Broken(where, f"erases {table_name} {row.subject_id}, which has no entry")
+        if changed := sorted(n for n, h in body["erased"].items() if kept[1].get(n) != h):
+            return Broken(where, f"erases {', '.join(changed)} other than what was recorded")
+        recorded[row.subject_id] = (row.seq, kept[1] | body["fields"])
     rows = conn.execute(sa.select(table).order_by(table.c.id).execution_options(yield_per=5000))
     for row in rows:
         mapping = dict(row._mapping)

@@ -15,6 +15,7 @@ from fieldcore.stages import days_past_due
 from headoffice.compliance.policies import policies_in_force
 from headoffice.oversight.arrangements import judged_instalments
 from headoffice.oversight.cash import cash_lines
+from headoffice.oversight.expiring import limitation_items
 from headoffice.phrasing import review_summary
 from headoffice.store.db import utc
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
@@ -36,6 +37,7 @@ KINDS = {
     "policy": "a contact the contact policy blocks: overridden in the field or found here",
     "location": "a visit recorded farther from the address than the policy allows",
     "cash": "cash held past the policy's working days, or a deposit short of the cash taken",
+    "limitation": "the claim is near its limitation date: act before it, or let it go knowingly",
 }
 Kind = ReviewKind
 assert set(get_args(Kind)) == set(KINDS)
@@ -87,6 +89,8 @@ def _items(
         items += _legal_items(conn, today, ref)
     if kind in (None, "cash"):
         items += _cash_items(conn, today, ref)
+    if kind in (None, "limitation"):
+        items += limitation_items(conn, today, ref)
     return items
 
 
@@ -224,7 +228,11 @@ def _legal_items(conn: Connection, today: date, ref: str | None = None) -> list[
         accounts.c.oldest_due_date,
         accounts.c.overdue_minor,
         accounts.c.currency,
-    ).where(accounts.c.oldest_due_date < cutoff, accounts.c.overdue_minor > 0)
+    ).where(
+        accounts.c.oldest_due_date < cutoff,
+        accounts.c.overdue_minor > 0,
+        accounts.c.closed_on.is_(None),
+    )
     if ref is not None:
         query = query.where(accounts.c.account_id == ref)
     late = {row.account_id: row for row in conn.execute(query)}

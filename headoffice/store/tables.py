@@ -56,6 +56,16 @@ accounts = sa.Table(
     # The audit entry of the portfolio import that last wrote the account.
     sa.Column("imported_seq", sa.BigInteger),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # The day the claim expires (headoffice.compliance.limitation), kept current by every
+    # write that can move it: a payment, a portfolio import.
+    sa.Column("limitation_on", sa.Date, index=True),
+    # Closed (repaid, settled, written_off, sold): off the field for good, and the day its
+    # retention starts to run. `erased_on`: the day its personal data was erased.
+    sa.Column("closed_on", sa.Date),
+    sa.Column("closed_reason", sa.String(20)),
+    sa.Column("closed_by", sa.String(100)),
+    sa.Column("closed_note", sa.Text),
+    sa.Column("erased_on", sa.Date),
 )
 
 collectors = sa.Table(

@@ -24,6 +24,7 @@ ReviewKind = Literal[
     "policy",
     "location",
     "cash",
+    "limitation",
 ]
 
 
@@ -76,6 +77,10 @@ class ReviewFacts(BaseModel):
     rules: list[str] | None = None
     channel: str | None = None
     override: str | None = None
+    # A claim near its limitation date: the day it expires, the days left, the statute.
+    expires_on: date | None = None
+    days_left: int | None = None
+    source: str | None = None
 
 
 class ReviewItemWire(BaseModel):

@@ -58,6 +58,8 @@ def select(engine: Engine, selection: Selection, today: date) -> list[str]:
     if selection.account_ids:
         return list(selection.account_ids)
     query = sa.select(accounts.c.account_id).order_by(accounts.c.postal_code, accounts.c.account_id)
+    # Closed accounts are off the field for good.
+    query = query.where(accounts.c.closed_on.is_(None))
     if selection.region:
         query = query.where(sa.func.lower(accounts.c.region) == selection.region.strip().lower())
     if selection.postal_code:

@@ -16,9 +16,11 @@ from fieldcore.moments import CellDay
 from fieldcore.money import MoneyError, check_currency, check_plain_amount, parse_amount
 from fieldcore.text import Line
 from headoffice.clock import today
+from headoffice.compliance.limitation import refresh_limitation
 from headoffice.evidence.trail import record_rows
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, payments, touch_accounts
+from headoffice.work.closing import close_cleared
 from headoffice.work.portfolio import ImportRefused
 
 PAYMENT_COLUMNS = ("account_id", "amount", "currency", "paid_on", "reference")
@@ -54,6 +56,8 @@ class PaymentSummary:
 
     new: int
     already_known: int
+    # Accounts the file's payments cleared, closed as repaid.
+    closed: tuple[str, ...] = ()
 
 
 def field_payment(outcome: dict, received_at: datetime) -> dict:
@@ -151,7 +155,15 @@ def import_payments(engine: Engine, text: str) -> PaymentSummary:
             # A payment changes how promises and plans stand: laptops with the account
             # pull it again, with its instalments judged anew.
             touch_accounts(conn, {p["account_id"] for p in new})
-    return PaymentSummary(new=len(new), already_known=len(found) - len(new))
+        closed = payments_arrived(conn, {p["account_id"] for p in new})
+    return PaymentSummary(new=len(new), already_known=len(found) - len(new), closed=tuple(closed))
+
+
+def payments_arrived(conn: sa.Connection, account_ids: set[str]) -> list[str]:
+    """What money arriving moves, in its transaction: each account's limitation date, and
+    the accounts it cleared, closed as repaid (which ones)."""
+    refresh_limitation(conn, account_ids)
+    return close_cleared(conn, account_ids)
 
 
 def _check_line(cells: dict[str, str]) -> tuple[PaymentRow, int] | dict[str, str]:

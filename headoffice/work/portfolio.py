@@ -21,6 +21,7 @@ from fieldcore.accounts import (
 )
 from fieldcore.errors import FieldErrors
 from fieldcore.money import MoneyError, check_plain_amount
+from headoffice.compliance.limitation import refresh_limitation
 from headoffice.evidence.trail import append
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, reserve_changes
@@ -205,4 +206,6 @@ def import_accounts(
             )
             if progress:
                 progress(len(changes))
+        # A new day the oldest amount fell due moves the day its claim expires.
+        refresh_limitation(conn, [v["account_id"] for v in inserts + changes])
     return ImportSummary(new=new, updated=updated, unchanged=unchanged)

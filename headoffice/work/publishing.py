@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from content import shipped_policies
 from fieldcore.audit import sha256
 from fieldcore.errors import from_validation_error
-from fieldcore.policy import ContactPolicy, read_policies
+from fieldcore.policy import ContactPolicy, published_body, read_policies
 from fieldcore.policy_floor import loosened
 from fieldcore.scripts import ScriptLibrary, library_texts, placeholder_problems
 from headoffice.evidence.trail import append
@@ -259,7 +259,9 @@ def publish(engine: Engine, folder: Path) -> list[str]:
         current = {row.key: row for row in conn.execute(sa.select(content))}
         fresh = []
         for key, kind, item, name in items:
-            body = item.model_dump_json()
+            body = (
+                published_body(item) if isinstance(item, ContactPolicy) else item.model_dump_json()
+            )
             before = current.get(key)
             if before is not None and before.body == body:
                 continue

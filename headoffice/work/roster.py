@@ -24,6 +24,7 @@ from headoffice.store.tables import (
     reserve_changes,
     visits,
 )
+from headoffice.work.closing import closed_among
 from sync.tokens import new_token, token_hash
 
 
@@ -354,6 +355,11 @@ def _require_accounts(conn: Connection, account_ids: list[str]) -> None:
         raise RosterError(
             f"referred to court or an agency, not for the field: {', '.join(sorted(referred))}"
         )
+    # A closed account left the field for good: no route takes it again.
+    closed = closed_among(conn, account_ids)
+    if closed:
+        named = ", ".join(f"{a} (on {day})" for a, day in sorted(closed.items()))
+        raise RosterError(f"closed, so not for a route: {named}")
 
 
 def collector_list(engine: Engine) -> list[dict]:
