@@ -243,3 +243,26 @@ def test_an_entry_hashed_right_over_nonsense_is_refused_not_a_crash(engine, chan
     )  # fmt: skip
     odd = AuditEntryWire(**fields | {"entry_hash": entry.hash()})
     assert said in (take(engine, [odd]) or "")
+
+
+def test_what_happened_at_the_door_is_an_entry_of_its_own_and_travels(laptop, engine, db_url):
+    sync_once(laptop)
+    store = Store(laptop)
+    visit = store.visit_for_account("DK-1")
+    record_outcome(
+        store,
+        visit,
+        {"outcome": "promise", "amount": "100", "promise_date": "2026-11-27"},
+        script=("early-da", 3, 2),
+        locate=lambda now: None,
+    )
+    store.skip(store.visit_for_account("EN-1"))
+    store.close()
+    conn = raw_laptop_db(laptop)
+    kinds = [k for (k,) in conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
+    conn.close()
+    assert "script step reached" in kinds and kinds[-1] == "stop skipped"
+    assert verify(laptop).returncode == 0
+    sync_once(laptop)
+    assert [seq for seq, _hash in held_at_head_office(engine)] == list(range(1, len(kinds) + 1))
+    assert cli("headoffice", "audit", "verify", "--db", db_url).returncode == 0

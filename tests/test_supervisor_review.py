@@ -9,10 +9,12 @@ import sqlalchemy as sa
 
 from fieldapp.recording import record_outcome
 from fieldapp.syncing import sync_once
+from headoffice.api.resolving import resolve
 from headoffice.oversight.review import review_queue
-from headoffice.store.tables import outcomes
+from headoffice.store.tables import holds, outcomes
 from headoffice.work import roster
 from headoffice.work.arrangements import record_promise
+from headoffice.work.referrals import every_referral
 from tests.conftest import DAY
 from tests.helpers import csv_text, three_borrowers
 
@@ -122,3 +124,30 @@ def test_outcome_details_stay_json_for_review(engine, store, laptop):
     with engine.connect() as conn:
         details = conn.execute(sa.select(outcomes.c.details)).scalar_one()
     assert json.loads(details)["dispute_reason"] == "not my loan"
+
+
+def test_accepting_a_legal_referral_sends_the_account_to_court_with_its_pack(
+    boss, engine, laptop, monkeypatch
+):
+    made = DAY - timedelta(days=10)
+    insert_promise(engine, "DK-1", made, made + timedelta(days=7), 50000, "DKK")
+    insert_promise(engine, "EN-1", made, made + timedelta(days=7), 50000, "GBP")
+    later = made + timedelta(days=70)
+    legal = {i.account_id: i for i in review_queue(engine, later) if i.kind == "legal"}
+    item = legal["DK-1"]
+    monkeypatch.setenv("HEADOFFICE_TODAY", later.isoformat())
+    resolved = resolve(
+        engine, later, "legal", item.ref, "promise broken, no answer", "Anna", "accepted"
+    )
+    assert resolved.decision == "accepted"
+    [referral] = every_referral(engine)
+    assert (referral.account_id, referral.state) == ("DK-1", "referred")
+    assert referral.events >= 1
+    with engine.connect() as conn:
+        held = conn.execute(
+            sa.select(holds.c.reason).where(holds.c.account_id == "DK-1")
+        ).scalars()  # fmt: skip
+        assert list(held) == ["referred"]
+    # Turned down, nothing is referred.
+    resolve(engine, later, "legal", legal["EN-1"].ref, "paying again", "Anna", "rejected")
+    assert len(every_referral(engine)) == 1

@@ -188,28 +188,12 @@ class Recording(StoreBase):
         )
 
     def _audit(self, kind: str, payload: dict, now: datetime) -> None:
-        from fieldcore.audit import GENESIS, Entry, canonical, field_hashes, plain_value
+        from fieldapp.store.chain import append_entries, moments_of
+        from fieldcore.audit import field_hashes
 
-        last = self.conn.execute(
-            "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = Entry(
-            seq, kind, str(plain_value(now)), AUDITED_KINDS[kind], payload["id"],
-            canonical({"fields": field_hashes(payload)}).decode(), prev,
-        )  # fmt: skip
-        self.db["audit_log"].insert(
-            {
-                "seq": seq,
-                "kind": kind,
-                "at": entry.at,
-                "subject_table": entry.subject_table,
-                "subject_id": entry.subject_id,
-                "body": entry.body,
-                "prev_hash": prev,
-                "entry_hash": entry.hash(),
-            }
-        )
+        record = (kind, AUDITED_KINDS[kind], payload["id"], {"fields": field_hashes(payload)})
+        extra = moments_of(payload) if kind == "record_outcome" else []
+        append_entries(self.db, [record, *extra], now)
 
     def _next_receipt_no(self) -> str:
         # Device code + counter: unique across laptops without asking anyone.

@@ -153,8 +153,14 @@ class RouteReads(StoreBase):
 
     def skip(self, visit_id: str, skipped: bool = True) -> None:
         """Mark a stop skipped for today (or not); a recorded outcome still makes it done."""
-        when = datetime.now(UTC).isoformat() if skipped else None
-        self.db.execute("UPDATE visits SET skipped_at = ? WHERE visit_id = ?", [when, visit_id])
+        from fieldapp.store.chain import append_entries
+
+        now = datetime.now(UTC)
+        when = now.isoformat() if skipped else None
+        kind = "stop skipped" if skipped else "stop taken back"
+        with self.db.atomic():  # the mark and its audit entry together, or neither
+            self.db.execute("UPDATE visits SET skipped_at = ? WHERE visit_id = ?", [when, visit_id])
+            append_entries(self.db, [(kind, "visits", visit_id, {"skipped": skipped})], now)
 
     def visit_for_account(self, account_id: str, visit_date: date | None = None) -> str:
         """The visit id of an account: on that date if given, else the nearest to today."""

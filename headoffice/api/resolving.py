@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from headoffice.oversight.review import KINDS, Resolution, ReviewError, review_item
 from headoffice.store.tables import resolutions
 from headoffice.work.decisions import DECIDED, Decision, DecisionError, carry_out
+from headoffice.work.referrals import ReferralError, pack_for_referral, refer_in
 
 
 def resolve(
@@ -26,7 +27,8 @@ def resolve(
 
     What a decision does happens in the same transaction (headoffice.work.decisions):
     a dispute's hold lifts, an accepted hardship request becomes a plan from
-    `first_date`, an accepted move changes the address, a rejected death lifts its hold.
+    `first_date`, an accepted move changes the address, a rejected death lifts its hold,
+    an accepted legal referral sends the account to court (headoffice.work.referrals).
     """
     note = note.strip()
     if kind not in KINDS:
@@ -47,6 +49,14 @@ def resolve(
         raise ReviewError(
             "a first date is for an accepted hardship request, which makes a plan", 409
         )
+    # An accepted legal referral sends the account to court: its pack is made first, in
+    # a snapshot of its own, and kept with the referral made in the decision's transaction.
+    referral = None
+    if (kind, decision) == ("legal", "accepted"):
+        try:
+            referral = pack_for_referral(engine, item.account_id, "legal")
+        except ReferralError as error:
+            raise ReviewError(str(error), error.status) from None
     now = datetime.now(UTC)
     with engine.begin() as conn:
         earlier = conn.execute(
@@ -60,7 +70,9 @@ def resolve(
             )
         try:
             carry_out(conn, item, decision, first_date, today, note, by)
-        except DecisionError as error:
+            if referral is not None:
+                refer_in(conn, referral, note, by)
+        except (DecisionError, ReferralError) as error:
             raise ReviewError(str(error), 409) from None
         conn.execute(
             resolutions.insert().values(

@@ -55,7 +55,7 @@ def review_list(db_url: str | None, show_all: bool) -> None:
     "decision",
     flag_value="accepted",
     help="dispute: in the borrower's favour; hardship: make the plan; moved: new address; "
-    "deceased: confirmed.",
+    "deceased: confirmed; legal: refer the account to court.",
 )
 @click.option(
     "--reject",
@@ -80,13 +80,14 @@ def resolve(
 ) -> None:
     """Resolve a review item (KIND and REF as `headoffice review` lists them).
 
-    A dispute, hardship request, move or death takes --accept or --reject, and the
-    decision acts at once: see each option.
+    A dispute, hardship request, move, death or legal referral takes --accept or
+    --reject, and the decision acts at once: see each option (a legal referral
+    accepted sends the account to court with its evidence pack, as `headoffice refer`).
 
     Example:
 
     \b
-      headoffice resolve legal ZH-1010 --note "sent to the legal team" --by "Head Office Demo"
+      headoffice resolve legal ZH-1010 --accept --note "sent to the lawyers" --by "Anna Holm"
     """
     from headoffice.api.resolving import resolve as record
     from headoffice.clock import today

@@ -24,6 +24,7 @@ _DECISIONS = {
     "hardship": (N_("Accepted: make the plan"), N_("Turned down")),
     "moved": (N_("Accepted: change the address"), N_("Turned down")),
     "deceased": (N_("Confirmed: keep the hold"), N_("Not so: lift the hold")),
+    "legal": (N_("Refer to legal: the account leaves the field"), N_("Not now: keep collecting")),
 }
 
 

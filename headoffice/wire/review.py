@@ -110,8 +110,9 @@ class ResolveRequest(_Strict):
     )
 
     note: Annotated[Said, Field(min_length=1, max_length=2000)]
-    # For a dispute, hardship request, move or death: what the decision does
-    # (a dispute's hold lifts either way; an accepted hardship request becomes a plan).
+    # For a dispute, hardship request, move, death or legal referral: what the decision
+    # does (a dispute's hold lifts either way; an accepted hardship request becomes a
+    # plan; an accepted legal referral sends the account to court, headoffice refer).
     decision: Literal["accepted", "rejected"] | None = None
     # An accepted hardship request's first instalment [default: a month from today].
     first_date: Day | None = None

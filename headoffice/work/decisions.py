@@ -20,7 +20,7 @@ from headoffice.work.arrangements import arrangement_rows, replace_older
 
 Decision = Literal["accepted", "rejected"]
 # The kinds a decision acts on; the others are resolved with a note only.
-DECIDED = frozenset({"dispute", "hardship", "moved", "deceased"})
+DECIDED = frozenset({"dispute", "hardship", "moved", "deceased", "legal"})
 
 
 class DecisionError(ValueError):

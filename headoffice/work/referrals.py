@@ -16,7 +16,7 @@ from fieldcore.audit import sha256
 from fieldcore.contact import HoldReason
 from headoffice import clock
 from headoffice.compliance.holds import place_in, release_in
-from headoffice.evidence.pack import NoSuchAccount, make_pack
+from headoffice.evidence.pack import Made, NoSuchAccount, make_pack
 from headoffice.evidence.trail import append
 from headoffice.store.tables import referrals, reserve_changes, visits
 
@@ -54,6 +54,23 @@ def refer(engine: Engine, account_id: str, destination: str, note: str, by: str)
     the account was sent. The referral, the hold, the recall and the entry are one
     transaction, so an account is never half referred.
     """
+    pack = pack_for_referral(engine, account_id, destination)
+    with engine.begin() as conn:
+        return refer_in(conn, pack, note, by)
+
+
+@dataclass(frozen=True)
+class PackMade:
+    """An account's pack made for its referral, before the referral's transaction."""
+
+    account_id: str
+    destination: str
+    zipped: bytes
+    made: Made
+
+
+def pack_for_referral(engine: Engine, account_id: str, destination: str) -> PackMade:
+    """The pack a referral keeps; ReferralError if the account or destination is unknown."""
     if destination not in DESTINATIONS:
         raise ReferralError(f"refer to legal or agency, not {destination!r}")
     buffer = io.BytesIO()
@@ -61,30 +78,35 @@ def refer(engine: Engine, account_id: str, destination: str, note: str, by: str)
         made = make_pack(engine, account_id, buffer)
     except NoSuchAccount as missing:
         raise ReferralError(str(missing), 404) from None
+    return PackMade(account_id, destination, buffer.getvalue(), made)
+
+
+def refer_in(conn: Connection, pack: PackMade, note: str, by: str) -> Referral:
+    """The referral in the caller's transaction (a review decision refers this way too)."""
+    account_id, destination, made = pack.account_id, pack.destination, pack.made
     now = clock.now()
-    with engine.begin() as conn:
-        if _open_referral(conn, account_id) is not None:
-            raise ReferralError(f"{account_id} is referred already; withdraw it first", 409)
-        ident = conn.execute(
-            referrals.insert().values(
-                account_id=account_id, destination=destination, note=note, referred_by=by,
-                referred_at=now, state="referred", pack=buffer.getvalue(),
-                pack_sha256=made.sha256, events=made.events, head_seq=made.head_seq,
-            )
-        ).inserted_primary_key[0]  # fmt: skip
-        place_in(conn, account_id, HoldReason.REFERRED, note or f"referred to {destination}", by)
-        recalled = _recall_everywhere(conn, account_id)
-        body = {
-            "account_id": account_id,
-            "destination": destination,
-            "by": by,
-            "note_sha256": sha256(note.encode()),
-            "pack_sha256": made.sha256,
-            "events": made.events,
-            "head_seq": made.head_seq,
-            "visits_recalled": recalled,
-        }
-        append(conn, [("referral", "referrals", str(ident), body)])
+    if _open_referral(conn, account_id) is not None:
+        raise ReferralError(f"{account_id} is referred already; withdraw it first", 409)
+    ident = conn.execute(
+        referrals.insert().values(
+            account_id=account_id, destination=destination, note=note, referred_by=by,
+            referred_at=now, state="referred", pack=pack.zipped,
+            pack_sha256=made.sha256, events=made.events, head_seq=made.head_seq,
+        )
+    ).inserted_primary_key[0]  # fmt: skip
+    place_in(conn, account_id, HoldReason.REFERRED, note or f"referred to {destination}", by)
+    recalled = _recall_everywhere(conn, account_id)
+    body = {
+        "account_id": account_id,
+        "destination": destination,
+        "by": by,
+        "note_sha256": sha256(note.encode()),
+        "pack_sha256": made.sha256,
+        "events": made.events,
+        "head_seq": made.head_seq,
+        "visits_recalled": recalled,
+    }
+    append(conn, [("referral", "referrals", str(ident), body)])
     return Referral(
         ident, account_id, destination, note, by, now, "referred", made.events, made.sha256
     )

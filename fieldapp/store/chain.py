@@ -1,0 +1,58 @@
+"""The laptop's audit chain: entries appended in the transaction of what they record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from fieldcore.audit import GENESIS, Entry, canonical, plain_value, sha256
+
+
+def append_entries(db: Database, items: list[tuple[str, str, str, dict]], now: datetime) -> None:
+    """Append (kind, subject table, subject id, body) entries after the chain's last one."""
+    last = db.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    at = str(plain_value(now))
+    rows = []
+    for kind, table, subject, body in items:
+        seq += 1
+        entry = Entry(seq, kind, at, table, subject, canonical(body).decode(), prev)
+        prev = entry.hash()
+        rows.append(
+            {
+                "seq": seq,
+                "kind": kind,
+                "at": at,
+                "subject_table": table,
+                "subject_id": subject,
+                "body": entry.body,
+                "prev_hash": entry.prev_hash,
+                "entry_hash": prev,
+            }
+        )
+    db["audit_log"].insert_all(rows)
+
+
+def moments_of(outcome: dict) -> list[tuple[str, str, str, dict]]:
+    """What an outcome's details say happened at the door, each an entry of its own: the
+    script step reached, the disclosure confirmed, a contact rule overridden."""
+    details = outcome.get("details") or {}
+    subject = ("outcomes", outcome["id"])
+    found = []
+    if details.get("script_id") is not None:
+        step = {
+            "script": details["script_id"],
+            "version": details.get("script_version"),
+            "step": details.get("script_step"),
+        }
+        found.append(("script step reached", *subject, step))
+    if details.get("disclosure_given"):
+        channel = details.get("channel") or "visit"
+        found.append(("disclosure confirmed", *subject, {"channel": channel}))
+    if details.get("override"):
+        # The reason as a hash: it can name the borrower, and the entry outlives it.
+        rules = list(details.get("overridden") or ())
+        reason = sha256(details["override"].encode())
+        found.append(("override", *subject, {"rules": rules, "reason_sha256": reason}))
+    return found
