@@ -56,14 +56,14 @@ def test_a_day_verifies_intact_and_an_amount_edited_in_sql_is_named(laptop, engi
     done = audit(engine, "verify")
     assert done.returncode == 0, done.stderr
     # The portfolio's import and the route (the fixture's), two outcomes, the cash payment,
-    # the correction and the bank's payment.
+    # the correction, the promise's arrangement of one instalment, and the bank's payment.
     assert kinds(engine) == [
         "portfolio import", "assignment", "outcome", "outcome", "payment", "correction",
-        "payment",
+        "arrangement", "instalment", "payment",
     ]  # fmt: skip
     # ...and the laptop's own chain, as it pushed it: the two outcomes and the correction.
     assert laptop_kinds(engine) == ["record_outcome", "record_outcome", "correct_contact"]
-    assert done.stdout.strip() == "audit trail intact: 10 entries"
+    assert done.stdout.strip() == "audit trail intact: 12 entries"
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE payments SET amount_minor = 1500 WHERE reference = 'BANK-7'"))
     broken = audit(engine, "verify")
@@ -99,12 +99,12 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
     lodged = audit(engine, "anchor")
     assert lodged.returncode == 0
     anchor = lodged.stdout.split()[0]
-    assert anchor.startswith("7:") and len(anchor) == 2 + 64
+    assert anchor.startswith("9:") and len(anchor) == 2 + 64
     import_payments(
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,10.00,DKK,2026-11-22,B-8\n"
     )
     done = audit(engine, "verify", "--anchor", anchor)
-    assert done.stdout.strip() == "audit trail intact: 11 entries (from anchor 7)"
+    assert done.stdout.strip() == "audit trail intact: 13 entries (from anchor 9)"
     # Someone rewrites the trail from entry 3 on, every hash recomputed: the anchor says so.
     with engine.begin() as conn:
         # Read through the table, so moments come back typed as the verify reads them.

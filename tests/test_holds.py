@@ -119,7 +119,7 @@ def test_the_commands_hold_release_and_record_a_notice(countries, db_url):  # no
 
 
 def test_an_older_laptop_gets_no_holds_it_could_not_read(countries, server, engine):  # noqa: F811
-    from headoffice.compliance.holds import place_hold
+    from headoffice.work.holds import place_hold
 
     place_hold(engine, "DK-1", "cease", "", "Anna")
     store = Store(countries)

@@ -110,6 +110,68 @@ def test_promises_recorded_before_arrangements_become_arrangements_of_one_part(d
         50000,
         date(2026, 11, 20),
     )
+    # The outcome, the arrangement and its instalment: each with its entry (0015, 0016).
+    from headoffice.evidence.trail import verify
+
+    assert verify(engine) == (3, None)
+
+
+def test_deposits_and_arrangements_kept_before_they_were_audited_get_their_entries(db_url):
+    engine = db.connect(db_url, migrate=False)
+    now = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        command.upgrade(migrate._config(conn), "0015")
+        conn.execute(
+            sa.text(
+                "INSERT INTO collectors (name, language, timezone, created_at) "
+                "VALUES ('Mette', 'da', 'Europe/Copenhagen', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO deposits (id, collector_id, device_id, amount_minor, currency, slip, "
+                "deposited_at, recorded_at, received_at) "
+                "VALUES ('d1', 1, 'dev', 40000, 'DKK', 'NB-1', :now, :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO arrangements (id, account_id, kind, collector_id, made_on, currency, "
+                "total_minor, every, created_at) "
+                "VALUES ('a1', 'DK-1', 'plan', 1, '2026-11-20', 'DKK', 60000, 'month', :now)"
+            ),
+            {"now": now},
+        )
+        for number, due in ((1, "2026-12-01"), (2, "2027-01-01")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO instalments (arrangement_id, number, account_id, currency, "
+                    "made_on, due, amount_minor) "
+                    "VALUES ('a1', :n, 'DK-1', 'DKK', '2026-11-20', :due, 30000)"
+                ),
+                {"n": number, "due": date.fromisoformat(due)},
+            )
+    engine.dispose()
+    engine = db.connect(db_url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(tables.audit_entries).order_by(tables.audit_entries.c.seq)
+        ).all()
+    assert [(e.kind, e.subject_id) for e in found] == [
+        ("deposit", "d1"),
+        ("arrangement", "a1"),
+        ("instalment", "a1#1"),
+        ("instalment", "a1#2"),
+    ]
+    assert all('"kept_before_the_trail":true' in e.body for e in found)
+    from headoffice.evidence.trail import verify
+
+    assert verify(engine) == (4, None)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE instalments SET amount_minor = 1 WHERE number = 2"))
+    assert str(verify(engine)[1]).startswith("instalments a1#2: amount_minor differs")
 
 
 def test_migrate_command_says_what_it_did(db_url):

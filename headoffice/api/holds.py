@@ -12,7 +12,7 @@ from fieldcore.contact import HoldReason
 from fieldcore.text import Line
 from headoffice.api.errors import Refused, documented
 from headoffice.clock import today
-from headoffice.compliance import holds
+from headoffice.compliance.holds import HoldError, every_hold_in_force, holds_in_force
 from headoffice.wire import (
     HeldAccount,
     HoldInfo,
@@ -22,6 +22,7 @@ from headoffice.wire import (
     ReleaseRequest,
 )
 from headoffice.work import supervisors
+from headoffice.work.holds import place_hold, record_notice, release_hold
 
 _WRITE = (400, 401, 403, 404, 413, 415, 422)
 AccountPath = Annotated[Line, Path(min_length=1, max_length=64)]
@@ -41,7 +42,7 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
     def every_hold() -> list[HeldAccount]:
         return [
             HeldAccount(**{k: row[k] for k in HeldAccount.model_fields})
-            for row in holds.every_hold_in_force(engine)
+            for row in every_hold_in_force(engine)
         ]
 
     @router.get(
@@ -51,8 +52,8 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
     )
     def list_holds(account_id: AccountPath) -> list[HoldInfo]:
         try:
-            found = holds.holds_in_force(engine, account_id)
-        except holds.HoldError as error:
+            found = holds_in_force(engine, account_id)
+        except HoldError as error:
             raise Refused(error.status, str(error), field="path.account_id") from None
         return [HoldInfo(**{k: row[k] for k in HoldInfo.model_fields}) for row in found]
 
@@ -64,8 +65,8 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
     )
     def place(account_id: AccountPath, body: HoldRequest, sup: Supervisor) -> list[HoldInfo]:
         try:
-            holds.place_hold(engine, account_id, body.reason, body.note, sup.name)
-        except holds.HoldError as error:
+            place_hold(engine, account_id, body.reason, body.note, sup.name)
+        except HoldError as error:
             raise Refused(error.status, str(error), field="path.account_id") from None
         return list_holds(account_id)
 
@@ -81,8 +82,8 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
         sup: Supervisor,
     ) -> list[HoldInfo]:
         try:
-            holds.release_hold(engine, account_id, reason, body.note, sup.name)
-        except holds.HoldError as error:
+            release_hold(engine, account_id, reason, body.note, sup.name)
+        except HoldError as error:
             raise Refused(error.status, str(error), field="path.account_id") from None
         return list_holds(account_id)
 
@@ -94,8 +95,8 @@ def holds_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) -> 
     )
     def notice(account_id: AccountPath, body: NoticeRequest, sup: Supervisor) -> NoticeInfo:
         try:
-            holds.record_notice(engine, account_id, body.kind, body.sent_on, sup.name, today())
-        except holds.HoldError as error:
+            record_notice(engine, account_id, body.kind, body.sent_on, sup.name, today())
+        except HoldError as error:
             field = "sent_on" if error.status == 409 else "path.account_id"
             raise Refused(error.status, str(error), field=field) from None
         return NoticeInfo(kind=body.kind, sent_on=body.sent_on)

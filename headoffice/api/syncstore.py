@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from fieldcore.contact import HoldReason
 from headoffice.api.syncoutcomes import apply_deposits, apply_outcomes
 from headoffice.api.syncpull import changes_after
-from headoffice.compliance.holds import hold_from_field
 from headoffice.evidence.trail import AUDITED, ChainBroken, record_rows, take_laptop_chain
 from headoffice.store.tables import (
     accounts,
@@ -32,6 +31,7 @@ from headoffice.store.tables import (
 )
 from headoffice.work import roster
 from headoffice.work.arrangements import replace_older
+from headoffice.work.holds import hold_from_field
 from headoffice.work.payments import payments_arrived
 from sync.protocol import (
     AuditEntryWire,
@@ -334,8 +334,8 @@ def _write(
 
 
 def _audit(conn: Connection, stored: list[tuple[sa.Table, dict]]) -> None:
-    """The audit trail's entries for the outcomes, payments and corrections just stored."""
+    """The audit trail's entries for the rows just stored that it keeps whole (AUDITED)."""
     for name in AUDITED:
         rows = [row for table, row in stored if table.name == name]
         if rows:
-            record_rows(conn, name, [row["id"] for row in rows], stored=rows)
+            record_rows(conn, name, [], stored=rows)

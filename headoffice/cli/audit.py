@@ -22,10 +22,11 @@ def _anchor(_ctx, _param, value: str | None) -> tuple[int, str] | None:
 
 @click.group("audit")
 def audit() -> None:
-    """The audit trail: every outcome, payment and correction chained by hash.
+    """The audit trail: outcomes, payments, deposits, arrangements, holds... chained by hash.
 
     Each entry holds the SHA-256 of the one before it and of each field of the row it
-    records, so an edit made in the database behind head office's back is found.
+    records (or of what a supervisor did), so an edit made in the database behind head
+    office's back is found.
 
     Example:
 

@@ -30,7 +30,8 @@ def hold(db_url: str | None, account_id: str, reason: str, note: str, by: str) -
     \b
       headoffice hold DA-1005 --reason cease --note "letter of 20 Nov asks us to stop"
     """
-    from headoffice.compliance.holds import HoldError, place_hold
+    from headoffice.compliance.holds import HoldError
+    from headoffice.work.holds import place_hold
 
     try:
         place_hold(open_engine(db_url), account_id, reason, note, by)
@@ -53,7 +54,8 @@ def release(db_url: str | None, account_id: str, reason: str, note: str, by: str
     \b
       headoffice release ZH-1012 --reason vulnerable --note "spoke to the family; may call"
     """
-    from headoffice.compliance.holds import HoldError, release_hold
+    from headoffice.compliance.holds import HoldError
+    from headoffice.work.holds import release_hold
 
     try:
         release_hold(open_engine(db_url), account_id, reason, note, by)
@@ -90,7 +92,8 @@ def notice_record(db_url: str | None, account_id: str, kind: str, sent_on: date,
       headoffice notice record DA-1001 --kind visit_notice --sent-on 2026-11-18
     """
     from headoffice.clock import today
-    from headoffice.compliance.holds import HoldError, record_notice
+    from headoffice.compliance.holds import HoldError
+    from headoffice.work.holds import record_notice
 
     try:
         record_notice(open_engine(db_url), account_id, kind, sent_on, by, today())

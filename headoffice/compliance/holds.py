@@ -7,7 +7,8 @@ gets its holds and notices at its next sync.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -27,75 +28,93 @@ class HoldError(ValueError):
         self.status = status
 
 
-def place_hold(
-    engine: Engine, account_id: str, reason: HoldReason | str, note: str, by: str
-) -> HoldWire:
+@dataclass(frozen=True)
+class HoldChange:
+    """A hold placed or released, as the caller records it (in the audit trail)."""
+
+    hold_id: int
+    account_id: str
+    reason: HoldReason
+    note: str  # the placing note, or the release's
+    by: str
+    at: datetime
+    released: bool = False
+
+
+@dataclass(frozen=True)
+class NoticeRecorded:
+    """A written notice recorded for one account, as the caller records it."""
+
+    notice_id: int
+    account_id: str
+    kind: NoticeKind
+    sent_on: date
+    by: str
+
+
+# Each function below works in the caller's transaction and says what it did: the caller
+# enters it in the audit trail in that same transaction (compliance does not know the
+# trail; headoffice/work/holds.py puts the two together).
+
+
+def place_hold_in(
+    conn: Connection, account_id: str, reason: HoldReason | str, note: str, by: str
+) -> HoldChange:
     """Put the account on hold for `reason`; 409 when it already is for that reason."""
     reason = _reason(reason)
     now = clock.now()
-    with engine.begin() as conn:
-        seq = reserve_changes(conn, 1)
-        _known(conn, account_id)
-        if _open(conn, account_id, reason) is not None:
-            raise HoldError(f"{account_id} is already on hold ({reason.value})", 409)
-        conn.execute(
-            holds.insert().values(
-                account_id=account_id, reason=reason.value, note=note, placed_by=by, placed_at=now
-            )
+    seq = reserve_changes(conn, 1)
+    _known(conn, account_id)
+    if _open(conn, account_id, reason) is not None:
+        raise HoldError(f"{account_id} is already on hold ({reason.value})", 409)
+    placed = conn.execute(
+        holds.insert().values(
+            account_id=account_id, reason=reason.value, note=note, placed_by=by, placed_at=now
         )
-        _touch(conn, [account_id], seq)
-    return HoldWire(reason=reason, since=now.date(), note=note)
+    )
+    _touch(conn, [account_id], seq)
+    return HoldChange(placed.inserted_primary_key[0], account_id, reason, note, by, now)
 
 
-def release_hold(
-    engine: Engine, account_id: str, reason: HoldReason | str, note: str, by: str
-) -> None:
-    """Lift the account's hold for `reason`; 404 when there is none to lift."""
+def release_in(
+    conn: Connection, account_id: str, reason: HoldReason | str, note: str, by: str
+) -> HoldChange | None:
+    """Lift the account's hold for `reason`; None when there was none to lift."""
     reason = _reason(reason)
-    with engine.begin() as conn:
-        _known(conn, account_id)
-        if not release_in(conn, account_id, reason, note, by):
-            raise HoldError(f"{account_id} is not on hold ({reason.value})", 404)
-
-
-def release_in(conn: Connection, account_id: str, reason: HoldReason, note: str, by: str) -> bool:
-    """Lift the account's hold for `reason` in the caller's transaction; False if none was."""
     held = _open(conn, account_id, reason)
     if held is None:
-        return False
+        return None
     seq = reserve_changes(conn, 1)
+    now = clock.now()
     conn.execute(
         holds.update()
         .where(holds.c.id == held)
-        .values(released_by=by, released_at=clock.now(), release_note=note)
+        .values(released_by=by, released_at=now, release_note=note)
     )
     _touch(conn, [account_id], seq)
-    return True
+    return HoldChange(held, account_id, reason, note, by, now, released=True)
 
 
-def place_in(conn: Connection, account_id: str, reason: HoldReason, note: str, by: str) -> bool:
-    """Hold the account for `reason` in the caller's transaction; False if it already was."""
-    if _open(conn, account_id, reason) is not None:
-        return False
-    seq = reserve_changes(conn, 1)
-    conn.execute(
-        holds.insert().values(
-            account_id=account_id, reason=reason.value, note=note, placed_by=by,
-            placed_at=clock.now(),
-        )
-    )  # fmt: skip
-    _touch(conn, [account_id], seq)
-    return True
+def release_known(
+    conn: Connection, account_id: str, reason: HoldReason | str, note: str, by: str
+) -> HoldChange:
+    """Lift the account's hold for `reason`; 404 when the account or the hold is not there."""
+    reason = _reason(reason)
+    _known(conn, account_id)
+    released = release_in(conn, account_id, reason, note, by)
+    if released is None:
+        raise HoldError(f"{account_id} is not on hold ({reason.value})", 404)
+    return released
 
 
 def hold_from_field(
     conn: Connection, reason: HoldReason, found_in_field: Iterable[tuple[str, str, str]]
-) -> None:
+) -> list[HoldChange]:
     """Hold each (account, words given, collector) for `reason` (a dispute, a death told at
     the door), in the push's transaction; an account already held for it keeps its first."""
     found = {account_id: (why, who) for account_id, why, who in found_in_field}
     if not found:
-        return
+        return []
     held = set(
         conn.execute(
             sa.select(holds.c.account_id).where(
@@ -107,11 +126,11 @@ def hold_from_field(
     )
     fresh = [a for a in found if a not in held]
     if not fresh:
-        return
+        return []
     now = clock.now()
     seq = reserve_changes(conn, 1)
-    conn.execute(
-        holds.insert(),
+    placed = conn.execute(
+        holds.insert().returning(holds.c.id, sort_by_parameter_order=True),
         [
             {
                 "account_id": a,
@@ -122,26 +141,23 @@ def hold_from_field(
             }
             for a in fresh
         ],
-    )
+    ).scalars()
     _touch(conn, fresh, seq)
+    return [
+        HoldChange(hold_id, a, reason, found[a][0], found[a][1], now)
+        for hold_id, a in zip(placed, fresh, strict=True)
+    ]
 
 
-def record_notice(
-    engine: Engine, account_id: str, kind: NoticeKind | str, sent_on: date, by: str, today: date
-) -> NoticeWire:
-    """Record a written notice sent to the borrower outside the product."""
-    return record_notices(engine, [account_id], kind, sent_on, by, today)[0]
-
-
-def record_notices(
-    engine: Engine,
+def record_notices_in(
+    conn: Connection,
     account_ids: list[str],
     kind: NoticeKind | str,
     sent_on: date,
     by: str,
     today: date,
-) -> list[NoticeWire]:
-    """The same notice sent to each account (a mailing), recorded in one transaction."""
+) -> list[NoticeRecorded]:
+    """The same notice, sent to the borrower outside the product, recorded for each account."""
     try:
         kind = NoticeKind(kind)
     except ValueError:
@@ -150,25 +166,27 @@ def record_notices(
     if sent_on > today:
         raise HoldError(f"a notice sent on {sent_on} is in the future (today is {today})", 409)
     now = clock.now()
-    with engine.begin() as conn:
-        seq = reserve_changes(conn, 1)
-        for account_id in account_ids:
-            _known(conn, account_id)
-        conn.execute(
-            notices.insert(),
-            [
-                {
-                    "account_id": a,
-                    "kind": kind.value,
-                    "sent_on": sent_on,
-                    "recorded_by": by,
-                    "recorded_at": now,
-                }
-                for a in account_ids
-            ],
-        )
-        _touch(conn, account_ids, seq)
-    return [NoticeWire(kind=kind, sent_on=sent_on) for _ in account_ids]
+    seq = reserve_changes(conn, 1)
+    for account_id in account_ids:
+        _known(conn, account_id)
+    recorded = conn.execute(
+        notices.insert().returning(notices.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "account_id": a,
+                "kind": kind.value,
+                "sent_on": sent_on,
+                "recorded_by": by,
+                "recorded_at": now,
+            }
+            for a in account_ids
+        ],
+    ).scalars()
+    _touch(conn, account_ids, seq)
+    return [
+        NoticeRecorded(notice_id, a, kind, sent_on, by)
+        for notice_id, a in zip(recorded, account_ids, strict=True)
+    ]
 
 
 def contact_states(conn: Connection, account_ids: Iterable[str]) -> dict[str, ContactStateWire]:

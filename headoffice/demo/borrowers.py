@@ -9,11 +9,11 @@ from sqlalchemy.engine import Engine
 
 from content import CONTENT_DIR
 from fieldcore.accounts import Account
-from headoffice.compliance.holds import place_hold, record_notices
 from headoffice.evidence.trail import record_unrecorded
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
+from headoffice.work.holds import place_hold, record_notices
 from headoffice.work.payments import field_payment
 from headoffice.work.publishing import publish
 from headoffice.work.settings import set_setting

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 
 from fieldcore.accounts import Account
 from fieldcore.contact import HoldReason
-from headoffice.compliance.holds import hold_from_field, record_notices
 from headoffice.evidence.trail import record_unrecorded
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
+from headoffice.work.holds import hold_from_field, record_notices
 from headoffice.work.payments import field_payment
 
 TEAM = (("Lars Berg", "da"), ("Wei Chen", "zh"), ("Fiona Grant", "en"))

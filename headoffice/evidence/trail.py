@@ -21,19 +21,13 @@ from fieldcore.audit import (
     first_broken_link,
     plain_value,
 )
+from headoffice.evidence.audited import AUDITED
 from headoffice.store.db import chunks
-from headoffice.store.tables import audit_entries, audit_heads, corrections, outcomes, payments
+from headoffice.store.tables import audit_entries, audit_heads
 
 OFFICE = "office"
 # The kind of the entry that records personal data erased after its retention.
 ERASURE = "erasure"
-
-# The rows whose every field the trail keeps, and the kind of their entries.
-AUDITED: dict[str, tuple[sa.Table, str]] = {
-    "outcomes": (outcomes, "outcome"),
-    "payments": (payments, "payment"),
-    "corrections": (corrections, "correction"),
-}
 
 
 @dataclass(frozen=True)
@@ -98,50 +92,59 @@ def append(
 
 
 def record_rows(
-    conn: Connection, table_name: str, ids: Iterable[str], stored: list[dict] | None = None
+    conn: Connection,
+    table_name: str,
+    ids: Iterable[object],
+    stored: list[dict] | None = None,
+    kind: str | None = None,
 ) -> None:
     """An entry for each row just stored, with its fields' hashes as the database keeps them.
 
     Given the rows as inserted (`stored`), each column the insert left out is taken as
-    its default, as a read-back would give it; else the rows are read back.
+    its default, as a read-back would give it; else the rows of those keys (`ids`: ids,
+    or key tuples of a table keyed by several columns) are read back. `kind`: of a row
+    stored again (an arrangement replaced), whose newest entry the verify compares.
     """
-    table, kind = AUDITED[table_name]
-    found: dict[str, dict] = {}
+    audited = AUDITED[table_name]
     if stored is not None:
-        defaults = {c.name: _stored_default(c) for c in table.columns}
-        found = {row["id"]: defaults | row for row in stored}
+        defaults = audited.defaults()
+        rows = [defaults | row for row in stored]
     else:
-        for chunk in chunks(list(ids)):
-            for row in conn.execute(sa.select(table).where(table.c.id.in_(chunk))):
-                found[row.id] = dict(row._mapping)
+        rows = _read_back(conn, audited.table, audited.key, list(ids))
     items = [
-        (kind, table_name, row_id, {"fields": field_hashes(found[row_id])})
-        for row_id in sorted(found, key=lambda i: (str(found[i]["received_at"]), i))
+        (kind or audited.kind, table_name, audited.subject(row), {"fields": field_hashes(row)})
+        for row in sorted(rows, key=audited.order)
     ]
-    append(conn, items)
+    if items:
+        append(conn, items)
 
 
-def _stored_default(column: sa.Column) -> object:
-    # The server defaults this schema uses are false() on flags; every other column an
-    # insert leaves out is NULL.
-    default = column.server_default
-    if default is not None and isinstance(column.type, sa.Boolean):
-        return str(getattr(default, "arg", "")).lower() in ("true", "1")
-    return None
+def _read_back(conn: Connection, table: sa.Table, key: tuple[str, ...], ids: list) -> list[dict]:
+    column = table.c[key[0]] if len(key) == 1 else sa.tuple_(*(table.c[k] for k in key))
+    found = []
+    for chunk in chunks(ids):
+        found += [
+            dict(row._mapping) for row in conn.execute(sa.select(table).where(column.in_(chunk)))
+        ]
+    return found
 
 
 def record_unrecorded(engine: Engine) -> int:
     """Entries for audited rows stored without one (the demos' seeding); how many."""
     count = 0
     with engine.begin() as conn:
-        for name, (table, _kind) in AUDITED.items():
-            recorded = sa.select(audit_entries.c.subject_id).where(
-                audit_entries.c.subject_table == name
+        for name, audited in AUDITED.items():
+            recorded = set(
+                conn.execute(
+                    sa.select(audit_entries.c.subject_id).where(
+                        audit_entries.c.chain == OFFICE, audit_entries.c.subject_table == name
+                    )
+                ).scalars()
             )
-            ids = conn.execute(sa.select(table.c.id).where(table.c.id.not_in(recorded)))
-            found = list(ids.scalars())
-            record_rows(conn, name, found)
-            count += len(found)
+            rows = [dict(row._mapping) for row in conn.execute(sa.select(audited.table))]
+            fresh = [row for row in rows if audited.subject(row) not in recorded]
+            record_rows(conn, name, [], stored=fresh)
+            count += len(fresh)
     return count
 
 
@@ -305,7 +308,8 @@ def verify(
 
 
 def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
-    table, _kind = AUDITED[table_name]
+    audited = AUDITED[table_name]
+    table = audited.table
     recorded: dict[str, tuple[int, dict]] = {}
     query = (
         sa.select(
@@ -320,6 +324,8 @@ def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
     for row in conn.execute(query.execution_options(yield_per=5000)):
         body = json.loads(row.body)
         if row.kind != ERASURE:
+            # In order: a row stored again (an arrangement replaced) is compared with its
+            # newest entry.
             recorded[row.subject_id] = (row.seq, body["fields"])
             continue
         # An erasure names the values it erased by the hashes the row's entry kept, and the
@@ -331,11 +337,13 @@ def _rows_match(conn: Connection, table_name: str, chain: str) -> Broken | None:
         if changed := sorted(n for n, h in body["erased"].items() if kept[1].get(n) != h):
             return Broken(where, f"erases {', '.join(changed)} other than what was recorded")
         recorded[row.subject_id] = (row.seq, kept[1] | body["fields"])
-    rows = conn.execute(sa.select(table).order_by(table.c.id).execution_options(yield_per=5000))
+    keys = [table.c[name] for name in audited.key]
+    rows = conn.execute(sa.select(table).order_by(*keys).execution_options(yield_per=5000))
     for row in rows:
         mapping = dict(row._mapping)
-        kept = recorded.pop(mapping["id"], None)
-        where = f"{table_name} {mapping['id']}"
+        subject = audited.subject(mapping)
+        kept = recorded.pop(subject, None)
+        where = f"{table_name} {subject}"
         if kept is None:
             return Broken(where, "has no audit entry: it was not stored through head office")
         seq, fields = kept

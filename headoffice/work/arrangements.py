@@ -1,4 +1,8 @@
-"""Recording promises and plans as arrangements: instalments, and the older ones replaced."""
+"""Recording promises and plans as arrangements: instalments, and the older ones replaced.
+
+Arrangements and instalments are rows the audit trail keeps whole: each is entered as
+it is stored, and again as a newer arrangement replaces it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.arrangements import Every, Instalment, schedule
+from headoffice.evidence.trail import AUDITED, record_rows
 from headoffice.store.tables import arrangements, instalments
 
 
@@ -86,14 +91,17 @@ def arrangement_rows(
 
 def replace_older(conn: Connection, made: list[tuple[str, str, date]]) -> None:
     """Each new (arrangement id, account, day made), in the order they were made, takes over
-    from the account's older ones: payments from that day count toward the new one only."""
+    from the account's older ones: payments from that day count toward the new one only.
+
+    Each row replaced is entered in the audit trail again, as it now stands.
+    """
     for index, (arrangement_id, account_id, made_on) in enumerate(made):
         newer = [arrangement_id, *(m[0] for m in made[index + 1 :] if m[1] == account_id)]
         for table, key in (
             (arrangements, arrangements.c.id),
             (instalments, instalments.c.arrangement_id),
         ):
-            conn.execute(
+            replaced = conn.execute(
                 table.update()
                 .where(
                     table.c.account_id == account_id,
@@ -102,17 +110,30 @@ def replace_older(conn: Connection, made: list[tuple[str, str, date]]) -> None:
                     table.c.replaced_on.is_(None),
                 )
                 .values(replaced_on=made_on)
+                # The rows as they now stand, for their entries, without reading them again.
+                .returning(*table.c)
             )
+            rows = [dict(row._mapping) for row in replaced]
+            kind = f"{AUDITED[table.name].kind} replaced"
+            record_rows(conn, table.name, [], stored=rows, kind=kind)
+
+
+def store_arrangement(conn: Connection, rows: list[tuple[sa.Table, dict]]) -> None:
+    """Insert an arrangement's rows (arrangement_rows) with their audit-trail entries, and
+    let it take over from the account's older ones."""
+    for table, row in rows:
+        conn.execute(table.insert().values(**row))
+    for table in (arrangements, instalments):
+        stored = [row for t, row in rows if t is table]
+        record_rows(conn, table.name, [], stored=stored)
+    if rows:
+        head = rows[0][1]
+        replace_older(conn, [(head["id"], head["account_id"], head["made_on"])])
 
 
 def record_promise(conn: Connection, outcome: dict, received_at: datetime) -> None:
     """Store a promise outcome's arrangement now, as a push does (the demos' seeds)."""
-    rows = agreement_rows(outcome, received_at)
-    for table, row in rows:
-        conn.execute(table.insert().values(**row))
-    if rows:
-        head = rows[0][1]
-        replace_older(conn, [(head["id"], head["account_id"], head["made_on"])])
+    store_arrangement(conn, agreement_rows(outcome, received_at))
 
 
 def _utc_day(moment: datetime) -> date:

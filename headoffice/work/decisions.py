@@ -12,11 +12,11 @@ from fieldcore.arrangements import MOST_INSTALMENTS, Every, add_months, plan_pro
 from fieldcore.audit import sha256
 from fieldcore.contact import HoldReason
 from headoffice import clock
-from headoffice.compliance.holds import release_in
 from headoffice.evidence.trail import append
 from headoffice.store.tables import accounts, outcomes, reserve_changes, touch_accounts
 from headoffice.wire import ReviewItemWire
-from headoffice.work.arrangements import arrangement_rows, replace_older
+from headoffice.work.arrangements import arrangement_rows, store_arrangement
+from headoffice.work.holds import release_in
 
 Decision = Literal["accepted", "rejected"]
 # The kinds a decision acts on; the others are resolved with a note only.
@@ -115,7 +115,5 @@ def _plan_from_hardship(conn: Connection, item: ReviewItemWire, first: date, tod
         every=Every.MONTH.value,
         created_at=clock.now(),
     )
-    for table, row in rows:
-        conn.execute(table.insert().values(**row))
-    replace_older(conn, [(item.ref, item.account_id, today)])
+    store_arrangement(conn, rows)
     touch_accounts(conn, [item.account_id])

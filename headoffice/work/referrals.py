@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from fieldcore.audit import sha256
 from fieldcore.contact import HoldReason
 from headoffice import clock
-from headoffice.compliance.holds import place_in, release_in
+from headoffice.work.holds import place_in, release_in
 from headoffice.evidence.pack import Made, NoSuchAccount, make_pack
 from headoffice.evidence.trail import append
 from headoffice.store.tables import referrals, reserve_changes, visits
