@@ -16,10 +16,10 @@ from fieldapp.store import Store
 from fieldapp.syncing import sync_once
 from fieldcore.keeping import HEAD_OFFICE_ONLY, Retention, retention_ends
 from fieldcore.policy import ContactPolicy
-from headoffice.work.holds import place_hold
 from headoffice.store.tables import accounts, content, corrections, holds, outcomes, resolutions
 from headoffice.work import portfolio
 from headoffice.work.closing import close_account
+from headoffice.work.holds import place_hold
 from headoffice.work.publishing import publish
 from headoffice.work.retention import list_past_retention
 from tests.helpers import HEADER, cli, three_borrowers, write_portfolio

@@ -151,7 +151,10 @@ def _rows(
         .order_by(table.c[moment], table.c[key], audit_entries.c.seq)
         .execution_options(yield_per=2000)
     )
-    yield from _grouped(conn.execute(query), kind, table.name, key, moment)
+    for event in _grouped(conn.execute(query), kind, table.name, key, moment):
+        if kind == "hold":  # its release is an event of its own, with its own entry
+            event.entries = [e for e in event.entries if e["kind"] != "hold released"]
+        yield event
 
 
 def _releases(conn: Connection, account_id: str) -> Iterator[Event]:
@@ -161,9 +164,13 @@ def _releases(conn: Connection, account_id: str) -> Iterator[Event]:
         .where(holds.c.account_id == account_id, holds.c.released_at.is_not(None))
         .order_by(holds.c.released_at, holds.c.id)
     )
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():
         record = {k: plain_value(v) for k, v in row._mapping.items()}
-        yield Event(str(record["released_at"]), "hold_released", "holds", str(row.id), record)
+        event = Event(str(record["released_at"]), "hold_released", "holds", str(row.id), record)
+        event.entries = [
+            e for e in _entries_of(conn, "holds", str(row.id)) if e["kind"] == "hold released"
+        ]
+        yield event
 
 
 def _resolutions(conn: Connection, account_id: str) -> Iterator[Event]:

@@ -44,6 +44,7 @@ NOTICES = {
     "collection_warning": N_("Collection warning"),
     "reminder": N_("Reminder"),
 }
+SOURCES = {"field": N_("collected in the field"), "import": N_("from the bank's file")}
 WORDS = {
     "borrower": N_("Borrower"),
     "address": N_("Address"),
@@ -95,7 +96,8 @@ class PackPdf:
             (WORDS["overdue"], str(a.get("oldest_due_date") or "")),
         ]
         for word, value in rows:
-            self.line(f"{self.t(word)}: {value}")
+            if value:
+                self.line(f"{self.t(word)}: {value}")
         self.line(f"{self.t(WORDS['imported'])}: {import_sha256 or '-'}", size=SMALL, grey=True)
         self.y += GAP * 2
         zone = str(self.zone)
@@ -183,7 +185,8 @@ class PackPdf:
             if r.get("collector"):
                 parts.append(t(WORDS["by"]).format(who=r["collector"]))
         elif event.kind == "payment":
-            parts = [amount, r.get("source") or "", r.get("reference") or ""]
+            source = r.get("source") or ""
+            parts = [amount, t(SOURCES.get(source, source)), r.get("reference") or ""]
         elif event.kind == "correction":
             parts = [f"{r['field']}: {r['value']}", f"({r.get('server_value') or '-'})"]
         elif event.kind in ("hold", "hold_released"):

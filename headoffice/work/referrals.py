@@ -15,10 +15,10 @@ from sqlalchemy.engine import Connection, Engine
 from fieldcore.audit import sha256
 from fieldcore.contact import HoldReason
 from headoffice import clock
-from headoffice.work.holds import place_in, release_in
 from headoffice.evidence.pack import Made, NoSuchAccount, make_pack
 from headoffice.evidence.trail import append
 from headoffice.store.tables import referrals, reserve_changes, visits
+from headoffice.work.holds import place_in, release_in
 
 Destination = Literal["legal", "agency"]
 DESTINATIONS: tuple[Destination, ...] = ("legal", "agency")
