@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import statistics
 import tempfile
@@ -121,6 +122,10 @@ def sync_push_1000() -> list[dict]:
 
 
 def _one_push_1000() -> float:
+    # The laptop's clock pinned inside the contact window: at 22:00 the policy would
+    # refuse the visits, and the push would have nothing to carry.
+    pinned = os.environ.get("FIELDAPP_TODAY")
+    os.environ["FIELDAPP_TODAY"] = f"{DAY.isoformat()}T10:00"
     world = World(1000, 1000)
     try:
         sync_once(world.home)
@@ -134,6 +139,10 @@ def _one_push_1000() -> float:
         assert report.pushed == 1000 and report.refused == 0, report
     finally:
         world.close()
+        if pinned is None:
+            del os.environ["FIELDAPP_TODAY"]
+        else:
+            os.environ["FIELDAPP_TODAY"] = pinned
     return elapsed
 
 
