@@ -256,12 +256,18 @@ def test_what_happened_at_the_door_is_an_entry_of_its_own_and_travels(laptop, en
         script=("early-da", 3, 2),
         locate=lambda now: None,
     )
+    record_outcome(
+        store,
+        store.visit_for_account("CN-1"),
+        {"outcome": "paid", "amount": "50", "method": "cash"},
+        locate=lambda now: None,
+    )
     store.skip(store.visit_for_account("EN-1"))
     store.close()
     conn = raw_laptop_db(laptop)
     kinds = [k for (k,) in conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
     conn.close()
-    assert "script step reached" in kinds and kinds[-1] == "stop skipped"
+    assert "script step reached" in kinds and "receipt" in kinds and kinds[-1] == "stop skipped"
     assert verify(laptop).returncode == 0
     sync_once(laptop)
     assert [seq for seq, _hash in held_at_head_office(engine)] == list(range(1, len(kinds) + 1))

@@ -99,10 +99,14 @@ def snapshot(engine, account_id: str) -> dict:
         }
 
 
-def test_retention_erases_personal_data_and_the_trail_still_proves_everything(laptop, engine):
+def test_retention_erases_personal_data_and_the_trail_still_proves_everything(
+    laptop, engine, tmp_path
+):
     a_file(laptop, engine)
     assert ho(engine, "retention", "--dry-run").stdout.startswith("no closed account is past")
     kept = snapshot(engine, "EN-1")
+    before = ho(engine, "evidence", "DK-1", "--out", str(tmp_path / "before.zip"))
+    assert before.returncode == 0
     listed = ho(engine, "retention", "--dry-run", env=AFTER).stdout
     assert "DK-1             default  2026-11-23 2026-11-23    2031-11-23" in listed
     assert "EN-1" in listed and "(legal hold: kept)" in listed
@@ -114,6 +118,12 @@ def test_retention_erases_personal_data_and_the_trail_still_proves_everything(la
     verified = ho(engine, "audit", "verify", check=False)
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("audit trail intact: ")
+    # A pack made before the erasure still proves what was kept; one made after it holds
+    # the erased row, proved by the erasure's entry.
+    assert ho(engine, "evidence", "verify", str(tmp_path / "before.zip")).returncode == 0
+    ho(engine, "evidence", "DK-1", "--out", str(tmp_path / "after.zip"))
+    after = ho(engine, "evidence", "verify", str(tmp_path / "after.zip"), check=False)
+    assert after.returncode == 0, after.stderr
 
     for account_id in ("DK-1", "CN-1"):
         gone = snapshot(engine, account_id)

@@ -35,8 +35,8 @@ def append_entries(db: Database, items: list[tuple[str, str, str, dict]], now: d
 
 
 def moments_of(outcome: dict) -> list[tuple[str, str, str, dict]]:
-    """What an outcome's details say happened at the door, each an entry of its own: the
-    script step reached, the disclosure confirmed, a contact rule overridden."""
+    """What an outcome says happened at the door, each an entry of its own: the script step
+    reached, the disclosure confirmed, the receipt handed over, a contact rule overridden."""
     details = outcome.get("details") or {}
     subject = ("outcomes", outcome["id"])
     found = []
@@ -50,6 +50,13 @@ def moments_of(outcome: dict) -> list[tuple[str, str, str, dict]]:
     if details.get("disclosure_given"):
         channel = details.get("channel") or "visit"
         found.append(("disclosure confirmed", *subject, {"channel": channel}))
+    if outcome.get("receipt_no"):
+        receipt = {
+            "receipt_no": outcome["receipt_no"],
+            "amount_minor": outcome.get("amount_minor"),
+            "currency": outcome.get("currency"),
+        }
+        found.append(("receipt", *subject, receipt))
     if details.get("override"):
         # The reason as a hash: it can name the borrower, and the entry outlives it.
         rules = list(details.get("overridden") or ())

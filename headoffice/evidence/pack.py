@@ -24,7 +24,7 @@ from headoffice.evidence.events import (
     count_events,
 )
 from headoffice.evidence.pack_pdf import PackPdf
-from headoffice.evidence.trail import OFFICE
+from headoffice.evidence.trail import ERASURE, OFFICE
 from headoffice.store.tables import audit_entries, audit_heads, settings
 
 FORMAT = "fieldapp evidence pack 1"
@@ -215,12 +215,12 @@ def verify_pack(engine: Engine, path: str) -> list[str]:
             problems += _check_entry(kept, imported, "the account's import")
         for event in events:
             where = f"{event['table']} {event['id']}"
-            for entry in event["entries"]:
-                problems += _check_entry(kept, entry, where, event["record"])
+            found = [p for entry in event["entries"] for p in _check_entry(kept, entry, where)]
+            problems += found or _check_record(kept, event, where)
     return problems
 
 
-def _check_entry(kept: dict, named: dict, where: str, record: dict | None = None) -> list[str]:
+def _check_entry(kept: dict, named: dict, where: str) -> list[str]:
     row = kept.get(named["seq"])
     if row is None or row.entry_hash != named["hash"]:
         return [f"{where}: audit entry {named['seq']} is not in the trail with that hash"]
@@ -230,11 +230,26 @@ def _check_entry(kept: dict, named: dict, where: str, record: dict | None = None
     )  # fmt: skip
     if entry.hash() != row.entry_hash:
         return [f"{where}: audit entry {row.seq} no longer hashes as it was stored"]
-    body = json.loads(row.body)
-    if record is not None and "fields" in body:
-        stored = {k: v for k, v in record.items() if k in body["fields"]}
-        if changed := changed_fields(stored, body["fields"]):
-            return [f"{where}: {', '.join(changed)} differs from audit entry {row.seq}"]
+    return []
+
+
+def _check_record(kept: dict, event: dict, where: str) -> list[str]:
+    """The record as the pack holds it against the state its entries, in order, leave: a row
+    stored again (an arrangement replaced) is its newest entry; an erasure overlays its
+    fields, as the trail's verify reads them."""
+    state, last = None, None
+    for named in sorted(event["entries"], key=lambda e: e["seq"]):
+        row = kept.get(named["seq"])
+        body = json.loads(row.body) if row is not None else {}
+        if "fields" not in body:
+            continue
+        state = (state or {}) | body["fields"] if row.kind == ERASURE else body["fields"]
+        last = row.seq
+    if state is None:
+        return []
+    stored = {k: v for k, v in event["record"].items() if k in state}
+    if changed := changed_fields(stored, state):
+        return [f"{where}: {', '.join(changed)} differs from audit entry {last}"]
     return []
 
 

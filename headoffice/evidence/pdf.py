@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 # A4 in points, and the margins every page keeps.
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89
@@ -59,6 +59,10 @@ def _numbered(font: TTFont) -> None:
 @cache
 def shipped_face() -> Face:
     """WenQuanYi Micro Hei, the first face of the collection the package installs."""
+    # fontTools is imported where a pack is made, not with the server: a server that
+    # never makes one keeps its heap (and every garbage collection) smaller.
+    from fontTools.ttLib import TTFont
+
     path = str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc")
     font = TTFont(path, fontNumber=0, lazy=True)
     _numbered(font)
@@ -236,6 +240,9 @@ class PdfWriter:
 
 def _subset(face: Face, cids: list[int]) -> tuple[bytes, dict[int, int]]:
     """The font program with only these glyphs, and each one's new number."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.notdef_outline = True
     options.glyph_names = False
