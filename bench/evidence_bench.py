@@ -3,6 +3,7 @@ does not grow with the account's history."""
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 import time
@@ -103,12 +104,19 @@ def _peak_mib(engine: sa.Engine) -> float:
 
 def evidence_pack_10k() -> list[dict]:
     big, small = office_with_history(10_000), office_with_history(1_000)
-    # Cold: the first pack of the process, the font read and the queries compiled with it.
+    # What the process holds by now frozen out of the garbage collector's full passes, as
+    # `headoffice serve` and `headoffice evidence` freeze theirs before they make a pack.
+    gc.collect()
+    gc.freeze()
+    # Cold: the first pack of the process, the font read and the queries compiled with it
+    # (as `headoffice evidence` makes one); then warm, as a running server makes the next.
     seconds, events = _make(big)
     assert events == 10_000, events
+    warm = sorted(_make(big)[0] for _ in range(3))[1]
     peak_big, peak_small = _peak_mib(big), _peak_mib(small)
     return [
         figure("evidence_pack_10k", seconds, "s", "<= 2"),
+        figure("evidence_pack_10k_warm", warm, "s", "(reported)"),
         figure("evidence_pack_10k_peak_memory", peak_big, "MiB", "(reported)"),
         # Constant memory: ten times the history, about the same peak.
         figure("evidence_pack_memory_10k_over_1k", peak_big / peak_small, "x", "<= 1.5"),

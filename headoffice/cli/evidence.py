@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -62,6 +63,10 @@ def make_command(db_url: str | None, account_id: str, out: Path) -> None:
     engine = open_engine(db_url)
     with engine.connect() as conn:
         total = count_events(conn, account_id)
+    # As `headoffice serve` does at start: what is loaded by now lives until the command
+    # ends, and the collector's full passes need not walk it again and again mid-pack.
+    gc.collect()
+    gc.freeze()
     folder = out.resolve().parent
     if not folder.is_dir():
         raise click.ClickException(f"there is no folder {folder} to write {out.name} in")

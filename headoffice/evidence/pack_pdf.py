@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from itertools import accumulate
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -261,25 +262,33 @@ def _wrap(pdf: PdfWriter, text: str, width: float, size: float) -> list[str]:
     # No glyph is wider than the font's em: a line that short fits without measuring.
     if len(text) * size <= width:
         return [text]
-    space = pdf.width(" ", size)
-    lines, current, used = [], "", 0.0
-    for word in text.split(" "):
-        wide = pdf.width(word, size)
-        if current and used + space + wide <= width:
-            current, used = f"{current} {word}", used + space + wide
+    if pdf.width(text, size) <= width:
+        return [text]
+    # Every character measured once; a line's width is then a difference of two sums.
+    edge = list(accumulate(pdf.widths(text, size), initial=0.0))
+    lines, start, end = [], 0, 0  # the line being made is text[start:end]
+    for word_start, word_end in _words(text):
+        if edge[word_end] - edge[start] <= width:
+            end = word_end
             continue
-        if current:
-            lines.append(current)
-        if wide <= width:
-            current, used = word, wide
-            continue
-        current, used = "", 0.0
-        for char in word:
-            step = pdf.width(char, size)
-            if current and used + step > width:
-                lines.append(current)
-                current, used = "", 0.0
-            current, used = current + char, used + step
-    if current:
-        lines.append(current)
+        if end > start:
+            lines.append(text[start:end])
+        start = word_start
+        while edge[word_end] - edge[start] > width:  # a word wider than a line: cut it
+            cut = start + 1
+            while cut < word_end and edge[cut + 1] - edge[start] <= width:
+                cut += 1
+            lines.append(text[start:cut])
+            start = cut
+        end = word_end
+    if end > start:
+        lines.append(text[start:end])
     return lines
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    found, at = [], 0
+    for word in text.split(" "):
+        found.append((at, at + len(word)))
+        at += len(word) + 1
+    return found

@@ -41,13 +41,23 @@ class Face:
     descent: int
     box: tuple[int, int, int, int]
     glyph_hex: dict[int, str]  # code point -> glyph id as 4 hex digits
-    advances: dict[str, int]  # character -> advance width, in font units
+    advances: dict[str, int]  # character -> advance width, in font units (an em if none)
 
 
 class _Glyphs(dict):
     # A character the font does not draw becomes glyph 0 (the empty box).
     def __missing__(self, code: int) -> str:
         return "0000"
+
+
+class _Advances(dict):
+    # ... and takes an em, as the empty box does.
+    def __init__(self, widths: dict[str, int], em: int) -> None:
+        super().__init__(widths)
+        self.em = em
+
+    def __missing__(self, char: str) -> int:
+        return self.em
 
 
 def _numbered(font: TTFont) -> None:
@@ -77,7 +87,9 @@ def shipped_face() -> Face:
         descent=font["hhea"].descent,
         box=(head.xMin, head.yMin, head.xMax, head.yMax),
         glyph_hex=_Glyphs({code: f"{int(name[1:]):04X}" for code, name in cmap.items()}),
-        advances={chr(code): metrics[name][0] for code, name in cmap.items()},
+        advances=_Advances(
+            {chr(code): metrics[name][0] for code, name in cmap.items()}, head.unitsPerEm
+        ),
     )
 
 
@@ -110,8 +122,12 @@ class PdfWriter:
 
     def width(self, text: str, size: float) -> float:
         """How wide `text` is at `size` points."""
-        advances, missing = self.face.advances, self.face.units
-        return sum(advances.get(c, missing) for c in text) * size / self.face.units
+        return sum(map(self.face.advances.__getitem__, text)) * size / self.face.units
+
+    def widths(self, text: str, size: float) -> list[float]:
+        """Each character's width at `size` points, in order (for breaking lines)."""
+        scale = size / self.face.units
+        return [units * scale for units in map(self.face.advances.__getitem__, text)]
 
     def text(self, x: float, y: float, size: float, text: str, grey: bool = False) -> None:
         """One line of text on the page being made, its baseline at (x, y) from the top left."""
@@ -232,7 +248,7 @@ class PdfWriter:
         self.out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
 
     def _stream(self, number: int, data: bytes, entries: dict[str, str]) -> None:
-        packed = zlib.compress(data, 6)
+        packed = zlib.compress(data, 1)  # quickest: a page's text shrinks fourfold even so
         extra = "".join(f" /{k} {v}" for k, v in entries.items())
         head = f"<< /Length {len(packed)} /Filter /FlateDecode{extra} >>\nstream\n".encode()
         self._write_object(number, head + packed + b"\nendstream")
