@@ -61,9 +61,12 @@ def test_a_day_verifies_intact_and_an_amount_edited_in_sql_is_named(laptop, engi
         "portfolio import", "assignment", "outcome", "outcome", "payment", "correction",
         "arrangement", "instalment", "payment",
     ]  # fmt: skip
-    # ...and the laptop's own chain, as it pushed it: the two outcomes and the correction.
-    assert laptop_kinds(engine) == ["record_outcome", "record_outcome", "correct_contact"]
-    assert done.stdout.strip() == "audit trail intact: 12 entries"
+    # ...and the laptop's own chain, as it pushed it: the two outcomes (the cash one with
+    # its receipt's entry) and the correction.
+    assert laptop_kinds(engine) == [
+        "record_outcome", "receipt", "record_outcome", "correct_contact"
+    ]  # fmt: skip
+    assert done.stdout.strip() == "audit trail intact: 13 entries"
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE payments SET amount_minor = 1500 WHERE reference = 'BANK-7'"))
     broken = audit(engine, "verify")
@@ -104,7 +107,7 @@ def test_an_anchor_proves_what_came_before_it_unchanged(laptop, engine):
         engine, "account_id,amount,currency,paid_on,reference\nDK-1,10.00,DKK,2026-11-22,B-8\n"
     )
     done = audit(engine, "verify", "--anchor", anchor)
-    assert done.stdout.strip() == "audit trail intact: 13 entries (from anchor 9)"
+    assert done.stdout.strip() == "audit trail intact: 14 entries (from anchor 9)"
     # Someone rewrites the trail from entry 3 on, every hash recomputed: the anchor says so.
     with engine.begin() as conn:
         # Read through the table, so moments come back typed as the verify reads them.

@@ -57,7 +57,8 @@ def test_a_morning_verifies_and_an_amount_edited_in_the_database_is_named(laptop
     paid = a_morning(laptop)
     done = verify(laptop)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "audit trail intact: 4 entries"
+    # Four records, and the cash payment's receipt as an entry of its own.
+    assert done.stdout.strip() == "audit trail intact: 5 entries"
     assert sync_once(laptop).pushed == 4  # sending changes nothing the chain recorded
     assert verify(laptop).returncode == 0
     conn = raw_laptop_db(laptop)
@@ -119,13 +120,13 @@ def test_the_chain_travels_with_the_push_and_head_office_keeps_it_as_received(
 ):
     a_morning(laptop)
     assert sync_once(laptop).pushed == 4
-    assert held_at_head_office(engine) == on_the_laptop(laptop) and len(on_the_laptop(laptop)) == 4
+    assert held_at_head_office(engine) == on_the_laptop(laptop) and len(on_the_laptop(laptop)) == 5
     said = cli("headoffice", "audit", "verify", "--db", db_url)
     assert said.stdout.startswith("audit trail intact:")
     # A retried push sends entries head office holds already: the same ones, so taken.
     Store(laptop).set_settings(audit_sent_seq="0")
     assert sync_once(laptop).refused == 0
-    assert len(held_at_head_office(engine)) == 4
+    assert len(held_at_head_office(engine)) == 5
 
 
 def test_an_edited_or_replayed_chain_is_refused_and_nothing_is_applied(laptop, engine):
