@@ -169,3 +169,14 @@ def test_every_outcome_of_the_account_is_in_its_pack(laptop, db_url, engine, tmp
             conn.execute(sa.select(outcomes.c.id).where(outcomes.c.account_id == "EN-1")).scalars()
         )
     assert {e["id"] for e in document["events"] if e["kind"] == "outcome"} == stored
+
+
+def test_a_zip_that_is_not_a_pack_is_named_so_not_a_crash(laptop, db_url, tmp_path):
+    for name, text in (("not json", b"{"), ("another layout", b'{"events": 3}')):
+        body = {"evidence.json": text}
+        manifest = f"{hashlib.sha256(text).hexdigest()}  evidence.json\n".encode()
+        odd = tmp_path / f"{name}.zip"
+        write(odd, body | {"manifest.sha256": manifest})
+        said = evidence_verify(db_url, odd)
+        assert said.returncode == 1 and "Traceback" not in said.stderr, said.stderr
+        assert "evidence.json is not" in said.stderr

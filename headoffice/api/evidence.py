@@ -47,6 +47,9 @@ def evidence_router(engine: Engine, who: Callable[..., supervisors.Supervisor]) 
         except NoSuchAccount as missing:
             os.unlink(path)
             raise Refused(404, str(missing), field="path.account_id") from None
+        except BaseException:
+            os.unlink(path)  # a pack cut short is never left behind
+            raise
         return FileResponse(
             path,
             media_type="application/zip",

@@ -196,27 +196,35 @@ def verify_pack(engine: Engine, path: str) -> list[str]:
                 problems.append(f"{name} does not match its SHA-256 in the manifest")
         if problems or "evidence.json" not in names:
             return problems or ["the pack has no evidence.json"]
-        with pack.open("evidence.json") as member:
-            document = json.load(member)
-        head = document.get("head", {})
-        events = document.get("events", [])
-        imported = document["account"].get("import")
-        named = [e for event in events for e in event["entries"]]
-        wanted = [head.get("seq", -1), *(e["seq"] for e in named)]
-        if imported:
-            wanted.append(imported["seq"])
-        kept = _entries_by_seq(conn, wanted)
-        at_head = kept.get(head.get("seq", -1))
-        if head.get("seq") and (at_head is None or at_head.entry_hash != head.get("hash")):
-            problems.append(
-                f"the head it was made at, entry {head.get('seq')}, is not in the trail"
-            )
-        if imported:
-            problems += _check_entry(kept, imported, "the account's import")
-        for event in events:
-            where = f"{event['table']} {event['id']}"
-            found = [p for entry in event["entries"] for p in _check_entry(kept, entry, where)]
-            problems += found or _check_record(kept, event, where)
+        try:
+            with pack.open("evidence.json") as member:
+                return _check_document(conn, json.load(member))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # Whatever the manifest says of it, a file laid out otherwise is not a pack.
+            return [f"evidence.json is not laid out as a pack made here ({error!r})"]
+
+
+def _check_document(conn: Connection, document: dict) -> list[str]:
+    problems: list[str] = []
+    if document.get("format") != FORMAT:
+        return [f"evidence.json is not {FORMAT!r}"]
+    head = document.get("head", {})
+    events = document.get("events", [])
+    imported = document["account"].get("import")
+    named = [e for event in events for e in event["entries"]]
+    wanted = [head.get("seq", -1), *(e["seq"] for e in named)]
+    if imported:
+        wanted.append(imported["seq"])
+    kept = _entries_by_seq(conn, wanted)
+    at_head = kept.get(head.get("seq", -1))
+    if head.get("seq") and (at_head is None or at_head.entry_hash != head.get("hash")):
+        problems.append(f"the head it was made at, entry {head.get('seq')}, is not in the trail")
+    if imported:
+        problems += _check_entry(kept, imported, "the account's import")
+    for event in events:
+        where = f"{event['table']} {event['id']}"
+        found = [p for entry in event["entries"] for p in _check_entry(kept, entry, where)]
+        problems += found or _check_record(kept, event, where)
     return problems
 
 
