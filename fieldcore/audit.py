@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -127,6 +127,18 @@ class Entry:
             )
         )  # fmt: skip
         return sha256(text)
+
+
+def chained(
+    items: Iterable[tuple[str, str | None, str | None, dict]], seq: int, prev: str, at: str
+) -> Iterator[tuple[Entry, str]]:
+    """(kind, subject table, subject id, body) as entries after (seq, prev), each with its
+    hash, the one before's inside it: how the laptop and head office both append."""
+    for kind, table, subject, body in items:
+        seq += 1
+        entry = Entry(seq, kind, at, table, subject, canonical(body).decode(), prev)
+        prev = entry.hash()
+        yield entry, prev
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,17 @@ SECURITY: dict[str, str] = {
     "mortgage": N_("Mortgage"),
     "pledge": N_("Pledge"),
 }
+# ... a hold's reason in a word (the console's table, the evidence pack) ...
+HOLD_REASONS: dict[str, str] = {
+    "cease": N_("Asked to stop"),
+    "attorney": N_("Has an attorney"),
+    "dispute": N_("Disputed"),
+    "bankruptcy": N_("Bankruptcy"),
+    "deceased": N_("Deceased"),
+    "vulnerable": N_("Vulnerable"),
+    "referred": N_("Referred"),
+    "legal_hold": N_("Legal hold"),
+}
 # ... and the kinds of item in head office's review queue ("late" is a late outcome).
 REVIEW_KINDS: dict[str, str] = {
     "dispute": N_("Dispute"),

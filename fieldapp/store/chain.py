@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from fieldcore.audit import GENESIS, Entry, canonical, plain_value, sha256
+from fieldcore.audit import GENESIS, chained, plain_value, sha256
 
 
 def append_entries(db: Database, items: list[tuple[str, str, str, dict]], now: datetime) -> None:
@@ -14,23 +14,19 @@ def append_entries(db: Database, items: list[tuple[str, str, str, dict]], now: d
     last = db.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     at = str(plain_value(now))
-    rows = []
-    for kind, table, subject, body in items:
-        seq += 1
-        entry = Entry(seq, kind, at, table, subject, canonical(body).decode(), prev)
-        prev = entry.hash()
-        rows.append(
-            {
-                "seq": seq,
-                "kind": kind,
-                "at": at,
-                "subject_table": table,
-                "subject_id": subject,
-                "body": entry.body,
-                "prev_hash": entry.prev_hash,
-                "entry_hash": prev,
-            }
-        )
+    rows = [
+        {
+            "seq": entry.seq,
+            "kind": entry.kind,
+            "at": at,
+            "subject_table": entry.subject_table,
+            "subject_id": entry.subject_id,
+            "body": entry.body,
+            "prev_hash": entry.prev_hash,
+            "entry_hash": entry_hash,
+        }
+        for entry, entry_hash in chained(items, seq, prev, at)
+    ]
     db["audit_log"].insert_all(rows)
 
 

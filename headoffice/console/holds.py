@@ -13,23 +13,12 @@ from fieldcore.contact import HoldReason
 from fieldcore.contact_words import HOLDS
 from fieldcore.errors import field_message, from_validation_error
 from fieldcore.i18n import N_, _, format_day
+from fieldcore.labels import HOLD_REASONS
 from fieldkit.choice import Choice
 from fieldkit.dialog import FormDialog
 from fieldkit.plain import plain, plain_cells
 from headoffice.console.client import ConsoleError
 from headoffice.wire import HeldAccount, HoldRequest, ReleaseRequest
-
-# A hold's reason in a word, for the table (the kernel's sentence says it in full).
-REASONS = {
-    "cease": N_("Asked to stop"),
-    "attorney": N_("Has an attorney"),
-    "dispute": N_("Disputed"),
-    "bankruptcy": N_("Bankruptcy"),
-    "deceased": N_("Deceased"),
-    "vulnerable": N_("Vulnerable"),
-    "referred": N_("Referred"),
-    "legal_hold": N_("Legal hold"),
-}
 
 
 class HoldsPane(Vertical):
@@ -74,7 +63,7 @@ class HoldsPane(Vertical):
                 *plain_cells(
                     hold.account_id,
                     hold.borrower_name,
-                    _(REASONS[hold.reason.value]),
+                    _(HOLD_REASONS[hold.reason.value]),
                     format_day(hold.placed_at.date()),
                     hold.placed_by,
                     hold.note,
@@ -149,7 +138,7 @@ class HoldDialog(FormDialog):
                 yield Input(id="account", placeholder=_("e.g. DA-1005"), compact=True)
                 yield Label(_("Why"))
                 yield Choice(
-                    [(_(REASONS[r.value]), r.value) for r in HoldReason],
+                    [(_(HOLD_REASONS[r.value]), r.value) for r in HoldReason],
                     prompt=_("Choose why"),
                     id="reason",
                     compact=True,
@@ -157,7 +146,7 @@ class HoldDialog(FormDialog):
             else:
                 title = _("Release the hold on {account} ({why})").format(
                     account=f"{hold.account_id} {hold.borrower_name}",
-                    why=_(REASONS[hold.reason.value]),
+                    why=_(HOLD_REASONS[hold.reason.value]),
                 )
                 yield Static(plain(title), classes="dialog-title")
             yield Label(_("Note"))

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from fieldcore.i18n import N_, translated
-from fieldcore.labels import LABELS, REVIEW_KINDS
+from fieldcore.labels import HOLD_REASONS, LABELS, REVIEW_KINDS
 from fieldcore.money import exponent, format_money
 from headoffice import clock
 from headoffice.evidence.events import Event
@@ -29,17 +29,7 @@ KINDS = {
     "arrangement": N_("Arrangement"),
     "resolution": N_("Review resolved"),
 }
-# The same words as the console's (so translated once): a hold's reason, a notice's kind.
-REASONS = {
-    "cease": N_("Asked to stop"),
-    "attorney": N_("Has an attorney"),
-    "dispute": N_("Disputed"),
-    "bankruptcy": N_("Bankruptcy"),
-    "deceased": N_("Deceased"),
-    "vulnerable": N_("Vulnerable"),
-    "referred": N_("Referred"),
-    "legal_hold": N_("Legal hold"),
-}
+# A notice's kind in a word.
 NOTICES = {
     "visit_notice": N_("Notice of a visit"),
     "collection_warning": N_("Collection warning"),
@@ -193,7 +183,7 @@ class PackPdf:
         elif event.kind in ("hold", "hold_released"):
             note = r["note"] if event.kind == "hold" else r.get("release_note")
             who = r["placed_by"] if event.kind == "hold" else r.get("released_by")
-            reason = t(REASONS.get(r["reason"], r["reason"]))
+            reason = t(HOLD_REASONS.get(r["reason"], r["reason"]))
             parts = [reason, note or "", t(WORDS["by"]).format(who=who)]
         elif event.kind == "notice":
             notice = t(NOTICES.get(r["kind"], r["kind"]))

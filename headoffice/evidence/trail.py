@@ -15,7 +15,7 @@ from fieldcore.audit import (
     GENESIS,
     Broken,
     Entry,
-    canonical,
+    chained,
     changed_fields,
     field_hashes,
     first_broken_link,
@@ -57,37 +57,24 @@ def append(
     ).first()
     seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
     now = datetime.now(UTC)
-    at = str(plain_value(now))
-    rows = []
-    for kind, table, subject, body in items:
-        seq += 1
-        entry = Entry(seq, kind, at, table, subject, canonical(body).decode(), prev)
-        prev = entry.hash()
-        rows.append(
-            {
-                "chain": chain,
-                "seq": seq,
-                "kind": kind,
-                "at": now,
-                "subject_table": table,
-                "subject_id": subject,
-                "body": entry.body,
-                "prev_hash": entry.prev_hash,
-                "entry_hash": prev,
-            }
-        )
+    rows = [
+        {
+            "chain": chain,
+            "seq": entry.seq,
+            "kind": entry.kind,
+            "at": now,
+            "subject_table": entry.subject_table,
+            "subject_id": entry.subject_id,
+            "body": entry.body,
+            "prev_hash": entry.prev_hash,
+            "entry_hash": entry_hash,
+        }
+        for entry, entry_hash in chained(items, seq, prev, str(plain_value(now)))
+    ]
     if not rows:
         return Head(seq, prev, None)
-    for batch in chunks(rows, 1000):
-        conn.execute(audit_entries.insert(), batch)
-    if head is None:
-        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=prev))
-    else:
-        conn.execute(
-            audit_heads.update()
-            .where(audit_heads.c.chain == chain)
-            .values(seq=seq, entry_hash=prev)
-        )
+    seq, prev = rows[-1]["seq"], rows[-1]["entry_hash"]
+    _store(conn, chain, rows, head is None, seq, prev)
     return Head(seq, prev, now)
 
 
@@ -218,17 +205,21 @@ def take_laptop_chain(conn: Connection, device_id: str, received: Iterable) -> N
                 "entry_hash": wire.entry_hash,
             }
         )
-    if not fresh:
-        return
-    for batch in chunks(fresh, 1000):
+    if fresh:
+        _store(conn, chain, fresh, held is None, seq, prev)
+
+
+def _store(conn: Connection, chain: str, rows: list[dict], new: bool, seq: int, last: str) -> None:
+    # The entries, then the chain's head moved to the last of them (made, for a new chain).
+    for batch in chunks(rows, 1000):
         conn.execute(audit_entries.insert(), batch)
-    if held is None:
-        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=prev))
+    if new:
+        conn.execute(audit_heads.insert().values(chain=chain, seq=seq, entry_hash=last))
     else:
         conn.execute(
             audit_heads.update()
             .where(audit_heads.c.chain == chain)
-            .values(seq=seq, entry_hash=prev)
+            .values(seq=seq, entry_hash=last)
         )
 
 
