@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fieldcore.arrangements import MOST_INSTALMENTS, ArrangementState
 from fieldcore.contact import HoldReason, NoticeKind
+from fieldcore.messaging import MessageChannel, MessageReason
 
 # Notices per account a pull carries, the newest: more than any rule counts.
 MAX_NOTICES = 50
 # A plan's instalments and the promises beside it, per account (older ones stay at head office).
 MAX_INSTALMENTS_DOWN = 200
+# Messages head office sent the borrower, per account a pull carries: the newest.
+MAX_MESSAGES_DOWN = 20
 
 
 class Wire(BaseModel):
@@ -35,6 +38,16 @@ class NoticeWire(Wire):
 
     kind: NoticeKind
     sent_on: date
+
+
+class MessageWire(Wire):
+    """A message head office sent the borrower by itself (a reminder, a notice, a receipt)."""
+
+    reason: MessageReason
+    channel: MessageChannel
+    sent_at: AwareDatetime
+    # The e-mail's subject, else the text's first words: enough to say it at the door.
+    summary: str = Field(max_length=300)
 
 
 class InstalmentWire(Wire):
@@ -60,3 +73,5 @@ class ContactStateWire(Wire):
     holds: list[HoldWire] = Field([], max_length=len(HoldReason))
     notices: list[NoticeWire] = Field([], max_length=MAX_NOTICES)
     instalments: list[InstalmentWire] = Field([], max_length=MAX_INSTALMENTS_DOWN)
+    # Since protocol 7 (MESSAGES_PROTOCOL): left out for a laptop of an earlier one.
+    messages: list[MessageWire] = Field([], max_length=MAX_MESSAGES_DOWN)

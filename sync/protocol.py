@@ -25,7 +25,7 @@ from sync.audit_wire import AuditEntryWire as AuditEntryWire
 from sync.deposit_wire import DepositPayload as DepositPayload
 from sync.deposit_wire import RecordDeposit as RecordDeposit
 
-PROTOCOL_VERSION = 6
+PROTOCOL_VERSION = 7
 # Protocol 3 added the lender's name, address and phone to the published content.
 LENDER_PROTOCOL = 3
 # Protocol 4 added each account's holds and written notices (`contact` in a pull).
@@ -35,6 +35,8 @@ FOLLOW_UP_PROTOCOL = 5
 # Protocol 6 added the laptop's audit chain to the push, and holds for a referral to court
 # or an agency and for a legal hold.
 EVIDENCE_PROTOCOL = 6
+# Protocol 7 added the messages head office sent each account's borrower (`contact`).
+MESSAGES_PROTOCOL = 7
 # The oldest client protocol this build still understands: version 1 laptops
 # could not read the history and content a pull now carries.
 OLDEST_PROTOCOL = 2

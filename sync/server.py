@@ -187,12 +187,21 @@ def before_follow_ups(page: PullResponse | dict) -> dict:
 _NEWER_HOLDS = frozenset(("referred", "legal_hold"))
 
 
-def before_evidence(page: PullResponse) -> dict:
+def before_evidence(page: PullResponse | dict) -> dict:
     """The page as JSON a protocol-5 laptop reads: without the holds protocol 6 added (a
     referred account leaves the routes anyway; head office keeps the holds)."""
-    found = page.model_dump(mode="json")
+    found = page if isinstance(page, dict) else page.model_dump(mode="json")
     for state in found["contact"]:
         state["holds"] = [h for h in state["holds"] if h["reason"] not in _NEWER_HOLDS]
+    return found
+
+
+def before_messages(page: PullResponse) -> dict:
+    """The page as JSON a protocol-6 laptop reads: without the messages head office sent
+    (the key left out, not sent empty: an older laptop refuses a field it does not know)."""
+    found = page.model_dump(mode="json")
+    for state in found["contact"]:
+        state.pop("messages", None)
     return found
 
 

@@ -20,6 +20,7 @@ from sync.protocol import (
     EVIDENCE_PROTOCOL,
     FOLLOW_UP_PROTOCOL,
     MAX_BODY_BYTES,
+    MESSAGES_PROTOCOL,
     PROTOCOL_VERSION,
     EnrollRequest,
     EnrollResponse,
@@ -28,7 +29,14 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import Device, SyncRefused, SyncServer, before_evidence, before_follow_ups
+from sync.server import (
+    Device,
+    SyncRefused,
+    SyncServer,
+    before_evidence,
+    before_follow_ups,
+    before_messages,
+)
 
 _device_token = HTTPBearer(
     auto_error=False,
@@ -108,8 +116,10 @@ def create_app(engine: Engine) -> FastAPI:
     def pull(request: PullRequest, who: Annotated[Device, Depends(device)]) -> PullResponse:
         """A page of what changed for this collector after the cursor."""
         page = server.pull(who, request)
-        if request.protocol < EVIDENCE_PROTOCOL:
-            older = before_evidence(page)
+        if request.protocol < MESSAGES_PROTOCOL:
+            older = before_messages(page)
+            if request.protocol < EVIDENCE_PROTOCOL:
+                older = before_evidence(older)
             if request.protocol < FOLLOW_UP_PROTOCOL:
                 older = before_follow_ups(older)
             return JSONResponse(older)

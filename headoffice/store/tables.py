@@ -7,6 +7,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from headoffice.store.message_tables import letter_batches as letter_batches
+from headoffice.store.message_tables import message_runs as message_runs
+from headoffice.store.message_tables import messages as messages
+from headoffice.store.message_tables import opt_outs as opt_outs
 from headoffice.store.metadata import metadata
 from headoffice.store.trail_tables import audit_entries as audit_entries
 from headoffice.store.trail_tables import audit_heads as audit_heads
