@@ -40,3 +40,11 @@ class Sender(Protocol):
     def send(self, message: Outgoing) -> Delivery: ...
 
     def close(self) -> None: ...
+
+
+class ChannelDown(RuntimeError):
+    """The channel itself cannot be reached or refuses us (no connection, bad login).
+
+    The message goes back to the queue with its attempt uncounted, and the run sends
+    nothing more on that channel: the rest would fail the same way.
+    """
