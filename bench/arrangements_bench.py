@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bench.load_bench import postgres_url
 from bench.sync_bench import figure
-from headoffice.oversight.arrangements import judged_instalments
+from headoffice.ledger.judging import judged_instalments
 from headoffice.store import db
 from headoffice.store.tables import arrangements, instalments, payments
 

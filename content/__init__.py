@@ -1,4 +1,4 @@
-"""The default call-script libraries and contact policies that ship with fieldapp, as TOML data."""
+"""The default call scripts, contact policies and message templates that ship, as TOML data."""
 
 import tomllib
 from pathlib import Path
@@ -11,4 +11,12 @@ def shipped_policies() -> list[dict]:
     return [
         tomllib.loads(path.read_text(encoding="utf-8"))
         for path in sorted((CONTENT_DIR / "policy").glob("*.toml"))
+    ]
+
+
+def shipped_messages() -> list[dict]:
+    """Each messages/*.toml as read TOML: one language's message templates each."""
+    return [
+        tomllib.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((CONTENT_DIR / "messages").glob("*.toml"))
     ]

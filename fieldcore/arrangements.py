@@ -142,7 +142,7 @@ def judge_instalments(
     `replaced_on`) are applied oldest instalment first. An instalment is kept when
     the money that had come in by its due date covers it and every one before it;
     money that comes later still counts as paid, toward the oldest still short.
-    Head office computes the same in SQL (headoffice.oversight.arrangements).
+    Head office computes the same in SQL (headoffice.ledger.judging).
     """
     end = min(today, replaced_on - timedelta(days=1)) if replaced_on else today
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # The policy keys only head office reads; laptops are sent policies without them, so a
 # laptop of an earlier protocol (whose policy model forbids unknown keys) reads them still.
-HEAD_OFFICE_ONLY = ("limitation", "retention")
+HEAD_OFFICE_ONLY = ("limitation", "retention", "messages")
 
 
 class CloseReason(StrEnum):

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fieldcore.keeping import HEAD_OFFICE_ONLY, Limitation, Retention
+from fieldcore.message_rules import MessageRules
 from fieldcore.stages import zone_of
 from fieldcore.text import Line
 
@@ -184,6 +185,8 @@ class ContactPolicy(BaseModel):
     # account's personal data is kept. Left out of what laptops are sent.
     limitation: Limitation | None = None
     retention: Retention | None = None
+    # What head office sends by itself (reminders, notices, receipts), also its alone.
+    messages: MessageRules | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -167,8 +167,11 @@ def build_script(
     )
 
 
-def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
-    """Each {name} of PLACEHOLDERS that `values` has, replaced; never reads attributes.
+def fill_placeholders(
+    template: str, values: Mapping[str, str], names: Mapping[str, str] = PLACEHOLDERS
+) -> str:
+    """Each {name} of `names` (the scripts' PLACEHOLDERS) that `values` has, replaced; never
+    reads attributes.
 
     Anything else in braces ({unknown}, {borrower.__class__}, {days:>9}, a stray brace)
     is shown as it is written: published content cannot break a visit. A value that
@@ -180,7 +183,7 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
         token, name = match.group(0), match.group(1)
         if token in ("{{", "}}"):
             return token[0]
-        if name in PLACEHOLDERS and name in values:
+        if name in names and name in values:
             value = values[name]
             if value.endswith(".") and template.startswith(".", match.end()):
                 return value[:-1]
@@ -190,13 +193,15 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     return _TOKEN.sub(one, template)
 
 
-def placeholder_problems(template: str) -> list[tuple[str, str]]:
+def placeholder_problems(
+    template: str, names: Mapping[str, str] = PLACEHOLDERS
+) -> list[tuple[str, str]]:
     """(what was written, what is wrong) for each brace in `template` the filler would not fill."""
-    known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+    known = ", ".join("{" + name + "}" for name in names)
     found = []
     for match in _TOKEN.finditer(template):
         token, name = match.group(0), match.group(1)
-        if token in ("{{", "}}") or name in PLACEHOLDERS:
+        if token in ("{{", "}}") or name in names:
             continue
         if name is None:
             why = f"a lone '{token}' (write '{token * 2}' for a brace)"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from fieldapp.cli import main as fieldapp
 from fieldapp.syncing import sync_once
 from fieldcore.arrangements import Every, judge_instalments, schedule
-from headoffice.oversight.arrangements import judged_instalments
+from headoffice.ledger.judging import judged_instalments
 from headoffice.store.tables import arrangements, instalments, payments
 from headoffice.work.arrangements import arrangement_rows, replace_older
 from headoffice.work.payments import import_payments

@@ -84,6 +84,9 @@ def test_the_shipped_content_publishes_and_renders_as_str_format_did(engine):
         "policy/default v5",
         "policy/dk v4",
         "policy/us v4",
+        "messages/da v1",
+        "messages/en v1",
+        "messages/zh v1",
     ]
     with engine.connect() as conn:
         bodies = conn.execute(sa.select(content.c.body).where(content.c.kind == "scripts"))

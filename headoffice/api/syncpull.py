@@ -14,7 +14,7 @@ from fieldcore.outcomes import OutcomeDetails
 from fieldcore.policy import for_laptops
 from headoffice import clock
 from headoffice.compliance.holds import contact_states
-from headoffice.oversight.arrangements import judged_instalments
+from headoffice.ledger.judging import judged_instalments
 from headoffice.store.db import chunks, utc
 from headoffice.store.tables import accounts, collectors, content, outcomes, visits
 from sync.protocol import (
@@ -69,6 +69,9 @@ def changes_after(conn: Connection, collector_id: int, cursor: int, limit: int) 
     published = conn.execute(
         sa.select(content)
         .where(content.c.seq > cursor)
+        # Message templates are head office's alone (and a laptop refuses a kind it does
+        # not know).
+        .where(content.c.kind != "messages")
         .where(content.c.seq <= new_cursor if more else sa.true())
     ).all()
     if not more and published:

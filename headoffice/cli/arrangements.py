@@ -29,7 +29,7 @@ def arrangements_command(db_url: str | None, account_id: str | None, fmt: str) -
       headoffice arrangements DA-1002
     """
     from headoffice.clock import today
-    from headoffice.oversight.arrangements import judged_instalments
+    from headoffice.ledger.judging import judged_instalments
 
     engine = open_engine(db_url)
     with engine.connect() as conn:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.arrangements import ArrangementState
-from headoffice.oversight.arrangements import judged_instalments
+from headoffice.ledger.judging import judged_instalments
 from headoffice.store.tables import collectors, visits
 
 _MISSED = (ArrangementState.BROKEN, ArrangementState.PARTLY_KEPT)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from fieldcore.arrangements import ArrangementState
 from fieldcore.outcomes import RIGHT_PARTY_CONTACTS
 from fieldcore.stages import Stage, days_past_due, stage_for
-from headoffice.oversight.arrangements import JudgedInstalment, judged_instalments
+from headoffice.ledger.judging import JudgedInstalment, judged_instalments
 from headoffice.store.tables import accounts, arrangements, collectors, outcomes, payments, visits
 from headoffice.wire import UNASSIGNED, FiguresWire
 
@@ -107,7 +107,7 @@ def breakdown(engine: Engine, since: date, until: date, today: date) -> dict[str
 
     A promise or plan counts where and when it was made (its collector, the account's
     stage that day), each instalment judged on `today` in SQL against payments from the
-    field and from payment files (headoffice.oversight.arrangements). Bank payments paid
+    field and from payment files (headoffice.ledger.judging). Bank payments paid
     in the period count by the day paid, the account's stage that day, and the collector
     whose route last had the account (see _bank_payments).
     """

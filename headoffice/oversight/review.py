@@ -13,7 +13,7 @@ from fieldcore.affordability import statement_sums
 from fieldcore.arrangements import ArrangementState
 from fieldcore.stages import days_past_due
 from headoffice.compliance.policies import policies_in_force
-from headoffice.oversight.arrangements import judged_instalments
+from headoffice.ledger.judging import judged_instalments
 from headoffice.oversight.cash import cash_lines
 from headoffice.oversight.expiring import limitation_items
 from headoffice.phrasing import review_summary

@@ -219,7 +219,7 @@ payments = sa.Table(
     sa.Column("reference", sa.String(100)),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     # Judging an instalment reads an account's payments by day: the amount in the index
-    # too, so the sum never leaves it (headoffice.oversight.arrangements).
+    # too, so the sum never leaves it (headoffice.ledger.judging).
     sa.Index(
         "ix_payments_account_paid_amount", "account_id", "currency", "paid_on", "amount_minor"
     ),

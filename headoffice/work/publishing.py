@@ -1,4 +1,4 @@
-"""Publish call scripts and contact policies from a content folder; laptops get them at sync."""
+"""Publish call scripts, contact policies and message templates from a content folder."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from sqlalchemy.engine import Engine
 from content import shipped_policies
 from fieldcore.audit import sha256
 from fieldcore.errors import from_validation_error
+from fieldcore.message_templates import MessageTemplates
 from fieldcore.policy import ContactPolicy, published_body, read_policies
 from fieldcore.policy_floor import loosened
 from fieldcore.scripts import ScriptLibrary, library_texts, placeholder_problems
 from headoffice.evidence.trail import append
 from headoffice.store.tables import content, reserve_changes
 from sync.protocol import MAX_CONTENT_CHARS, MAX_CONTENT_ITEMS, ContentWire
+
+CONTENT_KEY_CHARS = ContentWire.model_fields["key"].metadata[0].max_length
 
 # Bounds on what a content folder may hold; everything published goes to every laptop.
 # The shipped libraries are under 8 KiB each: this leaves 30 times the room.
@@ -40,7 +43,12 @@ MAX_PROBLEMS_SHOWN = 20
 # The version column is a 32-bit integer on PostgreSQL.
 MAX_VERSION = 2**31 - 1
 
-KINDS: dict[str, type[BaseModel]] = {"scripts": ScriptLibrary, "policy": ContactPolicy}
+KINDS: dict[str, type[BaseModel]] = {
+    "scripts": ScriptLibrary,
+    "policy": ContactPolicy,
+    # Head office's alone: laptops are never sent the message templates.
+    "messages": MessageTemplates,
+}
 
 
 class PublishRefused(ValueError):
@@ -52,7 +60,7 @@ class PublishRefused(ValueError):
 
 
 def read_content(folder: Path) -> list[tuple[str, str, BaseModel, str]]:
-    """(key, kind, model, file) for every scripts/*.toml and policy/*.toml, each checked.
+    """(key, kind, model, file) for every scripts/, policy/ and messages/*.toml, each checked.
 
     Links are followed while they stay inside the folder; one that leaves it is refused.
     """
@@ -87,7 +95,9 @@ def read_content(folder: Path) -> list[tuple[str, str, BaseModel, str]]:
         # By file, each file's problems in the order found.
         raise PublishRefused(sorted(problems, key=lambda problem: problem.split(": ")[0]))
     if not found:
-        raise PublishRefused([f"{folder}: no scripts/*.toml or policy/*.toml found"])
+        raise PublishRefused(
+            [f"{folder}: no scripts/*.toml, policy/*.toml or messages/*.toml found"]
+        )
     return found
 
 
@@ -175,19 +185,17 @@ def _read_one(path: Path, kind: str) -> tuple[str, BaseModel | None, list[str]]:
         item = KINDS[kind].model_validate(data)
     except ValidationError as error:
         return "", None, [f"{f}: {why}" for f, why in from_validation_error(error).items()]
-    key = f"{kind}/{item.language if isinstance(item, ScriptLibrary) else item.jurisdiction}"
+    named = item.jurisdiction if isinstance(item, ContactPolicy) else item.language
+    key = f"{kind}/{named}"
     if item.version > MAX_VERSION:
         problems.append(f"version: is above {MAX_VERSION}")
     if isinstance(item, ScriptLibrary):
         problems += _placeholder_problems(item, lines)
-    try:
-        ContentWire(key=key, kind=kind, version=item.version, body=item.model_dump_json())
-    except ValidationError as error:
-        found = from_validation_error(error)
-        if "body" in found:
-            problems.append(f"more than {MAX_CONTENT_CHARS} characters once published")
-        if "key" in found:
-            problems.append(f"{key} is too long a name for laptops")
+    # The bounds a laptop's pull holds every published item to.
+    if len(item.model_dump_json()) > MAX_CONTENT_CHARS:
+        problems.append(f"more than {MAX_CONTENT_CHARS} characters once published")
+    if len(key) > CONTENT_KEY_CHARS:
+        problems.append(f"{key} is too long a name for laptops")
     return key, item, problems
 
 
