@@ -69,7 +69,7 @@ def _numbered(font: TTFont) -> None:
 @cache
 def shipped_face() -> Face:
     """WenQuanYi Micro Hei, the first face of the collection the package installs."""
-    # fontTools is imported where a pack is made, not with the server: a server that
+    # fontTools is imported where a PDF is made, not with the server: a server that
     # never makes one keeps its heap (and every garbage collection) smaller.
     from fontTools.ttLib import TTFont
 
