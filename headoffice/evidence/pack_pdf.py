@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
-from itertools import accumulate
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,8 @@ from fieldcore.labels import HOLD_REASONS, LABELS, REVIEW_KINDS
 from fieldcore.money import exponent, format_money
 from headoffice import clock
 from headoffice.evidence.events import Event
-from headoffice.evidence.pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, PdfWriter
+from headoffice.paper.pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, PdfWriter
+from headoffice.paper.wrap import wrap
 
 TITLE = N_("Evidence file: account {account}")
 KINDS = {
@@ -116,7 +116,7 @@ class PackPdf:
         self.pdf.close()
 
     def wrapped(self, text: str, size: float = BODY, grey: bool = False) -> None:
-        for part in _wrap(self.pdf, text, PAGE_WIDTH - 2 * MARGIN, size):
+        for part in wrap(self.pdf, text, PAGE_WIDTH - 2 * MARGIN, size):
             self.line(part, size, grey)
 
     def line(self, text: str, size: float = BODY, grey: bool = False) -> None:
@@ -142,7 +142,7 @@ class PackPdf:
             seq=seq,
             hash=entry_hash,
         )
-        for n, part in enumerate(_wrap(pdf, made, PAGE_WIDTH - 2 * MARGIN, SMALL)):
+        for n, part in enumerate(wrap(pdf, made, PAGE_WIDTH - 2 * MARGIN, SMALL)):
             pdf.text(MARGIN, PAGE_HEIGHT - 30 + n * 8, SMALL, part, grey=True)
 
     def _when(self, at: str) -> str:
@@ -245,40 +245,3 @@ def _laid_out(minor: int, digits: int, layout: tuple[str, str, str, str]) -> str
     if digits:
         text += f"{point}{part:0{digits}d}"
     return before + text + after
-
-
-def _wrap(pdf: PdfWriter, text: str, width: float, size: float) -> list[str]:
-    """Lines that fit: broken at spaces, and anywhere in a run without them (Chinese)."""
-    # No glyph is wider than the font's em: a line that short fits without measuring.
-    if len(text) * size <= width:
-        return [text]
-    if pdf.width(text, size) <= width:
-        return [text]
-    # Every character measured once; a line's width is then a difference of two sums.
-    edge = list(accumulate(pdf.widths(text, size), initial=0.0))
-    lines, start, end = [], 0, 0  # the line being made is text[start:end]
-    for word_start, word_end in _words(text):
-        if edge[word_end] - edge[start] <= width:
-            end = word_end
-            continue
-        if end > start:
-            lines.append(text[start:end])
-        start = word_start
-        while edge[word_end] - edge[start] > width:  # a word wider than a line: cut it
-            cut = start + 1
-            while cut < word_end and edge[cut + 1] - edge[start] <= width:
-                cut += 1
-            lines.append(text[start:cut])
-            start = cut
-        end = word_end
-    if end > start:
-        lines.append(text[start:end])
-    return lines
-
-
-def _words(text: str) -> list[tuple[int, int]]:
-    found, at = [], 0
-    for word in text.split(" "):
-        found.append((at, at + len(word)))
-        at += len(word) + 1
-    return found

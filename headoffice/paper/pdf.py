@@ -15,7 +15,7 @@ import io
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -69,7 +69,7 @@ def _numbered(font: TTFont) -> None:
 @cache
 def shipped_face() -> Face:
     """WenQuanYi Micro Hei, the first face of the collection the package installs."""
-    # fontTools is imported where a pack is made, not with the server: a server that
+    # fontTools is imported where a PDF is made, not with the server: a server that
     # never makes one keeps its heap (and every garbage collection) smaller.
     from fontTools.ttLib import TTFont
 
@@ -108,7 +108,7 @@ class CountingOut:
 class PdfWriter:
     """Pages of lines of text, each line at a place and a size, written as they come."""
 
-    def __init__(self, out: BinaryIO, title: str, made_at: datetime) -> None:
+    def __init__(self, out: BinaryIO, title: str, made_at: datetime, alphabet: str = "") -> None:
         self.face = shipped_face()
         self.out = CountingOut(out)
         self.title = title
@@ -116,7 +116,9 @@ class PdfWriter:
         self.offsets: dict[int, int] = {}
         self.pages: list[int] = []
         self.next_object = _TOTAL + 1
-        self.used: set[str] = set("0123456789")  # the total is drawn last
+        # The total is drawn last. An alphabet puts more characters in the font than are
+        # drawn: PDFs made with the same one (a batch of letters) share one subset.
+        self.used: set[str] = set("0123456789") | set(alphabet)
         self.lines: list[bytes] = []
         self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
@@ -203,7 +205,7 @@ class PdfWriter:
         # numbers them anew, and the CIDToGIDMap takes each old number to its new one.
         cids = sorted({int(face.glyph_hex[ord(c)], 16) for c in self.used} | {0})
         by_cid = {int(face.glyph_hex[ord(c)], 16): c for c in self.used}
-        program, renumbered = _subset(face, cids)
+        program, renumbered = _subset(face.path, face.number, tuple(cids))
         self._stream(_FONT_FILE, program, {})
         to_gid = bytearray(2 * (cids[-1] + 1))
         for cid, gid in renumbered.items():
@@ -254,8 +256,13 @@ class PdfWriter:
         self._write_object(number, head + packed + b"\nendstream")
 
 
-def _subset(face: Face, cids: list[int]) -> tuple[bytes, dict[int, int]]:
-    """The font program with only these glyphs, and each one's new number."""
+@lru_cache(maxsize=1)
+def _subset(path: str, number: int, cids: tuple[int, ...]) -> tuple[bytes, dict[int, int]]:
+    """The font program with only these glyphs, and each one's new number.
+
+    Subsetting reads the whole font again (a quarter of a second); the last subset is
+    kept for the next PDF that asks for the same glyphs, as each letter of a batch does.
+    """
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -266,7 +273,7 @@ def _subset(face: Face, cids: list[int]) -> tuple[bytes, dict[int, int]]:
     options.hinting = False
     options.name_IDs = [1, 2, 3, 4, 5, 6]
     options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "post"]
-    font = TTFont(face.path, fontNumber=face.number, lazy=True)
+    font = TTFont(path, fontNumber=number, lazy=True)
     _numbered(font)
     subsetter = subset.Subsetter(options)
     subsetter.populate(glyphs=[f"g{cid}" for cid in cids])
