@@ -77,3 +77,8 @@ def format_day_long(day: date) -> str:
 
 def format_time(moment: datetime, language: str | None = None) -> str:
     return babel_dates.format_time(moment, format="short", locale=LOCALES[language or _language])
+
+
+def format_day_written(day: date, language: str) -> str:
+    """A date as a letter writes it: '7 December 2026', '7. december 2026', '2026年12月7日'."""
+    return babel_dates.format_date(day, format="long", locale=LOCALES.get(language, LOCALES["en"]))

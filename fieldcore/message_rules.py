@@ -47,7 +47,4 @@ class MessageRules(BaseModel):
     stage_notices: list[StageNotice] = []
     # A planned home visit's written notice, where the policy has `[visit_notice]`.
     visit_notice_channels: list[MessageChannel] = Field([MessageChannel.LETTER], min_length=1)
-    # No step that adds cost (a referral to court or an agency) until a collection warning
-    # went out at least this many days before (inkassoloven section 10).
-    warning_before_costs_days: int | None = Field(None, ge=1, le=90)
     source: str = ""

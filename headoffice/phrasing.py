@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fieldcore.contact_words import rule_name
 from fieldcore.i18n import N_, format_day, language, translated
-from fieldcore.labels import LABELS
+from fieldcore.labels import LABELS, MESSAGE_CHANNELS, MESSAGE_REASONS
 from fieldcore.money import money_in_text
 from headoffice.wire import ReviewFacts, ReviewItemWire
 
 _NO_REASON = N_("no reason given")
+_UNDELIVERED = N_("The {message} by {channel} could not be delivered: {why}")
 _NO_PLAN = N_("no plan proposed")
 _AFFORDS = N_("Their statement leaves {left} a month; an instalment they can keep: {amount}.")
 _NO_ROOM = N_("Their statement leaves nothing a month to pay from.")
@@ -95,6 +96,12 @@ def review_summary(kind: str, facts: ReviewFacts, language: str = "en") -> str:
     if kind == "limitation":
         day = format_day(facts.expires_on, language) if facts.expires_on else ""
         return say(_LIMITATION).format(day=day, days=facts.days_left, source=facts.source or "")
+    if kind == "message":
+        return say(_UNDELIVERED).format(
+            message=say(MESSAGE_REASONS.get(facts.message or "", facts.message or "")),
+            channel=say(MESSAGE_CHANNELS.get(facts.channel or "", facts.channel or "")),
+            why=facts.note or "",
+        )
     if kind == "policy":
         rules = ", ".join(dict.fromkeys(say(rule_name(r)) for r in facts.rules or []))
         channel = word(facts.channel or "visit")

@@ -19,6 +19,8 @@ from headoffice.work import portfolio, roster, supervisors
 from tests.console_office import office, own_settings, seeded  # noqa: F401  (fixtures)
 from tests.helpers import LiveServer, three_borrowers, write_portfolio
 from tests.postgres import PG_URL, scratch_database
+from tests.sms_gateway import sms_gateway_fixture  # noqa: F401  (the fixture sms_gateway)
+from tests.smtp_server import mail_server_fixture  # noqa: F401  (the fixture mail_server)
 
 # Every laptop the tests make is locked by this PIN and unlocked by it, as a script's
 # would be (FIELDAPP_PIN, docs/SECURITY.md); subprocesses inherit it. Their keys are

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from content import shipped_policies
 from fieldcore.keeping import Limitation, Retention
+from fieldcore.message_rules import MessageRules
 from fieldcore.policy import ContactPolicy, Policies, newest_policies, read_policies
 from fieldcore.stages import zone_of
 from headoffice.store.tables import content
@@ -57,7 +58,15 @@ def retention_rule(policies: Policies, country: str | None) -> Retention:
     return found
 
 
-def _shipped_rule(jurisdiction: str, key: str) -> Limitation | Retention:
+def message_rules(policies: Policies, country: str | None) -> MessageRules:
+    """What head office sends by itself to a borrower of `country` (as limitation_rule)."""
+    policy = policies.for_country(country)
+    found = policy.messages or _shipped_rule(policy.jurisdiction, "messages")
+    assert isinstance(found, MessageRules)
+    return found
+
+
+def _shipped_rule(jurisdiction: str, key: str) -> Limitation | Retention | MessageRules:
     shipped = {policy.jurisdiction: policy for policy in _shipped()}
     own = shipped.get(jurisdiction)
     return getattr(own, key, None) or getattr(shipped["default"], key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from headoffice.demo.borrowers import seed_demo
 from headoffice.demo.team import seed_team
 from headoffice.oversight.exports import ACCOUNT_COLUMNS, account_rows
 from headoffice.store import db, tables
+from headoffice.work.messages_run import run_messages
 from headoffice.work.payments import PAYMENT_COLUMNS
 from headoffice.work.referrals import refer
 from headoffice.work.supervisors import add_supervisor
@@ -29,6 +30,9 @@ FORMER_SUPERVISOR = "Ole Sand"
 DEMO_LEGAL = "Head Office Demo"
 
 
+LETTERS_FOLDER = "letters"
+
+
 def make_office(folder: Path, today: date) -> tuple[Engine, str]:
     """Seed FOLDER/headoffice.db and write core banking's files beside it; the supervisor token."""
     engine = db.connect(f"sqlite:///{folder / DB_FILE}")
@@ -38,6 +42,9 @@ def make_office(folder: Path, today: date) -> tuple[Engine, str]:
     # One account already sent to the lender's lawyers, its pack kept: `headoffice
     # referrals` and `headoffice evidence verify --referral 1` have something to show.
     refer(engine, "T-2030", "legal", "four visits, two promises broken, no answer", DEMO_LEGAL)
+    # This morning's messages run, with no e-mail or SMS channel given: the letters are
+    # printed (`headoffice messages batches`), the rest wait in the queue.
+    run_messages(engine, datetime.combine(today, time(9), UTC), {}, folder / LETTERS_FOLDER)
     write_bank_files(engine, folder, today)
     return engine, token
 

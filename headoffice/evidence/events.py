@@ -19,7 +19,9 @@ from headoffice.store.tables import (
     collectors,
     corrections,
     holds,
+    messages,
     notices,
+    opt_outs,
     outcomes,
     payments,
     resolutions,
@@ -46,6 +48,9 @@ _STREAMS: tuple[tuple[str, sa.Table, str, str], ...] = (
     ("hold", holds, "id", "placed_at"),
     ("notice", notices, "id", "sent_on"),
     ("arrangement", arrangements, "id", "created_at"),
+    # What head office sent by itself, with its words and how far it got; opt-outs.
+    ("message", messages, "key", "created_at"),
+    ("opt_out", opt_outs, "id", "placed_at"),
 )
 
 

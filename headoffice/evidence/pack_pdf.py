@@ -11,7 +11,13 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from fieldcore.i18n import N_, translated
-from fieldcore.labels import HOLD_REASONS, LABELS, REVIEW_KINDS
+from fieldcore.labels import (
+    HOLD_REASONS,
+    LABELS,
+    MESSAGE_CHANNELS,
+    MESSAGE_REASONS,
+    REVIEW_KINDS,
+)
 from fieldcore.money import exponent, format_money
 from headoffice import clock
 from headoffice.evidence.events import Event
@@ -28,6 +34,8 @@ KINDS = {
     "notice": N_("Notice sent"),
     "arrangement": N_("Arrangement"),
     "resolution": N_("Review resolved"),
+    "message": N_("Message"),
+    "opt_out": N_("Opted out"),
 }
 # A notice's kind in a word.
 NOTICES = {
@@ -191,6 +199,20 @@ class PackPdf:
         elif event.kind == "arrangement":
             total = money(r["total_minor"], r["currency"])
             parts = [t(LABELS.get(r["kind"], r["kind"])), total, r.get("every") or ""]
+        elif event.kind == "message":
+            # What head office sent by itself: why, how, how far it got, and its words.
+            parts = [
+                t(MESSAGE_REASONS.get(r["reason"], r["reason"])),
+                t(MESSAGE_CHANNELS.get(r["channel"], r["channel"])),
+                r["state"],
+                r.get("sent_at") or "",
+                r["subject"],
+                " ".join(r["body"].split()),
+                r.get("last_error") or "",
+            ]
+        elif event.kind == "opt_out":
+            channel = t(MESSAGE_CHANNELS.get(r["channel"], r["channel"]))
+            parts = [channel, r["note"], t(WORDS["by"]).format(who=r["placed_by"])]
         else:
             kind = t(REVIEW_KINDS.get(r["kind"], r["kind"]))
             parts = [

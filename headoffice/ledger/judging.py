@@ -62,14 +62,16 @@ def judged_instalments(
     account_ids: Iterable[str] | None = None,
     *,
     made_between: tuple[date, date] | None = None,
+    due_between: tuple[date, date] | None = None,
 ) -> list[JudgedInstalment]:
     """Every instalment (of these accounts, or all; of arrangements made from the first to
-    the last day of `made_between`, or ever), judged on `today`, by account and date."""
+    the last day of `made_between`, or ever; falling due within `due_between`, or any day),
+    judged on `today`, by account and date."""
     if account_ids is None:
-        return _judge(conn, today, None, made_between)
+        return _judge(conn, today, None, made_between, due_between)
     found: list[JudgedInstalment] = []
     for chunk in chunks(sorted(set(account_ids))):
-        found += _judge(conn, today, chunk, made_between)
+        found += _judge(conn, today, chunk, made_between, due_between)
     return sorted(found, key=lambda j: (j.account_id, j.made_on, j.arrangement_id, j.number))
 
 
@@ -141,6 +143,7 @@ def _judge(
     today: date,
     account_ids: list[str] | None,
     made_between: tuple[date, date] | None = None,
+    due_between: tuple[date, date] | None = None,
 ) -> list[JudgedInstalment]:
     r = _reached(conn.dialect.name, today, account_ids, made_between).c
     judged = sa.select(
@@ -180,6 +183,9 @@ def _judge(
         .outerjoin(collectors, collectors.c.collector_id == arrangements.c.collector_id)
         .order_by(o.account_id, o.made_on, o.arrangement_id, o.number)
     )
+    if due_between is not None:
+        # Outside the running total: the instalments before still count for this one.
+        query = query.where(o.due >= due_between[0], o.due <= due_between[1])
     return [_judged(row) for row in conn.execute(query).all()]
 
 

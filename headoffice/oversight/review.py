@@ -16,6 +16,7 @@ from headoffice.compliance.policies import policies_in_force
 from headoffice.ledger.judging import judged_instalments
 from headoffice.oversight.cash import cash_lines
 from headoffice.oversight.expiring import limitation_items
+from headoffice.oversight.undelivered import failed_messages
 from headoffice.phrasing import review_summary
 from headoffice.store.db import utc
 from headoffice.store.tables import accounts, collectors, corrections, outcomes, resolutions
@@ -38,6 +39,7 @@ KINDS = {
     "location": "a visit recorded farther from the address than the policy allows",
     "cash": "cash held past the policy's working days, or a deposit short of the cash taken",
     "limitation": "the claim is near its limitation date: act before it, or let it go knowingly",
+    "message": "a message head office could not deliver: reach the borrower another way",
 }
 Kind = ReviewKind
 assert set(get_args(Kind)) == set(KINDS)
@@ -91,6 +93,8 @@ def _items(
         items += _cash_items(conn, today, ref)
     if kind in (None, "limitation"):
         items += limitation_items(conn, today, ref)
+    if kind in (None, "message"):
+        items += failed_messages(conn, ref)
     return items
 
 

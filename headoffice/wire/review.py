@@ -25,6 +25,7 @@ ReviewKind = Literal[
     "location",
     "cash",
     "limitation",
+    "message",
 ]
 
 
@@ -81,6 +82,9 @@ class ReviewFacts(BaseModel):
     expires_on: date | None = None
     days_left: int | None = None
     source: str | None = None
+    # A message that could not be delivered: why it was sent (reminder, receipt...); the
+    # channel's words are in `note`, the channel in `channel`.
+    message: str | None = None
 
 
 class ReviewItemWire(BaseModel):

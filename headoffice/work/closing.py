@@ -117,24 +117,31 @@ def close_cleared(conn: Connection, account_ids: Iterable[str]) -> list[str]:
     wanted = sorted(set(account_ids))
     cleared: list[str] = []
     for chunk in chunks(wanted):
-        since = (
-            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_minor), 0))
-            .where(
-                payments.c.account_id == accounts.c.account_id,
-                payments.c.received_at >= accounts.c.updated_at,
-            )
-            .scalar_subquery()
-        )
         cleared += conn.execute(
             sa.select(accounts.c.account_id).where(
                 accounts.c.account_id.in_(chunk),
                 accounts.c.closed_on.is_(None),
-                accounts.c.outstanding_minor - since <= 0,
+                balance_left() <= 0,
             )
         ).scalars()
     if cleared:
         close_in(conn, cleared, CloseReason.REPAID, "", BY_PAYMENTS)
     return cleared
+
+
+def balance_left() -> sa.ColumnElement[int]:
+    """The account's balance in SQL: core banking's outstanding amount less the payments head
+    office learned of after core banking last set the account's figures (a receipt's
+    "left to pay" says the same)."""
+    since = (
+        sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_minor), 0))
+        .where(
+            payments.c.account_id == accounts.c.account_id,
+            payments.c.received_at >= accounts.c.updated_at,
+        )
+        .scalar_subquery()
+    )
+    return accounts.c.outstanding_minor - since
 
 
 def closed_among(conn: Connection, account_ids: Iterable[str]) -> dict[str, date]:
