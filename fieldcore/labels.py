@@ -105,6 +105,19 @@ HOLD_REASONS: dict[str, str] = {
     "referred": N_("Referred"),
     "legal_hold": N_("Legal hold"),
 }
+# ... the messages head office sends by itself: why ("broken" is a payment missed) and how ...
+MESSAGE_REASONS: dict[str, str] = {
+    "reminder": N_("reminder"),
+    "broken": N_("missed payment"),
+    "stage_notice": N_("stage notice"),
+    "visit_notice": N_("visit notice"),
+    "receipt": N_("receipt"),
+}
+MESSAGE_CHANNELS: dict[str, str] = {
+    "email": N_("E-mail"),
+    "sms": N_("SMS"),
+    "letter": N_("Letter"),
+}
 # ... and the kinds of item in head office's review queue ("late" is a late outcome).
 REVIEW_KINDS: dict[str, str] = {
     "dispute": N_("Dispute"),
