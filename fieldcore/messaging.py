@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -48,3 +50,13 @@ def message_key(reason: MessageReason, account_id: str, ref: str) -> str:
     idempotency key and the e-mail's Message-ID, so a resend after a crash is recognised.
     """
     return f"{reason.value}:{account_id}:{ref}"
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message head office sent, as a laptop shows it at the visit."""
+
+    reason: MessageReason
+    channel: MessageChannel
+    sent_at: datetime  # aware
+    summary: str  # the subject, or the text's first words

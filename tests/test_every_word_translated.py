@@ -78,11 +78,11 @@ def forbidden(language: str) -> dict[str, re.Pattern[str]]:
     # Codes that are also a script language's own word for the same thing ("plan" is
     # Danish): a script reaches every UI language in the borrower's language.
     same |= NATIVE_WORDS
-    # A whole word: no Latin letter (æ, ø and å too), digit or underscore either side
-    # (CJK may touch it): "sent" is a code, "Præsentér" is Danish.
-    edge = "A-Za-z\u00c0-\u024f0-9_"
+    # A whole word: no Latin letter (accented too: "sent" is no word of "Præsentér"), digit
+    # or underscore either side (CJK may touch it).
+    latin = "A-Za-z0-9_\u00c0-\u024f"
     return {
-        code: re.compile(rf"(?<![{edge}]){re.escape(code)}(?![{edge}])")
+        code: re.compile(rf"(?<![{latin}]){re.escape(code)}(?![{latin}])")
         for code in sorted(codes() - same)
     }
 

@@ -83,6 +83,11 @@ def hostile_home(home):
         "WHERE id = (SELECT MIN(id) FROM history WHERE account_id = 'DA-1002')",
         [f"said {CLICK}", UNCLOSED],
     )
+    # A message head office sent the borrower, its words the borrower's to read.
+    db["messages"].insert(
+        {"account_id": "DA-1001", "reason": "receipt", "channel": "email",
+         "sent_at": "2026-11-21T17:30:00+00:00", "summary": f"thanks {UNCLOSED} {LINK}"}
+    )  # fmt: skip
     store.set_settings(collector=LINK)
     store.close()
     return home
@@ -95,6 +100,7 @@ def test_every_laptop_screen_shows_markup_as_typed(hostile_home):
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert_shown(app, f"1. {BALANCED}", UNCLOSED, LINK, LONE, f"said {CLICK}")
+        assert_shown(app, f"thanks {UNCLOSED} {LINK}")
         await click_on(pilot, CLICK)
 
         await pilot.press("p")  # the call script speaks the names

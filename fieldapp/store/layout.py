@@ -56,4 +56,5 @@ MIGRATIONS = (
     "m008_follow_ups",
     "m009_deposits",
     "m010_audit_log",
+    "m011_messages",
 )

@@ -12,6 +12,9 @@ from fieldapp.store.opening import StoreBase, dicts
 if TYPE_CHECKING:
     from sync.protocol import MutationResult, PullResponse
 
+# What the laptop keeps of a borrower beside their visits: it leaves with their last visit.
+_BORROWERS = ("accounts", "history", "drafts", "holds", "notices", "instalments", "messages")
+
 
 class Outbox(StoreBase):
     """Push what waits, settle what head office answered, apply what it sends down."""
@@ -152,12 +155,13 @@ class Outbox(StoreBase):
             self.purge_departed()
 
     def _replace_contact(self, states: list) -> None:
-        """Each account's holds and notices, as head office has them now (all of them)."""
+        """Each account's holds, notices, instalments and messages sent, as head office has them
+        now (all of them)."""
         ids = [state.account_id for state in states]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for table in ("holds", "notices", "instalments"):
+            for table in ("holds", "notices", "instalments", "messages"):
                 self.db.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", chunk)
         held = [
             {"account_id": s.account_id, "reason": h.reason.value, "since": h.since.isoformat(),
@@ -180,6 +184,13 @@ class Outbox(StoreBase):
         ]
         if parts:
             self.db["instalments"].insert_all(parts, pk=("arrangement_id", "number"), replace=True)
+        told = [
+            {"account_id": s.account_id, "reason": m.reason.value, "channel": m.channel.value,
+             "sent_at": m.sent_at.astimezone(UTC).isoformat(), "summary": m.summary}
+            for s in states for m in s.messages
+        ]  # fmt: skip
+        if told:
+            self.db["messages"].insert_all(told)
 
     def _remove_visits(self, gone: list[str]) -> None:
         for start in range(0, len(gone), 500):
@@ -187,7 +198,7 @@ class Outbox(StoreBase):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM visits WHERE visit_id IN ({marks})", chunk)
         # Once no visit of a borrower is left, their personal data leaves too.
-        for table in ("accounts", "history", "drafts", "holds", "notices", "instalments"):
+        for table in _BORROWERS:
             column = "visit_id" if table == "drafts" else "account_id"
             self.db.execute(
                 f"DELETE FROM {table} WHERE {column} NOT IN (SELECT {column} FROM visits)"

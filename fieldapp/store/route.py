@@ -13,6 +13,7 @@ from fieldapp.store.opening import (
     account_from,
     dicts,
 )
+from fieldcore.messaging import MessageChannel, MessageReason, SentMessage
 from fieldcore.money import to_decimal_text
 from fieldcore.stages import days_past_due, stage_for, zone_of
 from fieldcore.stops import RouteStop
@@ -109,6 +110,20 @@ class RouteReads(StoreBase):
             self.db.execute("SELECT kind, sent_on FROM notices WHERE account_id = ?", [account_id])
         )
         return held, sent
+
+    def messages_for_account(self, account_id: str) -> list[SentMessage]:
+        """The messages head office sent the borrower by itself, as last pulled, newest first."""
+        rows = self.db.execute(
+            "SELECT reason, channel, sent_at, summary FROM messages WHERE account_id = ? "
+            "ORDER BY sent_at DESC, rowid",
+            [account_id],
+        )
+        return [
+            SentMessage(
+                MessageReason(reason), MessageChannel(channel), datetime.fromisoformat(at), summary
+            )
+            for reason, channel, at, summary in rows
+        ]
 
     def contact_states(
         self, account_ids: list[str], since: datetime | None = None

@@ -142,15 +142,7 @@ def m007_holds_and_notices(db: Database) -> None:
     db["notices"].create({"account_id": str, "kind": str, "sent_on": str})
     db["notices"].create_index(["account_id"])
     # Download the scope again at the next sync, so every account comes with its holds.
-    generation = db.execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
-    db["settings"].upsert_all(
-        [
-            {"key": "generation", "value": str(int(generation[0] if generation else 0) + 1)},
-            {"key": "cursor", "value": ""},
-            {"key": "rebuilding", "value": "1"},
-        ],
-        pk="key",
-    )
+    _download_again(db)
 
 
 @migrations()
@@ -237,3 +229,28 @@ def m010_audit_log(db: Database) -> None:
                     "entry_hash": prev,
                 }
             )
+
+
+@migrations()
+def m011_messages(db: Database) -> None:
+    # The messages head office sent the borrower by itself, per account, as pulled.
+    db["messages"].create(
+        {"account_id": str, "reason": str, "channel": str, "sent_at": str, "summary": str}
+    )
+    db["messages"].create_index(["account_id"])
+    # Download the scope again at the next sync: the accounts already here come with the
+    # messages an earlier protocol left out.
+    _download_again(db)
+
+
+def _download_again(db: Database) -> None:
+    """The next sync downloads the whole scope again, as Outbox.reset_scope asks."""
+    generation = db.execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
+    db["settings"].upsert_all(
+        [
+            {"key": "generation", "value": str(int(generation[0] if generation else 0) + 1)},
+            {"key": "cursor", "value": ""},
+            {"key": "rebuilding", "value": "1"},
+        ],
+        pk="key",
+    )

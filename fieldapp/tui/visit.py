@@ -1,4 +1,4 @@
-"""The visit screen: borrower and loan at a glance, contacts, promises, history, corrections."""
+"""The visit screen: borrower and loan at a glance, contacts, promises, history, messages sent."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from fieldapp.tui.status import SyncStatus
 from fieldcore.contact import Decision
 from fieldcore.contact_words import rule_name
 from fieldcore.i18n import N_, _, format_day, format_time, language, language_name
-from fieldcore.labels import SECURITY, label
+from fieldcore.labels import MESSAGE_CHANNELS, MESSAGE_REASONS, SECURITY, label
 from fieldcore.money import format_money
 from fieldcore.policy import Channel
 from fieldcore.route import VisitDetail
+from fieldcore.stages import zone_of
 from fieldkit.footer import Footer
 from fieldkit.plain import plain, plain_cells
 
@@ -79,6 +80,7 @@ class VisitScreen(Screen):
             yield Static(id="promises", classes="card")
             yield Static(id="corrections", classes="card")
             yield Static(id="history", classes="card")
+            yield Static(id="messages", classes="card")
         yield SyncStatus(id="sync-status")
         yield Footer()
 
@@ -134,6 +136,7 @@ class VisitScreen(Screen):
         self._show_promises(detail)
         self._show_corrections(a.account_id)
         self._show_history(detail)
+        self._show_messages(a.account_id)
 
     def _show_rules(self) -> None:
         """May the borrower be visited now? If not, every rule that forbids it, and when."""
@@ -260,6 +263,30 @@ class VisitScreen(Screen):
         if not detail.outcomes:
             table.add_row("", _("no earlier outcomes"), "", "", "", "")
         self.query_one("#history", Static).update(table)
+
+    def _show_messages(self, account_id: str) -> None:
+        """What head office sent the borrower by itself, newest first, in the collector's time."""
+        store = self.app.store
+        sent = store.messages_for_account(account_id)
+        box = self.query_one("#messages", Static)
+        box.display = bool(sent)
+        zone = zone_of(store.setting("timezone"))
+        table = Table(
+            title=_("Messages head office sent"),
+            title_justify="left",
+            title_style="bold",
+            expand=True,
+        )
+        for column in (_("When"), _("What"), _("Message")):
+            table.add_column(column)
+        for message in sent:
+            what = _("{channel}: {reason}").format(
+                channel=label(message.channel, MESSAGE_CHANNELS),
+                reason=label(message.reason, MESSAGE_REASONS),
+            )
+            when = message.sent_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            table.add_row(*plain_cells(when, what, message.summary))
+        box.update(table)
 
     def action_record(self) -> None:
         from fieldapp.tui.outcome import OutcomeScreen

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from fieldcore.contact import HoldReason, NoticeKind
 from headoffice import clock
+from headoffice.compliance.sent_messages import add_sent_messages
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, holds, notices, reserve_changes
 from sync.protocol import MAX_NOTICES, ContactStateWire, HoldWire, NoticeWire
@@ -190,7 +191,7 @@ def record_notices_in(
 
 
 def contact_states(conn: Connection, account_ids: Iterable[str]) -> dict[str, ContactStateWire]:
-    """Each account's holds in force and its newest notices, for a pull."""
+    """Each account's holds in force, its newest notices and the messages sent, for a pull."""
     wanted = sorted(set(account_ids))
     found = {a: ContactStateWire(account_id=a) for a in wanted}
     for chunk in chunks(wanted):
@@ -216,6 +217,7 @@ def contact_states(conn: Connection, account_ids: Iterable[str]) -> dict[str, Co
             kept = found[row.account_id].notices
             if len(kept) < MAX_NOTICES:
                 kept.append(NoticeWire(kind=row.kind, sent_on=row.sent_on))
+    add_sent_messages(conn, found)
     return found
 
 
