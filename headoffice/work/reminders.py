@@ -158,7 +158,7 @@ def _stage_notices(conn: Connection, writer: Writer) -> list[Planned]:
             planned = writer.write(
                 account_id,
                 MessageReason.STAGE_NOTICE,
-                f"{stage.value}:{started.isoformat()}",
+                f"{stage.value}:{started.isoformat()}:{notice.kind}",
                 template,
                 notice.channels,
                 values,
