@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import string
@@ -11,6 +10,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 
+from headoffice.messages.email import loopback
 from headoffice.messages.outgoing import Answer, ChannelDown, Delivery, Outgoing
 
 DEFAULT_BODY = '{"to": "{to}", "text": "{text}", "reference": "{key}"}'
@@ -80,16 +80,6 @@ def idempotency_key(key: str) -> str:
     return quote(key, safe=string.punctuation.replace("%", "") + " ")
 
 
-def _loopback(host: str) -> bool:
-    # Judged as written, never resolved: a security decision should not rest on DNS.
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 class SmsGateway:
     """Sends each Outgoing as one POST of JSON to an SMS gateway's URL."""
 
@@ -116,7 +106,7 @@ class SmsGateway:
             headers["Authorization"] = f"Bearer {token}"
         elif parsed.username:
             auth = httpx.BasicAuth(unquote(parsed.username), unquote(parsed.password))
-        if (token or parsed.username) and parsed.scheme == "http" and not _loopback(parsed.host):
+        if (token or parsed.username) and parsed.scheme == "http" and not loopback(parsed.host):
             raise ValueError(
                 f"the SMS gateway at {parsed.host} is reached over plain http, and its "
                 "token or password would cross the network in clear: use https:// "
