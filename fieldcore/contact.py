@@ -226,14 +226,14 @@ def _notice_blocks(
     sent = [n.sent_on for n in notices if n.kind == "visit_notice" and n.sent_on <= local.date()]
     if not sent:
         return [Block("notice.missing", sentences.NO_NOTICE, {"days": days_before})]
-    first_day = max(sent) + timedelta(days=days_before)
+    first_day = min(sent) + timedelta(days=days_before)  # the first to come of age
     if any(day + timedelta(days=days_before) <= local.date() for day in sent):
         return []
     return [
         Block(
             "notice.recent",
             sentences.RECENT_NOTICE,
-            {"sent": max(sent), "day": first_day},
+            {"sent": min(sent), "day": first_day},
             datetime.combine(first_day, time(0), zone),
         )
     ]

@@ -34,8 +34,15 @@ class LiveServer:
     The process is forked from one that has the server imported already (see
     tests/forkserver.py): the same command, started in a fraction of the time."""
 
-    def __init__(self, db_url: str, log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        log: Path,
+        env: dict[str, str] | None = None,
+        options: tuple[str, ...] = (),
+    ) -> None:
         self.db_url = db_url
+        self.options = options
         self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,7 +50,7 @@ class LiveServer:
         self.pid: int | None = None
 
     def start(self) -> LiveServer:
-        args = ["serve", "--db", self.db_url, "--port", str(self.port)]
+        args = ["serve", "--db", self.db_url, "--port", str(self.port), *self.options]
         self.pid = forkserver.spawn(args, self.env, self.log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -14,13 +14,14 @@ from headoffice.messages.outgoing import Answer, Delivery, Outgoing
 from headoffice.oversight.review import review_queue
 from headoffice.store.tables import messages, notices
 from headoffice.work import portfolio, roster
-from headoffice.work.holds import place_hold
+from headoffice.work.assignment import Selection, assign
+from headoffice.work.holds import place_hold, record_notices
 from headoffice.work.letters_run import mark_posted
 from headoffice.work.messages_run import run_messages
 from headoffice.work.opting_out import opt_out
 from headoffice.work.settings import set_setting
 from tests.conftest import DAY
-from tests.helpers import HEADER, account_row, write_portfolio
+from tests.helpers import HEADER, account_row, cli, write_portfolio
 
 MORNING = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
@@ -135,3 +136,23 @@ def test_a_dry_run_changes_nothing_and_a_busy_lock_refuses(office):
         run_messages(office, MORNING, {})
     run_lock.let_go(office, holder)
     assert run_messages(office, MORNING, {}).queued
+
+
+def test_a_visit_assigned_before_its_notice_can_arrive_warns_the_supervisor(office, db_url):
+    # DK-1 had its notice three weeks ago; DK-2 has none yet, and Denmark asks for 3 days.
+    record_notices(office, ["DK-1"], "visit_notice", DAY - timedelta(days=21), "post room", DAY)
+    soon = DAY + timedelta(days=1)
+    said = cli(
+        "headoffice", "assign", "--collector", "Mette", "--date", soon.isoformat(),
+        "DK-1", "DK-2", "--db", db_url,
+    ).stdout  # fmt: skip
+    assert "assigned 2 visit(s)" in said
+    assert "warning: 1 visit(s) come before their written notice" in said
+    assert f"DK-2: from {DAY + timedelta(days=3)}" in said and "DK-1:" not in said
+    # A notice sent yesterday: the first day counts from it.
+    record_notices(office, ["DK-2"], "visit_notice", DAY - timedelta(days=1), "post room", DAY)
+    done = assign(office, "Mette", soon, Selection(("DK-2",)), DAY)
+    assert done.notice_too_soon == {"DK-2": DAY + timedelta(days=2)}
+    # Far enough ahead, nothing to warn about.
+    later = assign(office, "Mette", DAY + timedelta(days=3), Selection(("DK-1", "DK-2")), DAY)
+    assert later.notice_too_soon == {}

@@ -184,6 +184,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
             without_coordinates=done.without_coordinates,
             not_visitable={a: list(rules) for a, rules in done.not_visitable.items()},
             follow_ups_first=done.follow_ups_first,
+            notice_too_soon=done.notice_too_soon,
         )
 
     @router.post(

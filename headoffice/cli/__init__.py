@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from headoffice import clock
 from headoffice.cli import (
     arrangements,
     audit,
@@ -46,6 +47,10 @@ def main() -> None:
     \b
       HEADOFFICE_TODAY=2026-11-23 headoffice demo
     """
+    try:
+        clock.now()  # a pinned clock that is no moment is said once, here
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 for command in (

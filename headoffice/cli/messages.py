@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from headoffice import clock
+from headoffice.cli.channels import channel_options, open_senders
 from headoffice.cli.options import day_option, db_option, open_engine
+
+if TYPE_CHECKING:
+    from headoffice.work.messages_run import RunReport
 
 
 def _moment(_ctx, _param, value: str | None) -> datetime | None:
@@ -41,33 +45,7 @@ def messages() -> None:
 
 @messages.command("run")
 @db_option
-@click.option(
-    "--smtp-url",
-    envvar="HEADOFFICE_SMTP_URL",
-    metavar="URL",
-    help="E-mail: smtp://USER:PASS@HOST:PORT (STARTTLS when offered) or smtps://... "
-    "[env HEADOFFICE_SMTP_URL]",
-)
-@click.option(
-    "--smtp-from",
-    envvar="HEADOFFICE_SMTP_FROM",
-    metavar="ADDRESS",
-    help="The address e-mails come from, and where replies go [env HEADOFFICE_SMTP_FROM].",
-)
-@click.option(
-    "--sms-url",
-    envvar="HEADOFFICE_SMS_URL",
-    metavar="URL",
-    help="SMS: the gateway's URL, posted JSON [env HEADOFFICE_SMS_URL; HEADOFFICE_SMS_TOKEN, "
-    "HEADOFFICE_SMS_BODY and HEADOFFICE_SMS_SENDER set its token, body and sender].",
-)
-@click.option(
-    "--letters-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="HEADOFFICE_LETTERS_DIR",
-    help="Print folder: each batch of letters as PDFs with a CSV of addresses "
-    "[env HEADOFFICE_LETTERS_DIR].",
-)
+@channel_options
 @click.option(
     "--now",
     callback=_moment,
@@ -99,7 +77,7 @@ def run_command(
     from headoffice.work.messages_run import run_messages
 
     engine = open_engine(db_url)
-    senders = {} if dry_run else _senders(engine, smtp_url, smtp_from, sms_url)
+    senders = {} if dry_run else open_senders(engine, smtp_url, smtp_from, sms_url)
     try:
         report = run_messages(engine, now or clock.now(), senders, letters_dir, dry_run)
     except (MessagesRefused, RunBusy) as error:
@@ -107,36 +85,12 @@ def run_command(
     finally:
         for sender in senders.values():
             sender.close()
-    for line in _report_lines(report):
+    for line in report_lines(report):
         click.echo(line)
 
 
-def _senders(engine, smtp_url: str | None, smtp_from: str | None, sms_url: str | None) -> dict:
-    from fieldcore.messaging import MessageChannel
-    from headoffice.messages.email import EmailSender
-    from headoffice.messages.sms import SmsGateway
-    from headoffice.work.settings import one
-
-    senders = {}
-    try:
-        if smtp_url:
-            if not smtp_from:
-                raise click.UsageError("--smtp-url needs --smtp-from (or HEADOFFICE_SMTP_FROM)")
-            name = one(engine, "lender.name").value or ""
-            senders[MessageChannel.EMAIL] = EmailSender(smtp_url, smtp_from, name)
-        if sms_url:
-            senders[MessageChannel.SMS] = SmsGateway(
-                sms_url,
-                token=os.environ.get("HEADOFFICE_SMS_TOKEN") or None,
-                body=os.environ.get("HEADOFFICE_SMS_BODY") or None,
-                sender=os.environ.get("HEADOFFICE_SMS_SENDER") or None,
-            )
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    return senders
-
-
-def _report_lines(report) -> list[str]:
+def report_lines(report: RunReport) -> list[str]:
+    """What a run did, a line each, as `messages run` and `serve --messages` print it."""
     queued = sum(report.queued.values())
     verb = "would queue" if report.dry_run else "queued"
     lines = [f"{verb} {queued} new message(s)"]

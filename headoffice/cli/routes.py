@@ -73,6 +73,17 @@ def assign(
         click.echo(f"left out {len(done.not_visitable)} that may not be visited on {visit_date}:")
         for account_id, rules in done.not_visitable.items():
             click.echo(f"  {printable(account_id)}: {', '.join(rules)}")
+    if done.notice_too_soon:
+        click.echo(
+            f"warning: {len(done.notice_too_soon)} visit(s) come before their written notice "
+            "can have reached the borrower; the collector may not visit until:"
+        )
+        for account_id, first_day in done.notice_too_soon.items():
+            click.echo(f"  {printable(account_id)}: from {first_day}")
+        click.echo(
+            "  the next `headoffice messages run` prints the notices; they count once "
+            "`headoffice messages posted` marks their batch"
+        )
 
 
 @click.command()

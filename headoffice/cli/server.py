@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ssl
+from datetime import timedelta
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from headoffice.cli.options import db_option, first_line, open_engine
+from headoffice import clock
+from headoffice.cli.channels import channel_options, open_senders
+from headoffice.cli.options import db_option, first_line, log_unexpected, open_engine
 from headoffice.store import db
 
 
@@ -30,6 +34,23 @@ from headoffice.store import db
 @click.option(
     "--tls-key", type=click.Path(exists=True, dir_okay=False), help="The certificate's key (PEM)."
 )
+@click.option(
+    "--messages",
+    "with_messages",
+    is_flag=True,
+    envvar="HEADOFFICE_MESSAGES",
+    help="Also send the messages due, every --messages-every seconds, by the channels "
+    "below (as `headoffice messages run`; safe with several servers) [env HEADOFFICE_MESSAGES].",
+)
+@click.option(
+    "--messages-every",
+    default=300,
+    show_default=True,
+    type=click.IntRange(1, 86_400),
+    metavar="SECONDS",
+    help="How often the messages run with --messages.",
+)
+@channel_options
 def serve(
     db_url: str | None,
     host: str,
@@ -37,12 +58,21 @@ def serve(
     workers: int,
     tls_cert: str | None,
     tls_key: str | None,
+    with_messages: bool,
+    messages_every: int,
+    smtp_url: str | None,
+    smtp_from: str | None,
+    sms_url: str | None,
+    letters_dir: Path | None,
 ) -> None:
     """Run the head-office server (API docs at /docs); migrates the database first.
 
     With --tls-cert and --tls-key it serves HTTPS. Laptops then enroll with the
     https:// address, and may pin its certificate with the --pin-sha256 option of
     fieldapp enroll.
+
+    With --messages it also plans and sends the reminders, notices and receipts due,
+    every few minutes, instead of a cron job running `headoffice messages run`.
 
     Example:
 
@@ -59,12 +89,69 @@ def serve(
         raise click.ClickException(str(error)) from None
     engine = open_engine(db_url)  # migrates once, before any worker starts
     url = str(engine.url)
-    engine.dispose()
     if workers > 1 and url.startswith("sqlite"):
         click.echo("note: several workers on one SQLite file take turns to write", err=True)
+    loop = None
+    if with_messages:
+        loop = _messages_loop(engine, messages_every, smtp_url, smtp_from, sms_url, letters_dir)
+    else:
+        engine.dispose()
     scheme = "https" if tls else "http"
     click.echo(f"head office listening on {scheme}://{host}:{port} (docs at /docs)", err=True)
-    run(db_url or db.default_url(), host, port, workers, tls)
+    if loop is not None:
+        loop.start()
+    try:
+        run(db_url or db.default_url(), host, port, workers, tls)
+    finally:
+        if loop is not None:
+            loop.stop()
+
+
+def _messages_loop(
+    engine,
+    every: int,
+    smtp_url: str | None,
+    smtp_from: str | None,
+    sms_url: str | None,
+    letters_dir: Path | None,
+):
+    """The loop `--messages` starts, its channels checked before the server listens."""
+    from headoffice.cli.messages import report_lines
+    from headoffice.work.messages_every import MessagesEvery, Schedule
+
+    def senders() -> dict:
+        return open_senders(engine, smtp_url, smtp_from, sms_url)
+
+    for sender in senders().values():  # a bad URL stops `serve` here, said once
+        sender.close()
+
+    def said(report) -> None:
+        if report.acted or loop.turns == 1:
+            stamp = clock.now().strftime("%Y-%m-%d %H:%M:%S")
+            for line in report_lines(report):
+                click.echo(f"{stamp} messages: {line}", err=True)
+
+    def trouble(error: Exception) -> None:
+        if isinstance(error, click.ClickException):
+            what = error.format_message()
+        elif isinstance(error, SQLAlchemyError):
+            what = first_line(error)
+        elif isinstance(error, ValueError | OSError):
+            what = str(error)
+        else:
+            what = log_unexpected(error)
+        click.echo(f"messages run: {what}; the next one tries again in {every} s", err=True)
+
+    loop = MessagesEvery(
+        engine, Schedule(timedelta(seconds=every), senders, letters_dir), said, trouble
+    )
+    channels = [name for name, url in (("e-mail", smtp_url), ("SMS", sms_url)) if url]
+    if letters_dir is not None:
+        channels.append(f"letters in {letters_dir}")
+    click.echo(
+        f"sending messages every {every} s by {', '.join(channels) or 'no channel yet'}", err=True
+    )
+    return loop
 
 
 def _tls_files(cert: str | None, key: str | None) -> tuple[str, str] | None:

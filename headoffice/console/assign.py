@@ -143,6 +143,10 @@ class AssignDialog(FormDialog):
                 message += " · " + _("{count} follow-ups due, first").format(
                     count=done.follow_ups_first
                 )
+            if done.notice_too_soon:
+                message += " · " + _(
+                    "warning: {count} before their notice of a visit can have arrived"
+                ).format(count=len(done.notice_too_soon))
             self.app.call_from_thread(self.dismiss, message)
 
         self.run_worker(send, thread=True, exclusive=True)

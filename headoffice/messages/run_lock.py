@@ -30,6 +30,19 @@ def take(engine: Engine) -> str:
     """
     holder, host, pid = uuid.uuid4().hex, socket.gethostname(), os.getpid()
     wall = datetime.now(UTC)
+    try:
+        taken = _take(engine, holder, host, pid, wall)
+    except sa.exc.IntegrityError:
+        # Two runs found the lock free at the same moment (SQLite has no advisory lock)
+        # and the other inserted first.
+        taken = False
+    if not taken:
+        raise RunBusy("another messages run took the lock at the same moment; this one did nothing")
+    return holder
+
+
+def _take(engine: Engine, holder: str, host: str, pid: int, wall: datetime) -> bool:
+    """True when taken; False when another run took it at the same moment."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Two runs starting together take turns here rather than both inserting.
@@ -38,19 +51,20 @@ def take(engine: Engine) -> str:
         values = {"holder": holder, "host": host, "pid": pid, "heartbeat_at": wall}
         if row is None:
             conn.execute(message_runs.insert().values(name=_NAME, **values))
-            return holder
+            return True
         beat = row.heartbeat_at if row.heartbeat_at.tzinfo else row.heartbeat_at.replace(tzinfo=UTC)
         if wall - beat < STALE and not (row.host == host and not _alive(row.pid)):
             raise RunBusy(
                 f"another messages run is sending (process {row.pid} on {row.host}, "
                 f"last seen {beat:%H:%M:%S} UTC); this one did nothing"
             )
-        conn.execute(
+        taken = conn.execute(
             message_runs.update()
             .where(message_runs.c.name == _NAME, message_runs.c.holder == row.holder)
             .values(**values)
         )
-    return holder
+        # Another run may have taken it over from the dead holder first.
+        return taken.rowcount == 1
 
 
 def beat(engine: Engine, holder: str) -> None:

@@ -132,6 +132,12 @@ class AssignResult(BaseModel):
         description="With `optimise`: how many of the first stops are the collector's due "
         "follow-ups (a promise or instalment due that day, or missed), put first.",
     )
+    notice_too_soon: dict[str, date] = Field(
+        default_factory=dict,
+        description="Accounts put on the route although their policy's written notice of a "
+        "visit cannot have reached the borrower by that day, each with the first day it may "
+        "be visited: a warning, the laptop refuses the visit until then.",
+    )
 
 
 class ReassignRequest(_Strict):

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from fieldcore.stages import Stage
 from headoffice.compliance.breaches import closed_for_visits
+from headoffice.compliance.visit_notices import too_soon
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, collectors
 from headoffice.work import roster
@@ -49,6 +50,9 @@ class Assignment:
     not_visitable: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # How many of the first stops are follow-ups (a planned day puts them first).
     follow_ups_first: int = 0
+    # On the route before their written notice can have reached the borrower: the first
+    # day each may be visited. The laptop will refuse the visit before then.
+    notice_too_soon: dict[str, date] = field(default_factory=dict)
 
 
 def select(engine: Engine, selection: Selection, today: date) -> list[str]:
@@ -123,7 +127,9 @@ def assign(
         account_ids = ahead + rest
         km, missing = km_first + km_rest, missing_first + missing_rest
     roster.assign(engine, collector, visit_date, account_ids)
-    return Assignment(account_ids, km, missing, closed, follow_ups_first=len(first))
+    with engine.connect() as conn:
+        early = too_soon(conn, account_ids, visit_date, today)
+    return Assignment(account_ids, km, missing, closed, len(first), early)
 
 
 def _last_point(engine: Engine, account_ids: list[str]) -> Point | None:

@@ -34,6 +34,22 @@ class RunReport:
     batches: list[Batch] = field(default_factory=list)
     letters_waiting: int = 0  # due, but no --letters-dir
 
+    @property
+    def acted(self) -> bool:
+        """Whether the run queued, sent, printed or failed anything (waiting does not count)."""
+        sent = self.sent
+        return bool(
+            self.queued
+            or self.recovered
+            or sent.sent
+            or self.batches
+            or sent.retrying
+            or sent.failed
+            or sent.withheld
+            or sent.expired
+            or sent.down
+        )
+
 
 def run_messages(
     engine: Engine,
