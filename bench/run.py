@@ -16,6 +16,7 @@ from bench import (
     arrangements_bench,
     evidence_bench,
     load_bench,
+    messages_bench,
     policy_bench,
     supervisor_bench,
     sync_bench,
@@ -30,6 +31,7 @@ BENCHMARKS = {
     **policy_bench.BENCHMARKS,
     **arrangements_bench.BENCHMARKS,
     **evidence_bench.BENCHMARKS,
+    **messages_bench.BENCHMARKS,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -103,6 +104,15 @@ def template_problems(templates: MessageTemplates) -> list[tuple[str, str]]:
     return found
 
 
+_COMMON = frozenset(COMMON)
+
+
+@lru_cache(maxsize=64)
+def _names(template: str) -> frozenset[str]:
+    """The placeholders template `template` may use: the common ones and its own."""
+    return frozenset(COMMON | OWN[template])
+
+
 def written(
     templates: MessageTemplates, name: str, channel: MessageChannel, values: Mapping[str, str]
 ) -> tuple[str, str] | None:
@@ -111,11 +121,11 @@ def written(
     An e-mail ends with the unsubscribe line; an SMS has no subject.
     """
     text: MessageText = getattr(templates, name)
-    names = COMMON | OWN[name]
+    names = _names(name)
     subject = fill_placeholders(text.subject, values, names)
     if channel is MessageChannel.SMS:
         return None if text.sms is None else ("", fill_placeholders(text.sms, values, names))
     if channel is MessageChannel.LETTER:
         return subject, fill_placeholders(text.letter or text.email, values, names)
     body = fill_placeholders(text.email, values, names)
-    return subject, f"{body}\n\n{fill_placeholders(templates.unsubscribe, values, COMMON)}"
+    return subject, f"{body}\n\n{fill_placeholders(templates.unsubscribe, values, _COMMON)}"

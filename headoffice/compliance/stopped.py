@@ -8,11 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.contact import HoldReason
-from headoffice.store.db import chunks
+from headoffice.store.db import among
 from headoffice.store.tables import holds
 
 
-def contact_stopped(conn: Connection, account_ids: Iterable[str]) -> dict[str, list[str]]:
+def contact_stopped(
+    conn: Connection, account_ids: Iterable[str] | sa.Select
+) -> dict[str, list[str]]:
     """For each of these accounts under a hold that stops contact, its hold reasons.
 
     Every hold stops head office's own messages too; an attorney hold leaves only the
@@ -20,11 +22,11 @@ def contact_stopped(conn: Connection, account_ids: Iterable[str]) -> dict[str, l
     stops no contact.
     """
     found: dict[str, list[str]] = {}
-    for chunk in chunks(sorted(set(account_ids))):
+    for among_them in among(holds.c.account_id, account_ids):
         rows = conn.execute(
             sa.select(holds.c.account_id, holds.c.reason)
             .where(
-                holds.c.account_id.in_(chunk),
+                among_them,
                 holds.c.released_at.is_(None),
                 holds.c.reason != HoldReason.LEGAL_HOLD.value,
             )

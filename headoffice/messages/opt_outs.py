@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fieldcore.messaging import MessageChannel
-from headoffice.store.db import chunks
+from headoffice.store.db import among
 from headoffice.store.tables import accounts, opt_outs
 
 # A letter is the written notice the law asks for; a borrower opts out of e-mail and SMS.
@@ -69,13 +69,13 @@ def withdraw_in(
     return OptOutChange(found, account_id, chosen, note, by, now, withdrawn=True)
 
 
-def opted_out(conn: Connection, account_ids: Iterable[str]) -> set[tuple[str, str]]:
+def opted_out(conn: Connection, account_ids: Iterable[str] | sa.Select) -> set[tuple[str, str]]:
     """(account, channel) for each opt-out in force among these accounts."""
     found: set[tuple[str, str]] = set()
-    for chunk in chunks(sorted(set(account_ids))):
+    for among_them in among(opt_outs.c.account_id, account_ids):
         rows = conn.execute(
             sa.select(opt_outs.c.account_id, opt_outs.c.channel).where(
-                opt_outs.c.account_id.in_(chunk), opt_outs.c.withdrawn_at.is_(None)
+                among_them, opt_outs.c.withdrawn_at.is_(None)
             )
         )
         found |= {(row.account_id, row.channel) for row in rows}

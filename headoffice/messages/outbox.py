@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from fieldcore.messaging import MessageState
-from headoffice.store.db import chunks
+from headoffice.store.bulk import insert_new
 from headoffice.store.tables import messages
 
 # A failure that may pass is tried again after each of these waits, then given up on
@@ -45,14 +44,9 @@ class Planned:
     expires_at: datetime | None
 
 
-def taken_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
-    """Which of these keys the outbox already has, in any state."""
-    found: set[str] = set()
-    for chunk in chunks(sorted(set(keys))):
-        found |= set(
-            conn.execute(sa.select(messages.c.key).where(messages.c.key.in_(chunk))).scalars()
-        )
-    return found
+# Planned's fields are columns of `messages`, copied as they are (asdict would deep-copy
+# every datetime: a third of a 100,000-message run).
+_COLUMNS = tuple(f.name for f in fields(Planned))
 
 
 def queue(conn: Connection, planned: Sequence[Planned], now: datetime) -> list[Planned]:
@@ -61,22 +55,22 @@ def queue(conn: Connection, planned: Sequence[Planned], now: datetime) -> list[P
     A key is queued once and only once: what is already there, in whatever state, is
     left as it is (the run that planned it, or a run killed after planning, wins).
     """
-    taken = taken_keys(conn, (p.key for p in planned))
-    fresh = [p for p in planned if p.key not in taken]
+    # The first of a key planned twice in one run stands.
+    once = list({p.key: p for p in reversed(planned)}.values())[::-1]
     rows = [
-        asdict(p)
+        {name: getattr(p, name) for name in _COLUMNS}
         | {
             "state": MessageState.QUEUED.value,
             "attempts": 0,
             "next_try_at": p.due_at,
             "created_at": now,
         }
-        for p in fresh
+        for p in once
     ]
-    insert = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(messages)
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert.on_conflict_do_nothing(), rows[start : start + 5000])
-    return fresh
+    # The keys the database took are those it returns: exact even if another writer (a
+    # run without the lock, a dry run's transaction) queued some of them first.
+    taken = insert_new(conn, messages, rows, "key")
+    return [p for p in once if p.key in taken]
 
 
 def due(conn: Connection, now: datetime, limit: int = 500) -> list[sa.Row]:

@@ -90,6 +90,19 @@ def chunks(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
         yield batch
 
 
+def among(
+    column: sa.ColumnElement[str], wanted: Iterable[str] | sa.Select
+) -> Iterator[sa.ColumnElement[bool]]:
+    """WHERE clauses that together pick the rows whose `column` is among `wanted`: one with
+    a subquery when `wanted` is a query (the database joins; nothing crosses the wire), else
+    one for each chunk of the values."""
+    if isinstance(wanted, sa.Select):
+        yield column.in_(wanted)
+        return
+    for chunk in chunks(sorted(set(wanted))):
+        yield column.in_(chunk)
+
+
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 _CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
 

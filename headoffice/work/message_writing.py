@@ -23,8 +23,8 @@ from headoffice.compliance.stopped import contact_stopped
 from headoffice.messages.opt_outs import opted_out
 from headoffice.messages.outbox import Planned
 from headoffice.messages.templates import InForce, templates_in_force
-from headoffice.store.db import chunks
-from headoffice.store.tables import accounts, settings
+from headoffice.store.db import among
+from headoffice.store.tables import accounts, messages, settings
 from headoffice.work.closing import balance_left
 
 # What a message needs from head office's settings; without them nothing is written, so
@@ -64,6 +64,17 @@ class Borrower:
         return datetime.combine(day, time(0), self.zone)
 
 
+# What writing a message reads of an account (the whole row is twice the work).
+_READ = [
+    accounts.c[name]
+    for name in (
+        "account_id", "borrower_name", "address", "postal_code", "city", "country", "phone",
+        "email", "language", "timezone", "currency", "overdue_minor", "oldest_due_date",
+        "closed_on",
+    )
+]  # fmt: skip
+
+
 class Writer:
     """Writes planned messages for the accounts given to it, as of one moment."""
 
@@ -75,22 +86,31 @@ class Writer:
         self.borrowers: dict[str, Borrower] = {}
         self.stopped: dict[str, list[str]] = {}
         self.opted: set[tuple[str, str]] = set()
+        # The outbox's keys for the loaded accounts: a message queued by an earlier run is
+        # not written again (every run of the day finds the same reminders due).
+        self.queued: set[str] = set()
         # Why a message was not written, counted: the run's summary says it.
         self.skipped: dict[str, int] = {}
         self._moments: dict[tuple, datetime | None] = {}
+        self._rules: dict[tuple, tuple[ContactPolicy, MessageRules, ZoneInfo]] = {}
 
-    def load(self, conn: Connection, account_ids: Iterable[str]) -> None:
-        """Read these accounts, their holds and their opt-outs, once for the run."""
-        wanted = sorted(set(account_ids) - self.borrowers.keys())
-        for chunk in chunks(wanted):
+    def load(self, conn: Connection, account_ids: Iterable[str] | sa.Select) -> None:
+        """Read these accounts (ids, or a query of them), their holds, their opt-outs and
+        their keys in the outbox, once for the run."""
+        wanted = account_ids
+        if not isinstance(wanted, sa.Select):
+            wanted = sorted(set(wanted) - self.borrowers.keys())
+        for among_them in among(accounts.c.account_id, wanted):
             for row in conn.execute(
-                sa.select(accounts, balance_left().label("balance")).where(
-                    accounts.c.account_id.in_(chunk), accounts.c.erased_on.is_(None)
+                sa.select(*_READ, balance_left().label("balance")).where(
+                    among_them, accounts.c.erased_on.is_(None)
                 )
-            ):
-                self.borrowers[row.account_id] = self._borrower(row)
+            ).tuples():
+                self.borrowers[row[0]] = self._borrower(*row)
         self.stopped |= contact_stopped(conn, wanted)
         self.opted |= opted_out(conn, wanted)
+        for among_them in among(messages.c.account_id, wanted):
+            self.queued.update(conn.execute(sa.select(messages.c.key).where(among_them)).scalars())
 
     def write(
         self,
@@ -104,6 +124,9 @@ class Writer:
         expires_at: datetime | None,
     ) -> Planned | None:
         """The message, or None (counted in `skipped`) when it may not or cannot go."""
+        key = message_key(reason, account_id, ref)
+        if key in self.queued:
+            return None
         borrower = self.borrowers.get(account_id)
         if borrower is None:
             return self._skip("account erased or unknown")
@@ -121,7 +144,7 @@ class Writer:
             if moment is None or (expires_at is not None and moment >= expires_at):
                 return self._skip("no hour the policy allows before it would be pointless")
             return Planned(
-                key=message_key(reason, account_id, ref),
+                key=key,
                 account_id=account_id,
                 reason=reason.value,
                 ref=ref,
@@ -144,25 +167,55 @@ class Writer:
         """A date as a letter in the borrower's language writes it."""
         return _day(day, borrower.language or "en")
 
-    def _borrower(self, row: sa.Row) -> Borrower:
-        policy = self.policies.for_country(row.country)
-        place = " ".join(p for p in (row.postal_code, row.city) if p)
+    def _borrower(
+        self,
+        account_id: str,
+        name: str,
+        address: str | None,
+        postal_code: str | None,
+        city: str | None,
+        country: str | None,
+        phone: str | None,
+        email: str | None,
+        language: str | None,
+        timezone: str | None,
+        currency: str,
+        overdue_minor: int,
+        oldest_due_date: date,
+        closed_on: date | None,
+        balance: int,
+    ) -> Borrower:
+        # The columns of _READ and the balance, in order: a Row's attributes cost a
+        # lookup each, a hundred thousand rows a run.
+        policy, rules, zone = self._rules_of(country, timezone)
+        place = " ".join(p for p in (postal_code, city) if p)
         return Borrower(
-            account_id=row.account_id,
-            name=row.borrower_name,
-            address_lines=tuple(p for p in (row.address, place, row.country) if p),
-            phone=row.phone or None,
-            email=row.email or None,
-            language=row.language,
-            zone=zone_for(policy, row.timezone, None),
-            policy=policy,
-            rules=message_rules(self.policies, row.country),
-            currency=row.currency,
-            overdue_minor=row.overdue_minor,
-            balance_minor=max(0, row.balance),
-            oldest_due_date=row.oldest_due_date,
-            closed=row.closed_on is not None,
+            account_id,
+            name,
+            tuple(p for p in (address, place, country) if p),
+            phone or None,
+            email or None,
+            language,
+            zone,
+            policy,
+            rules,
+            currency,
+            overdue_minor,
+            max(0, balance),
+            oldest_due_date,
+            closed_on is not None,
         )
+
+    def _rules_of(
+        self, country: str | None, timezone: str | None
+    ) -> tuple[ContactPolicy, MessageRules, ZoneInfo]:
+        # A portfolio has a few countries and zones: each pair is looked up once a run.
+        key = (country, timezone)
+        if key not in self._rules:
+            policy = self.policies.for_country(country)
+            rules = message_rules(self.policies, country)
+            self._rules[key] = (policy, rules, zone_for(policy, timezone, None))
+        return self._rules[key]
 
     def _first_moment(self, borrower: Borrower, due_at: datetime) -> datetime | None:
         # Most messages of a run share a policy, a zone and a due moment (a day's start).
