@@ -23,6 +23,7 @@ from headoffice.api.evidence import evidence_router
 from headoffice.api.holds import holds_router
 from headoffice.api.settings import settings_router
 from headoffice.api.throttle import Throttle, client_address
+from headoffice.api.views import views_router
 from headoffice.clock import today
 from headoffice.oversight import board, numbers, review
 from headoffice.oversight.follow_ups import due_follow_ups
@@ -315,6 +316,7 @@ def supervisor_router(engine: Engine, throttle: Throttle) -> APIRouter:
         )
 
     router.include_router(settings_router(engine))
+    router.include_router(views_router(engine))
     router.include_router(holds_router(engine, who))
     router.include_router(evidence_router(engine, who))
     router.include_router(closing_router(engine, who))

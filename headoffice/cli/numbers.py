@@ -9,6 +9,8 @@ import click
 
 from fieldcore.money import format_money, to_decimal_text
 from headoffice.cli.options import day_option, db_option, open_engine
+from headoffice.cli.view_output import show_view
+from headoffice.wire.views import VIEWS
 
 # Per currency: what fell due and what of it was kept; taken in the field, paid through
 # core banking's payment files, and the two added up.
@@ -36,9 +38,22 @@ PER_CURRENCY = ("amount_due", "amount_kept", "amount_open", "collected_field", "
 @click.command("numbers")
 @db_option
 @click.option(
-    "--by", type=click.Choice(["collector", "stage", "day"]), default="collector", show_default=True
+    "--view",
+    type=click.Choice(VIEWS),
+    help="What works instead of the period's figures: roll rates, recovery, promises,"
+    " collectors or scripts (docs/NUMBERS.md).",
 )
-@click.option("--since", callback=day_option, help="First day, YYYY-MM-DD [default: 13 days ago].")
+@click.option(
+    "--by",
+    type=click.Choice(["collector", "stage", "day", "product", "region"]),
+    help="Group by [default: collector; recovery: stage; a view says which it takes].",
+)
+@click.option(
+    "--since",
+    callback=day_option,
+    help="First day, YYYY-MM-DD [default: 13 days ago; for rolls, recovery and promises the"
+    " first of the month five months back].",
+)
 @click.option("--until", callback=day_option, help="Last day, YYYY-MM-DD [default: today].")
 @click.option(
     "--format",
@@ -49,7 +64,12 @@ PER_CURRENCY = ("amount_due", "amount_kept", "amount_open", "collected_field", "
     help="json is the API's figures; csv has a column per figure and currency.",
 )
 def numbers_command(
-    db_url: str | None, by: str, since: date | None, until: date | None, fmt: str
+    db_url: str | None,
+    view: str | None,
+    by: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
 ) -> None:
     """Contact rate, proof of visit, promises and plans kept, breaches, money collected.
 
@@ -60,15 +80,28 @@ def numbers_command(
     blocks that head office found on arrival; overrides, those the collector recorded
     anyway with a reason. docs/NUMBERS.md defines each figure.
 
-    Example:
+    --view shows what works: rolls (each stage's accounts on the first of a month and
+    where its end found them), recovery (accounts assigned in a month, cured, money
+    recovered against overdue; --by stage, product, region or collector), promises
+    (kept, broken, days from a first visit to a first payment; --by collector or stage),
+    collectors (visits a day, contacts, money and kept promises per visit) and scripts
+    (outcomes by script version and escalation step, a new version against the one before).
+
+    Examples:
 
     \b
       headoffice numbers --by stage --since 2026-11-16
+      headoffice numbers --view rolls --format csv
     """
     from headoffice.clock import today
-    from headoffice.oversight.numbers import figures_wire, numbers, totals
 
     until = until or today()
+    if view is not None:
+        _show_view(db_url, view, by, since, until, fmt)
+        return
+    from headoffice.oversight.numbers import figures_wire, numbers, totals
+
+    by = by or "collector"
     since = since or until - timedelta(days=13)
     try:
         found = numbers(open_engine(db_url), by, since, until, today())
@@ -83,6 +116,20 @@ def numbers_command(
         click.echo(_csv(by, rows), nl=False)
     else:
         _table(by, rows)
+
+
+def _show_view(
+    db_url: str | None, name: str, by: str | None, since: date | None, until: date, fmt: str
+) -> None:
+    from headoffice.clock import today
+    from headoffice.oversight.views import ViewError, default_since, view
+
+    since = since or default_since(name, until)
+    try:
+        document = view(open_engine(db_url), name, by, since, until, today())
+    except ViewError as error:
+        raise click.ClickException(str(error)) from None
+    show_view(document, fmt)
 
 
 def _table(by: str, rows: list[dict]) -> None:

@@ -78,6 +78,13 @@ def utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def utc_date(moment: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
+    """The UTC day of a timezone=True column, in the database (SQLite keeps UTC text)."""
+    if dialect == "postgresql":
+        return sa.func.date(sa.func.timezone("UTC", moment))
+    return sa.func.date(moment)
+
+
 def chunks(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
     """Values in lists of `size`: a statement takes only so many parameters (SQLite 32,766)."""
     batch: list[T] = []

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from headoffice.store.history_tables import account_history as account_history
 from headoffice.store.message_tables import letter_batches as letter_batches
 from headoffice.store.message_tables import message_runs as message_runs
 from headoffice.store.message_tables import messages as messages

@@ -21,8 +21,10 @@ from fieldcore.accounts import (
 )
 from fieldcore.errors import FieldErrors
 from fieldcore.money import MoneyError, check_plain_amount
+from headoffice.clock import today
 from headoffice.compliance.limitation import refresh_limitation
 from headoffice.evidence.trail import append
+from headoffice.ledger.history import record_history
 from headoffice.store.db import chunks
 from headoffice.store.tables import accounts, reserve_changes
 
@@ -206,6 +208,9 @@ def import_accounts(
             )
             if progress:
                 progress(len(changes))
+        written = [v["account_id"] for v in inserts + changes]
         # A new day the oldest amount fell due moves the day its claim expires.
-        refresh_limitation(conn, [v["account_id"] for v in inserts + changes])
+        refresh_limitation(conn, written)
+        # The figures as they stood before are kept: roll rates ask for past stages.
+        record_history(conn, today(), written)
     return ImportSummary(new=new, updated=updated, unchanged=unchanged)
