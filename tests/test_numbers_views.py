@@ -50,6 +50,8 @@ from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import agreement_rows
 from headoffice.work.closing import close_account
 from headoffice.work.payments import field_payment, import_payments
+from headoffice.work.supervisors import add_supervisor
+from tests.console_office import console_for, drive, settle, table_rows, text
 from tests.helpers import HEADER, account_row, cli
 
 TODAY = date(2026, 11, 20)
@@ -356,3 +358,28 @@ def test_the_api_serves_each_view(book, boss):
     wrong = boss.get("/supervisor/numbers/rolls", params={"by": "collector"})
     assert wrong.status_code == 409
     assert wrong.json()["field"] == "by"
+
+
+@pytest.mark.usefixtures("own_settings")
+def test_the_console_steps_through_the_views(book, server, engine):
+    async def steps(app, pilot):
+        await pilot.press("3")
+        await settle(pilot)
+        seen = {}
+        for _view in ("rolls", "recovery", "promises", "collectors"):
+            await pilot.press("v")
+            await settle(pilot)
+            seen[text(app, "#numbers-title").split(" from ")[0]] = table_rows(app, "#numbers-table")
+        return seen
+
+    token = add_supervisor(engine, "Bo")
+    seen = drive(console_for((server, token, engine)), steps)
+    assert list(seen) == ["Roll rates", "Cure and recovery", "Promises", "Collector efficiency"]
+    october = [r for r in seen["Roll rates"] if r[0] == "2026-10"]
+    # Month, stage, accounts, cured, improved, stayed, rolled, closed unpaid, the rates.
+    assert october[0] == ["2026-10", "early", "3", "2", "0", "0", "1", "0", "67%", "33%"]
+    # Month, collector, promises, kept, partly kept, broken, open, amount kept, kept rate.
+    [mette] = [r for r in seen["Promises"] if r[1] == "Mette"]
+    assert mette[:9] == ["2026-10", "Mette", "2", "1", "0", "1", "0", "DKK\xa0200.00", "50%"]
+    # Collectors count the 14 days to today, when nobody worked.
+    assert seen["Collector efficiency"] == []

@@ -87,10 +87,9 @@ def numbers_command(
     collectors (visits a day, contacts, money and kept promises per visit) and scripts
     (outcomes by script version and escalation step, a new version against the one before).
 
-    Examples:
+    Example:
 
     \b
-      headoffice numbers --by stage --since 2026-11-16
       headoffice numbers --view rolls --format csv
     """
     from headoffice.clock import today

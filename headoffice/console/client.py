@@ -24,6 +24,7 @@ from headoffice.wire import (
     RevokeResult,
     TeamRow,
 )
+from headoffice.wire.views import ViewWire
 
 T = TypeVar("T")
 
@@ -118,6 +119,11 @@ class SupervisorClient:
             k: v.isoformat() for k, v in (("since", since), ("until", until)) if v
         }
         return self._call(NumbersWire, "GET", "/supervisor/numbers", params=params)
+
+    def view(self, name: str, by: str | None = None) -> ViewWire:
+        """One view of what works, over its default period (docs/NUMBERS.md)."""
+        params = {"by": by} if by else {}
+        return self._call(ViewWire, "GET", f"/supervisor/numbers/{name}", params=params)
 
     def holds(self) -> list[HeldAccount]:
         return self._call(list[HeldAccount], "GET", "/supervisor/holds")

@@ -1,4 +1,4 @@
-"""The numbers: contact rate, proof of visit, promises and plans kept, money; a plot by day."""
+"""The numbers: the period's figures with a plot by day, and each view of what works."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from fieldcore.labels import label
 from fieldcore.money import format_money
 from fieldkit.plain import plain_cells
 from headoffice.console.client import ConsoleError
+from headoffice.console.view_tables import COLUMNS, VIEW_TITLES, VIEWS, cells, plot_view
 from headoffice.wire import UNASSIGNED, FiguresWire, NumbersWire
+from headoffice.wire.views import ViewWire
 
 GROUPINGS = ("collector", "stage", "day")
 _GROUP_LABELS = {"collector": N_("Collector"), "stage": N_("Stage"), "day": N_("Day")}
@@ -22,11 +24,16 @@ _GROUP_LABELS = {"collector": N_("Collector"), "stage": N_("Stage"), "day": N_("
 class NumbersPane(Vertical):
     """A table grouped by collector, stage or day, and the last two weeks plotted by day."""
 
-    BINDINGS = [Binding("g", "group", N_("Group by"))]
+    BINDINGS = [
+        Binding("g", "group", N_("Group by")),
+        Binding("v", "next_view", N_("Next view")),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.by = "collector"
+        # The period's figures, or one of the views of what works (docs/NUMBERS.md).
+        self.view = "figures"
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the numbers…"), id="numbers-title", classes="pane-title")
@@ -37,12 +44,40 @@ class NumbersPane(Vertical):
         self.run_worker(self._fetch, thread=True, exclusive=True, group="numbers")
 
     def _fetch(self) -> None:
+        view = self.view
         try:
-            found = self.app.client.numbers(self.by)
+            if view == "figures":
+                found = self.app.client.numbers(self.by)
+            else:
+                document = self.app.client.view(view)
         except ConsoleError as error:
             self.app.call_from_thread(self.app.report, str(error), error=True)
             return
-        self.app.call_from_thread(self.show, found)
+        if view == "figures":
+            self.app.call_from_thread(self.show, found)
+        else:
+            self.app.call_from_thread(self.show_view, document)
+
+    def show_view(self, document: ViewWire) -> None:
+        """One view of what works: its table, and its plot below."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for _name, title in COLUMNS[document.view]:
+            table.add_column(_(title))
+        for row in document.rows:
+            table.add_row(*plain_cells(*cells(document.view, row)))
+        self.query_one("#numbers-title", Static).update(
+            _("{view} from {since} to {until}").format(
+                view=_(VIEW_TITLES[document.view]),
+                since=document.since.isoformat(),
+                until=document.until.isoformat(),
+            )
+        )
+        plot = self.query_one(PlotextPlot)
+        plot.plt.clear_data()
+        plot.plt.clear_figure()
+        plot.plt.title(plot_view(plot.plt, document))
+        plot.refresh()
 
     def show(self, found: NumbersWire) -> None:
         table = self.query_one(DataTable)
@@ -117,7 +152,14 @@ class NumbersPane(Vertical):
         plot.refresh()
 
     def action_group(self) -> None:
+        if self.view != "figures":
+            self.app.report(_("Group by works on the figures; press v for them."))
+            return
         self.by = GROUPINGS[(GROUPINGS.index(self.by) + 1) % len(GROUPINGS)]
+        self.load()
+
+    def action_next_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
         self.load()
 
 
