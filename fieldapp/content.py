@@ -19,7 +19,8 @@ def default_libraries() -> dict[str, ScriptLibrary]:
     found = {}
     for path in sorted((CONTENT_DIR / "scripts").glob("*.toml")):
         library = ScriptLibrary.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        found[library.language] = library
+        if library.trial is None:
+            found[library.language] = library
     return found
 
 
@@ -35,14 +36,31 @@ def libraries(published: list[dict]) -> dict[str, ScriptLibrary]:
     One that is too large or breaks the kernel's bounds is passed over, never shown.
     """
     found = dict(default_libraries())
-    for item in published:
-        if item["kind"] != "scripts" or not _bounded(item):
-            continue
-        library = _library(item["body"])
-        if library is None:
-            continue
+    for library in _published_libraries(published):
+        if library.trial is not None:
+            continue  # a challenger: see challengers()
         if library.language not in found or library.version >= found[library.language].version:
             found[library.language] = library
+    return found
+
+
+def challengers(published: list[dict]) -> dict[str, ScriptLibrary]:
+    """The published challengers in trial, by language (docs/NUMBERS.md, champion and
+    challenger)."""
+    found: dict[str, ScriptLibrary] = {}
+    for library in _published_libraries(published):
+        if library.trial is not None and library.trial.stages:
+            found[library.language] = library
+    return found
+
+
+def _published_libraries(published: list[dict]) -> list[ScriptLibrary]:
+    found = []
+    for item in published:
+        if item["kind"] == "scripts" and _bounded(item):
+            library = _library(item["body"])
+            if library is not None:
+                found.append(library)
     return found
 
 

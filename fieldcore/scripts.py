@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
@@ -91,11 +92,23 @@ class ComplianceReminder(_Data):
     channels: list[Channel]
 
 
+class Trial(_Data):
+    """A challenger library's trial: half the accounts of these stages get it, the other
+    half the language's champion, so the numbers can compare the two on like accounts."""
+
+    # Names the split: another trial halves the accounts differently.
+    name: Name
+    # No stages: the trial is over, and every account gets the champion again.
+    stages: list[Stage] = Field(max_length=len(Stage))
+
+
 class ScriptLibrary(_Data):
-    """One language's parts, as in content/scripts/<language>.toml."""
+    """One language's parts, as in content/scripts/<language>.toml; with a `trial`, the
+    challenger to that language's champion (content/scripts/<language>.challenger.toml)."""
 
     language: Name
     version: int = Field(ge=1)
+    trial: Trial | None = None
     opening: dict[Channel, Text]
     purpose: dict[Stage, Text]
     ladder: list[LadderStep] = Field(max_length=MAX_STEPS)
@@ -273,13 +286,41 @@ def library_texts(library: ScriptLibrary) -> Iterator[tuple[str, str]]:
 
 
 def pick_library(
-    libraries: dict[str, ScriptLibrary], language: str | None, fallback: str = "en"
+    libraries: dict[str, ScriptLibrary],
+    language: str | None,
+    fallback: str = "en",
+    *,
+    challengers: Mapping[str, ScriptLibrary] | None = None,
+    account_id: str | None = None,
+    stage: Stage | None = None,
 ) -> ScriptLibrary:
-    """The borrower's language if there is a library for it, else the fallback, else any."""
-    for choice in (language, fallback):
-        if choice and choice in libraries:
-            return libraries[choice]
-    return next(iter(libraries.values()))
+    """The borrower's language if there is a library for it, else the fallback, else any;
+    its challenger instead when the account is in the challenger's half of a trial."""
+    found = next(
+        (libraries[choice] for choice in (language, fallback) if choice and choice in libraries),
+        None,
+    ) or next(iter(libraries.values()))
+    challenger = (challengers or {}).get(found.language)
+    in_half = (
+        challenger is not None
+        and account_id is not None
+        and stage is not None
+        and takes_challenger(account_id, challenger.trial, stage)
+    )
+    return challenger if in_half else found
+
+
+def takes_challenger(account_id: str, trial: Trial | None, stage: Stage) -> bool:
+    """Whether the account is in the challenger's half of the trial for its stage: a fixed
+    half, by a hash of the trial's name and the account, so every laptop and every visit
+    agree, and the halves are alike in everything but the script."""
+    if trial is None:
+        return False
+    stage = Stage.EARLY if stage is Stage.CURRENT else stage  # as build_script reads it
+    if stage not in trial.stages:
+        return False
+    digest = hashlib.sha256(f"{trial.name}\x1f{account_id}".encode()).digest()
+    return digest[0] % 2 == 1
 
 
 def situation_from(ability: str | None, willingness: str | None) -> Situation:

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldapp.contacting import contact_facts
-from fieldapp.content import debt_advice, lender_name, libraries
+from fieldapp.content import challengers, debt_advice, lender_name, libraries
 from fieldapp.tui.status import SyncStatus
 from fieldcore.i18n import N_, _, language, language_name
 from fieldcore.labels import label
@@ -79,8 +79,15 @@ class ScriptScreen(Screen):
 
     def _build(self) -> Script:
         store, a, stop = self.app.store, self.detail.account, self.detail.stop
-        found = libraries(store.published_content())
-        library = pick_library(found, a.language, fallback=language())
+        published = store.published_content()
+        library = pick_library(
+            libraries(published),
+            a.language,
+            fallback=language(),
+            challengers=challengers(published),
+            account_id=a.account_id,
+            stage=stop.stage,
+        )
         lang = library.language
         fill = {
             "collector": store.setting("collector") or "",

@@ -186,6 +186,8 @@ def _read_one(path: Path, kind: str) -> tuple[str, BaseModel | None, list[str]]:
     except ValidationError as error:
         return "", None, [f"{f}: {why}" for f, why in from_validation_error(error).items()]
     named = item.jurisdiction if isinstance(item, ContactPolicy) else item.language
+    if isinstance(item, ScriptLibrary) and item.trial is not None:
+        named += ".challenger"  # beside its champion, never over it
     key = f"{kind}/{named}"
     if item.version > MAX_VERSION:
         problems.append(f"version: is above {MAX_VERSION}")
@@ -258,6 +260,26 @@ def _line_of(lines: list[str], template: str, token: str) -> int | None:
     return next((n + 1 for n in range(start, len(lines)) if token in lines[n]), None)
 
 
+def _challenger_problems(items: list, current: dict) -> list[str]:
+    """A challenger's version must be above its champion's: the numbers tell the two apart
+    by version (docs/NUMBERS.md)."""
+    champions = {key: row.version for key, row in current.items()}
+    champions |= {key: item.version for key, _kind, item, _name in items}
+    problems = []
+    for key, _kind, item, name in items:
+        if not key.endswith(".challenger"):
+            continue
+        champion = key.removesuffix(".challenger")
+        if champion not in champions:
+            problems.append(f"{name}: {key} has no champion published ({champion})")
+        elif item.version <= champions[champion]:
+            problems.append(
+                f"{name}: {key} version {item.version} is not above its champion's "
+                f"({champion} v{champions[champion]}): the numbers tell them apart by version"
+            )
+    return problems
+
+
 def publish(engine: Engine, folder: Path) -> list[str]:
     """Publish what is new; a changed file must carry a higher version. All or nothing."""
     items = read_content(folder)
@@ -281,6 +303,8 @@ def publish(engine: Engine, folder: Path) -> list[str]:
                     ]
                 )
             fresh.append((key, kind, item.version, body))
+        if problems := _challenger_problems(items, current):
+            raise PublishRefused(problems)
         if len(current.keys() | {key for key, *_rest in fresh}) > MAX_CONTENT_ITEMS:
             raise PublishRefused(
                 [f"{folder}: more than {MAX_CONTENT_ITEMS} scripts and policies in all"]
