@@ -11,12 +11,17 @@ from sqlalchemy.engine import Engine
 
 from fieldcore.accounts import Account
 from fieldcore.contact import HoldReason
+from fieldcore.stages import days_past_due, stage_for
 from headoffice.evidence.trail import record_unrecorded
 from headoffice.store import tables
 from headoffice.work import portfolio, roster
 from headoffice.work.arrangements import record_promise
 from headoffice.work.holds import hold_from_field, record_notices
 from headoffice.work.payments import field_payment
+
+# The outcomes a conversation came before, and the shipped libraries' version then.
+_TALKED = ("promise", "paid", "refused", "dispute", "hardship")
+_SCRIPT_VERSION = 3
 
 TEAM = (("Lars Berg", "da"), ("Wei Chen", "zh"), ("Fiona Grant", "en"))
 DEMO_SUPERVISOR = "Head Office Demo"
@@ -155,6 +160,16 @@ def _work_the_day(
             elif code == "moved":
                 # Not drawn from rng: the rest of the demo stays as it was.
                 details = {"new_address": f"{order + 2} Harbour Road"}
+            if code in _TALKED:
+                # The call script the collector read at the door, and how far up its
+                # ladder they went: for the numbers of what works. Not drawn from rng.
+                # A current account reads the early script, as build_script gives it.
+                stage = stage_for(max(1, days_past_due(account.oldest_due_date, day))).value
+                details |= {
+                    "script_id": f"{stage}.visit.short_for_now.{account.language or 'da'}",
+                    "script_version": _SCRIPT_VERSION,
+                    "script_step": 1 + order % 4,
+                }
             row = {
                 "id": f"team-{visit.visit_id}",
                 "visit_id": visit.visit_id,
